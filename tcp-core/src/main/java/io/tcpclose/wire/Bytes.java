@@ -1,0 +1,158 @@
+package io.tcpclose.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * An immutable sequence of bytes: segment payloads, send queues and delivered data.
+ *
+ * <p>Invariant: the bytes never change after construction. {@link #copyOf} copies its input
+ * once; {@link #slice} shares the backing array (safe because nothing writes it), so trimming
+ * a send queue after an ACK is O(1). {@link #concat} copies. Thread-safe.
+ */
+public final class Bytes {
+    /** The empty sequence. */
+    public static final Bytes EMPTY = new Bytes(new byte[0], 0, 0);
+
+    private final byte[] data;
+    private final int offset;
+    private final int length;
+
+    private Bytes(byte[] data, int offset, int length) {
+        this.data = data;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    /** A copy of {@code src}. */
+    public static Bytes copyOf(byte[] src) {
+        return copyOf(src, 0, src.length);
+    }
+
+    /** A copy of {@code src[offset, offset + length)}. */
+    public static Bytes copyOf(byte[] src, int offset, int length) {
+        if (length == 0) {
+            return EMPTY;
+        }
+        return new Bytes(Arrays.copyOfRange(src, offset, offset + length), 0, length);
+    }
+
+    /** A copy of the buffer's remaining bytes; the buffer's position is not moved. */
+    public static Bytes copyOf(ByteBuffer src) {
+        byte[] a = new byte[src.remaining()];
+        src.duplicate().get(a);
+        return a.length == 0 ? EMPTY : new Bytes(a, 0, a.length);
+    }
+
+    /** The UTF-8 encoding of {@code text}. */
+    public static Bytes utf8(String text) {
+        byte[] a = text.getBytes(StandardCharsets.UTF_8);
+        return a.length == 0 ? EMPTY : new Bytes(a, 0, a.length);
+    }
+
+    /** {@code n} bytes counting up from 0 (mod 256): handy, recognisable test data. */
+    public static Bytes pattern(int n) {
+        byte[] a = new byte[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (byte) i;
+        }
+        return n == 0 ? EMPTY : new Bytes(a, 0, n);
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public boolean isEmpty() {
+        return length == 0;
+    }
+
+    /** The byte at {@code index}. */
+    public byte get(int index) {
+        if (index < 0 || index >= length) {
+            throw new IndexOutOfBoundsException("index " + index + " outside [0, " + length + ")");
+        }
+        return data[offset + index];
+    }
+
+    /** The bytes {@code [from, from + len)}, sharing storage with this sequence. */
+    public Bytes slice(int from, int len) {
+        if (from < 0 || len < 0 || from + len > length) {
+            throw new IndexOutOfBoundsException(
+                    "slice [" + from + ", " + (from + len) + ") outside [0, " + length + ")");
+        }
+        if (len == 0) {
+            return EMPTY;
+        }
+        if (from == 0 && len == length) {
+            return this;
+        }
+        return new Bytes(data, offset + from, len);
+    }
+
+    /** Everything from {@code from} to the end. */
+    public Bytes dropFirst(int n) {
+        return slice(n, length - n);
+    }
+
+    /** This sequence followed by {@code other}. */
+    public Bytes concat(Bytes other) {
+        if (other.length == 0) {
+            return this;
+        }
+        if (length == 0) {
+            return other;
+        }
+        byte[] a = new byte[length + other.length];
+        System.arraycopy(data, offset, a, 0, length);
+        System.arraycopy(other.data, other.offset, a, length, other.length);
+        return new Bytes(a, 0, a.length);
+    }
+
+    /** Copies all bytes into {@code dst} at {@code dstOffset}. */
+    public void copyTo(byte[] dst, int dstOffset) {
+        System.arraycopy(data, offset, dst, dstOffset, length);
+    }
+
+    /** Writes all bytes into {@code dst} at its position, advancing it. */
+    public void writeTo(ByteBuffer dst) {
+        dst.put(data, offset, length);
+    }
+
+    /** A fresh array holding these bytes. */
+    public byte[] toArray() {
+        return Arrays.copyOfRange(data, offset, offset + length);
+    }
+
+    /** The bytes decoded as UTF-8. */
+    public String utf8() {
+        return new String(data, offset, length, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Bytes)) {
+            return false;
+        }
+        Bytes b = (Bytes) o;
+        return Arrays.equals(data, offset, offset + length, b.data, b.offset, b.offset + b.length);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 1;
+        for (int i = offset; i < offset + length; i++) {
+            h = 31 * h + data[i];
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return length + " bytes";
+    }
+}
