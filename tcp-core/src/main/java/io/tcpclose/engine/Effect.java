@@ -1,0 +1,66 @@
+package io.tcpclose.engine;
+
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
+
+/**
+ * One output of {@link TcpEngine#step}, for the driver to carry out in list order. A closed set
+ * of immutable records; thread-safe.
+ */
+public sealed interface Effect {
+
+    /** Why a segment is being transmitted; drivers count these. */
+    enum Why {
+        /** First transmission: SYN, data, FIN, or an ACK. */
+        SEND,
+        /** Retransmission after the RTO expired (RFC 6298). */
+        RETRANSMISSION,
+        /** Challenge ACK (RFC 5961 §3.2, §4). */
+        CHALLENGE_ACK,
+        /** Acknowledgment of an unacceptable segment (RFC 9293 §3.10.7.4 first check). */
+        DUPLICATE_ACK,
+        /** A reset we send: abort, unread data, keep-alive death, or an unacceptable segment. */
+        RESET,
+        /** Keep-alive probe at SND.NXT-1 (RFC 1122 §4.2.3.6). */
+        KEEPALIVE_PROBE,
+        /** Zero-window probe (RFC 9293 §3.8.6.1). */
+        WINDOW_PROBE
+    }
+
+    /** Put {@code segment} on the wire. */
+    record Transmit(Segment segment, Why why) implements Effect {
+        @Override
+        public String toString() {
+            return "Transmit[" + segment + (why == Why.SEND ? "" : " (" + why + ")") + "]";
+        }
+    }
+
+    /** In-order bytes for the application's receive buffer. */
+    record Deliver(Bytes data) implements Effect {}
+
+    /** The peer's FIN was processed: end of stream after everything delivered so far. */
+    record PeerFinished() implements Effect {}
+
+    /** The connection moved from one state to another (every change, in order). */
+    record StateChanged(TcpState from, TcpState to) implements Effect {
+        @Override
+        public String toString() {
+            return from + " -> " + to;
+        }
+    }
+
+    /** The connection reached CLOSED; emitted exactly once per connection. */
+    record Closed(CloseReason reason) implements Effect {}
+
+    /** An arriving segment was not accepted, and why. */
+    record Rejected(RejectReason reason, Segment segment) implements Effect {}
+
+    /**
+     * The earliest deadline changed: call {@code step} with a {@link Event.Tick} at or after
+     * {@code atNanos}; {@link Tcb#NO_DEADLINE} means nothing is pending.
+     */
+    record NextDeadline(long atNanos) implements Effect {}
+
+    /** The shared {@link PeerFinished} instance. */
+    PeerFinished PEER_FINISHED = new PeerFinished();
+}

@@ -1,0 +1,62 @@
+package io.tcpclose.engine;
+
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
+import java.util.Objects;
+
+/**
+ * One input to {@link TcpEngine#step}: an application call, an arriving segment, or the
+ * passing of time. A closed set of immutable records; thread-safe.
+ */
+public sealed interface Event {
+
+    /** Active OPEN (RFC 9293 §3.10.1): send a SYN with initial sequence number {@code iss}. */
+    record Open(int iss) implements Event {}
+
+    /** Passive OPEN: wait in LISTEN; {@code iss} is used for the SYN-ACK. */
+    record Listen(int iss) implements Event {}
+
+    /** SEND (RFC 9293 §3.10.2): queue bytes for transmission. */
+    record Send(Bytes data) implements Event {
+        public Send {
+            Objects.requireNonNull(data, "data");
+        }
+    }
+
+    /**
+     * RFC 9293 CLOSE of the sending side only, the JDK's {@code Socket.shutdownOutput()}: our FIN
+     * follows the queued data; receiving goes on (half-close).
+     */
+    record ShutdownOutput() implements Event {}
+
+    /**
+     * Full close: CLOSE plus "the application will read no more". Unread data, or data arriving
+     * later, is answered with RST (RFC 9293 §3.6.1, RFC 2525 §2.17, RFC 1122 §4.2.2.13).
+     */
+    record Close() implements Event {}
+
+    /** ABORT (RFC 9293 §3.10.5): RST at SND.NXT where the peer is synchronized, then CLOSED at once. */
+    record Abort() implements Event {}
+
+    /** The application took {@code bytes} delivered bytes out of the receive buffer, reopening the window. */
+    record Consume(int bytes) implements Event {}
+
+    /** A segment arrived from the peer (already decoded and checksum-verified). */
+    record Arrive(Segment segment) implements Event {
+        public Arrive {
+            Objects.requireNonNull(segment, "segment");
+        }
+    }
+
+    /** Time passed: fire whatever timers are due at {@code now}. Harmless when none is. */
+    record Tick() implements Event {}
+
+    /** The shared {@link ShutdownOutput} instance. */
+    ShutdownOutput SHUTDOWN_OUTPUT = new ShutdownOutput();
+    /** The shared {@link Close} instance. */
+    Close CLOSE = new Close();
+    /** The shared {@link Abort} instance. */
+    Abort ABORT = new Abort();
+    /** The shared {@link Tick} instance. */
+    Tick TICK = new Tick();
+}

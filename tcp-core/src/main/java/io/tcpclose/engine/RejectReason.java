@@ -1,0 +1,32 @@
+package io.tcpclose.engine;
+
+/**
+ * Why an arriving segment was not accepted: a closed set a driver counts, in the spirit of
+ * {@code netstat -s}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum RejectReason {
+    /** Sequence number outside the receive window (RFC 9293 §3.10.7.4 first check). */
+    OUT_OF_WINDOW,
+    /** RST whose sequence number is not RCV.NXT, or outside the window (RFC 5961 §3.2). */
+    RST_NOT_EXACT,
+    /** RST ignored in TIME-WAIT (RFC 1337). */
+    RST_IN_TIME_WAIT,
+    /** RST whose ACK does not acknowledge our SYN (RFC 9293 §3.10.7.3). */
+    RST_UNACCEPTABLE_ACK,
+    /** SYN in a synchronized state: answered with a challenge ACK (RFC 5961 §4). */
+    SYN_IN_SYNCHRONIZED_STATE,
+    /** Segment without the ACK bit in a synchronized state (RFC 9293 §3.10.7.4 fifth check). */
+    NO_ACK,
+    /** ACK of something not yet sent, or too old to be plausible (RFC 9293 §3.10.7.4, RFC 5961 §5). */
+    UNACCEPTABLE_ACK,
+    /** Data after the peer's FIN, or otherwise ignored in this state. */
+    IGNORED_IN_STATE,
+    /** Out-of-order segment dropped because the reassembly queue is full. */
+    REASSEMBLY_QUEUE_FULL,
+    /** The bytes did not decode as a TCP segment (see {@code MalformedSegmentException}). */
+    MALFORMED,
+    /** No connection and no listener for the segment's 4-tuple (RFC 9293 §3.10.7.1). */
+    NO_CONNECTION
+}

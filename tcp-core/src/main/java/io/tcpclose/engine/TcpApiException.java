@@ -1,0 +1,23 @@
+package io.tcpclose.engine;
+
+/**
+ * An application call that the connection's current state does not allow, such as sending
+ * after {@code shutdownOutput()}. The message names the call and the state.
+ *
+ * <p>Immutable once thrown.
+ */
+public final class TcpApiException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient TcpState state;
+
+    public TcpApiException(String call, TcpState state, String why) {
+        super(call + " is not allowed in " + state + ": " + why);
+        this.state = state;
+    }
+
+    /** The state the connection was in. */
+    public TcpState state() {
+        return state;
+    }
+}

@@ -1,0 +1,431 @@
+package io.tcpclose.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every knob on which real TCP stacks disagree about closing, with a documented default.
+ * Built with {@link #builder()} or taken from a preset ({@link #DEFAULTS}, {@link #RFC_STRICT},
+ * {@link #LINUX}); {@link Builder#build()} validates and names the offending knob.
+ *
+ * <p>Times are stored in nanoseconds. "None" for an optional timeout is {@link #NONE}.
+ * Immutable and thread-safe.
+ */
+public final class TcpConfig {
+    /** The value of an optional timeout that is switched off. */
+    public static final long NONE = -1;
+
+    /** What an RST does to a connection in TIME-WAIT. */
+    public enum TimeWaitRst {
+        /** Ignore it: TIME-WAIT assassination protection (RFC 1337 §3, "TIME-WAIT hazards"). */
+        IGNORE,
+        /** Close the connection, as RFC 9293 §3.10.7.4 and Linux do. */
+        CLOSE
+    }
+
+    /** How an arriving RST's sequence number is validated. */
+    public enum RstValidation {
+        /** RCV.NXT exactly resets; elsewhere in the window earns a challenge ACK (RFC 5961 §3.2). */
+        RFC_5961,
+        /** Any RST inside the receive window resets (the RFC 793 rule, blind-reset prone). */
+        ANY_IN_WINDOW
+    }
+
+    /** tcpclose's defaults: see the table in README.md. */
+    public static final TcpConfig DEFAULTS = builder().build();
+
+    /** RFC 9293 to the letter: MSL 120 s, RST closes TIME-WAIT, no FIN-WAIT-2 limit. */
+    public static final TcpConfig RFC_STRICT = builder()
+            .msl(Duration.ofSeconds(120))
+            .timeWaitRst(TimeWaitRst.CLOSE)
+            .orphanFinWait2Timeout(null)
+            .finOnLastData(false)
+            .build();
+
+    /** Linux's choices: TIME-WAIT 60 s, RST closes TIME-WAIT, RTO minimum 200 ms. */
+    public static final TcpConfig LINUX = builder()
+            .msl(Duration.ofSeconds(30))
+            .timeWaitRst(TimeWaitRst.CLOSE)
+            .rtoMin(Duration.ofMillis(200))
+            .build();
+
+    final long mslNanos;
+    final TimeWaitRst timeWaitRst;
+    final RstValidation rstValidation;
+    final long challengeAckIntervalNanos;
+    final long orphanFinWait2TimeoutNanos;
+    final int maxRetransmissions;
+    final int maxOrphanRetransmissions;
+    final int maxSynRetransmissions;
+    final long rtoInitialNanos;
+    final long rtoMinNanos;
+    final long rtoMaxNanos;
+    final long userTimeoutNanos;
+    final boolean keepAlive;
+    final long keepAliveIdleNanos;
+    final long keepAliveIntervalNanos;
+    final int keepAliveProbes;
+    final boolean rstOnCloseWithUnreadData;
+    final boolean timeWaitReuse;
+    final boolean finOnLastData;
+    final int mss;
+    final int receiveBuffer;
+    final int reassemblySegments;
+
+    private TcpConfig(Builder b) {
+        mslNanos = b.mslNanos;
+        timeWaitRst = b.timeWaitRst;
+        rstValidation = b.rstValidation;
+        challengeAckIntervalNanos = b.challengeAckIntervalNanos;
+        orphanFinWait2TimeoutNanos = b.orphanFinWait2TimeoutNanos;
+        maxRetransmissions = b.maxRetransmissions;
+        maxOrphanRetransmissions = b.maxOrphanRetransmissions;
+        maxSynRetransmissions = b.maxSynRetransmissions;
+        rtoInitialNanos = b.rtoInitialNanos;
+        rtoMinNanos = b.rtoMinNanos;
+        rtoMaxNanos = b.rtoMaxNanos;
+        userTimeoutNanos = b.userTimeoutNanos;
+        keepAlive = b.keepAlive;
+        keepAliveIdleNanos = b.keepAliveIdleNanos;
+        keepAliveIntervalNanos = b.keepAliveIntervalNanos;
+        keepAliveProbes = b.keepAliveProbes;
+        rstOnCloseWithUnreadData = b.rstOnCloseWithUnreadData;
+        timeWaitReuse = b.timeWaitReuse;
+        finOnLastData = b.finOnLastData;
+        mss = b.mss;
+        receiveBuffer = b.receiveBuffer;
+        reassemblySegments = b.reassemblySegments;
+    }
+
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mslNanos = mslNanos;
+        b.timeWaitRst = timeWaitRst;
+        b.rstValidation = rstValidation;
+        b.challengeAckIntervalNanos = challengeAckIntervalNanos;
+        b.orphanFinWait2TimeoutNanos = orphanFinWait2TimeoutNanos;
+        b.maxRetransmissions = maxRetransmissions;
+        b.maxOrphanRetransmissions = maxOrphanRetransmissions;
+        b.maxSynRetransmissions = maxSynRetransmissions;
+        b.rtoInitialNanos = rtoInitialNanos;
+        b.rtoMinNanos = rtoMinNanos;
+        b.rtoMaxNanos = rtoMaxNanos;
+        b.userTimeoutNanos = userTimeoutNanos;
+        b.keepAlive = keepAlive;
+        b.keepAliveIdleNanos = keepAliveIdleNanos;
+        b.keepAliveIntervalNanos = keepAliveIntervalNanos;
+        b.keepAliveProbes = keepAliveProbes;
+        b.rstOnCloseWithUnreadData = rstOnCloseWithUnreadData;
+        b.timeWaitReuse = timeWaitReuse;
+        b.finOnLastData = finOnLastData;
+        b.mss = mss;
+        b.receiveBuffer = receiveBuffer;
+        b.reassemblySegments = reassemblySegments;
+        return b;
+    }
+
+    public long mslNanos() {
+        return mslNanos;
+    }
+
+    /** TIME-WAIT's length: 2×MSL (RFC 9293 §3.6.1). */
+    public long timeWaitNanos() {
+        return 2 * mslNanos;
+    }
+
+    public TimeWaitRst timeWaitRst() {
+        return timeWaitRst;
+    }
+
+    public RstValidation rstValidation() {
+        return rstValidation;
+    }
+
+    public long challengeAckIntervalNanos() {
+        return challengeAckIntervalNanos;
+    }
+
+    public long orphanFinWait2TimeoutNanos() {
+        return orphanFinWait2TimeoutNanos;
+    }
+
+    public int maxRetransmissions() {
+        return maxRetransmissions;
+    }
+
+    public int maxOrphanRetransmissions() {
+        return maxOrphanRetransmissions;
+    }
+
+    public int maxSynRetransmissions() {
+        return maxSynRetransmissions;
+    }
+
+    public long rtoInitialNanos() {
+        return rtoInitialNanos;
+    }
+
+    public long rtoMinNanos() {
+        return rtoMinNanos;
+    }
+
+    public long rtoMaxNanos() {
+        return rtoMaxNanos;
+    }
+
+    public long userTimeoutNanos() {
+        return userTimeoutNanos;
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public long keepAliveIdleNanos() {
+        return keepAliveIdleNanos;
+    }
+
+    public long keepAliveIntervalNanos() {
+        return keepAliveIntervalNanos;
+    }
+
+    public int keepAliveProbes() {
+        return keepAliveProbes;
+    }
+
+    public boolean rstOnCloseWithUnreadData() {
+        return rstOnCloseWithUnreadData;
+    }
+
+    public boolean timeWaitReuse() {
+        return timeWaitReuse;
+    }
+
+    public boolean finOnLastData() {
+        return finOnLastData;
+    }
+
+    public int mss() {
+        return mss;
+    }
+
+    public int receiveBuffer() {
+        return receiveBuffer;
+    }
+
+    public int reassemblySegments() {
+        return reassemblySegments;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)
+                + ", timeWaitRst=" + timeWaitRst
+                + ", rstValidation=" + rstValidation
+                + ", challengeAckInterval=" + Duration.ofNanos(challengeAckIntervalNanos)
+                + ", orphanFinWait2Timeout=" + (orphanFinWait2TimeoutNanos == NONE ? "none" : Duration.ofNanos(orphanFinWait2TimeoutNanos))
+                + ", retransmissions=" + maxRetransmissions + "/" + maxOrphanRetransmissions + " orphan"
+                + ", synRetransmissions=" + maxSynRetransmissions
+                + ", rto=" + Duration.ofNanos(rtoInitialNanos) + "/" + Duration.ofNanos(rtoMinNanos) + "/" + Duration.ofNanos(rtoMaxNanos)
+                + ", userTimeout=" + (userTimeoutNanos == NONE ? "off" : Duration.ofNanos(userTimeoutNanos))
+                + ", keepAlive=" + (keepAlive ? Duration.ofNanos(keepAliveIdleNanos) + "/" + Duration.ofNanos(keepAliveIntervalNanos) + "/" + keepAliveProbes : "off")
+                + ", rstOnCloseWithUnreadData=" + rstOnCloseWithUnreadData
+                + ", timeWaitReuse=" + timeWaitReuse
+                + ", finOnLastData=" + finOnLastData
+                + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + "}";
+    }
+
+    /**
+     * Collects knob values; {@link #build()} validates them. Not thread-safe (a builder is a
+     * local scratchpad).
+     */
+    public static final class Builder {
+        private long mslNanos = Duration.ofSeconds(30).toNanos();
+        private TimeWaitRst timeWaitRst = TimeWaitRst.IGNORE;
+        private RstValidation rstValidation = RstValidation.RFC_5961;
+        private long challengeAckIntervalNanos = Duration.ofMillis(500).toNanos();
+        private long orphanFinWait2TimeoutNanos = Duration.ofSeconds(60).toNanos();
+        private int maxRetransmissions = 15;
+        private int maxOrphanRetransmissions = 8;
+        private int maxSynRetransmissions = 6;
+        private long rtoInitialNanos = Duration.ofSeconds(1).toNanos();
+        private long rtoMinNanos = Duration.ofSeconds(1).toNanos();
+        private long rtoMaxNanos = Duration.ofSeconds(120).toNanos();
+        private long userTimeoutNanos = NONE;
+        private boolean keepAlive = false;
+        private long keepAliveIdleNanos = Duration.ofSeconds(7200).toNanos();
+        private long keepAliveIntervalNanos = Duration.ofSeconds(75).toNanos();
+        private int keepAliveProbes = 9;
+        private boolean rstOnCloseWithUnreadData = true;
+        private boolean timeWaitReuse = true;
+        private boolean finOnLastData = true;
+        private int mss = 1460;
+        private int receiveBuffer = 65535;
+        private int reassemblySegments = 64;
+
+        private Builder() {}
+
+        /** Maximum segment lifetime; TIME-WAIT lasts twice this. Zero disables TIME-WAIT (unsafe: for demonstrations). */
+        public Builder msl(Duration msl) {
+            mslNanos = nonNegative("msl", msl);
+            return this;
+        }
+
+        public Builder timeWaitRst(TimeWaitRst policy) {
+            timeWaitRst = Objects.requireNonNull(policy, "timeWaitRst");
+            return this;
+        }
+
+        public Builder rstValidation(RstValidation policy) {
+            rstValidation = Objects.requireNonNull(policy, "rstValidation");
+            return this;
+        }
+
+        /** Minimum time between two challenge ACKs on one connection (RFC 5961 §7). */
+        public Builder challengeAckInterval(Duration interval) {
+            challengeAckIntervalNanos = nonNegative("challengeAckInterval", interval);
+            return this;
+        }
+
+        /** How long a fully closed connection waits in FIN-WAIT-2; null for no limit. */
+        public Builder orphanFinWait2Timeout(Duration timeout) {
+            orphanFinWait2TimeoutNanos = timeout == null ? NONE : positive("orphanFinWait2Timeout", timeout);
+            return this;
+        }
+
+        /** Retransmissions of one segment before giving up; the second count applies once the application has closed. */
+        public Builder maxRetransmissions(int normal, int orphan) {
+            maxRetransmissions = atLeast("maxRetransmissions", normal, 0);
+            maxOrphanRetransmissions = atLeast("maxOrphanRetransmissions", orphan, 0);
+            return this;
+        }
+
+        public Builder maxSynRetransmissions(int n) {
+            maxSynRetransmissions = atLeast("maxSynRetransmissions", n, 0);
+            return this;
+        }
+
+        public Builder rtoInitial(Duration d) {
+            rtoInitialNanos = positive("rtoInitial", d);
+            return this;
+        }
+
+        public Builder rtoMin(Duration d) {
+            rtoMinNanos = positive("rtoMin", d);
+            return this;
+        }
+
+        public Builder rtoMax(Duration d) {
+            rtoMaxNanos = positive("rtoMax", d);
+            return this;
+        }
+
+        /** RFC 5482 user timeout; null switches it off. */
+        public Builder userTimeout(Duration d) {
+            userTimeoutNanos = d == null ? NONE : positive("userTimeout", d);
+            return this;
+        }
+
+        /** Switches keep-alive on with these parameters (RFC 1122 §4.2.3.6). */
+        public Builder keepAlive(Duration idle, Duration interval, int probes) {
+            keepAlive = true;
+            keepAliveIdleNanos = positive("keepAlive idle", idle);
+            keepAliveIntervalNanos = positive("keepAlive interval", interval);
+            keepAliveProbes = atLeast("keepAlive probes", probes, 1);
+            return this;
+        }
+
+        public Builder keepAliveOff() {
+            keepAlive = false;
+            return this;
+        }
+
+        /** Whether {@code close()} with unread received data resets the connection (RFC 2525 §2.17). */
+        public Builder rstOnCloseWithUnreadData(boolean on) {
+            rstOnCloseWithUnreadData = on;
+            return this;
+        }
+
+        /** Whether a new SYN with a higher sequence number may reuse a 4-tuple in TIME-WAIT (RFC 6191). */
+        public Builder timeWaitReuse(boolean on) {
+            timeWaitReuse = on;
+            return this;
+        }
+
+        /** Whether the FIN rides on the last data segment or goes separately. */
+        public Builder finOnLastData(boolean on) {
+            finOnLastData = on;
+            return this;
+        }
+
+        /** Our MSS, announced in the SYN. */
+        public Builder mss(int bytes) {
+            mss = between("mss", bytes, 64, 65495);
+            return this;
+        }
+
+        /** Receive buffer: the window we advertise when nothing is unread (at most 65535: no window scaling). */
+        public Builder receiveBuffer(int bytes) {
+            receiveBuffer = between("receiveBuffer", bytes, 1, 65535);
+            return this;
+        }
+
+        /** Most out-of-order segments held for reassembly. */
+        public Builder reassemblySegments(int n) {
+            reassemblySegments = atLeast("reassemblySegments", n, 0);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the knob whose value contradicts another
+         */
+        public TcpConfig build() {
+            if (rtoMinNanos > rtoMaxNanos) {
+                throw new IllegalArgumentException("rtoMin " + Duration.ofNanos(rtoMinNanos)
+                        + " is above rtoMax " + Duration.ofNanos(rtoMaxNanos));
+            }
+            if (rtoInitialNanos < rtoMinNanos || rtoInitialNanos > rtoMaxNanos) {
+                throw new IllegalArgumentException("rtoInitial " + Duration.ofNanos(rtoInitialNanos)
+                        + " lies outside [rtoMin " + Duration.ofNanos(rtoMinNanos) + ", rtoMax "
+                        + Duration.ofNanos(rtoMaxNanos) + "]");
+            }
+            return new TcpConfig(this);
+        }
+
+        private static long nonNegative(String knob, Duration d) {
+            Objects.requireNonNull(d, knob);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(knob + " must not be negative, was " + d);
+            }
+            return d.toNanos();
+        }
+
+        private static long positive(String knob, Duration d) {
+            Objects.requireNonNull(d, knob);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(knob + " must be positive, was " + d);
+            }
+            return d.toNanos();
+        }
+
+        private static int atLeast(String knob, int v, int min) {
+            if (v < min) {
+                throw new IllegalArgumentException(knob + " must be at least " + min + ", was " + v);
+            }
+            return v;
+        }
+
+        private static int between(String knob, int v, int min, int max) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(knob + " must lie in [" + min + ", " + max + "], was " + v);
+            }
+            return v;
+        }
+    }
+}

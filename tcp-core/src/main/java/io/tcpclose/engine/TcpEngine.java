@@ -1,0 +1,100 @@
+package io.tcpclose.engine;
+
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.TcpFlags;
+import io.tcpclose.wire.TcpOptions;
+import java.util.Objects;
+
+/**
+ * The sans-I/O TCP engine: one pure function from (snapshot, event, now) to (next snapshot,
+ * effects).
+ *
+ * <h2>Theory of operation</h2>
+ * <p><b>Rule 1: everything that changes a connection happens in {@link #step}.</b> A connection
+ * is an immutable {@link Tcb}; the engine never reads a clock, starts a thread, touches a socket
+ * or draws a random number. The caller passes {@code nowNanos} from its own monotonic clock,
+ * and the initial sequence number inside {@link Event.Open} / {@link Event.Listen}. The same
+ * snapshot, event and time always give the same result.
+ *
+ * <p><b>Rule 2: the caller carries out the effects, in order.</b> {@link Effect.Transmit} puts a
+ * segment on the wire, {@link Effect.Deliver} hands bytes to the application, {@link
+ * Effect.NextDeadline} says when to call again with {@link Event.Tick}. Every state change is
+ * reported as {@link Effect.StateChanged}; reaching CLOSED is reported once, as {@link
+ * Effect.Closed} with a {@link CloseReason}. A segment the engine will not take produces
+ * {@link Effect.Rejected} with a reason: unacceptable input is never an exception.
+ *
+ * <p><b>Rule 3: "when do you next need me?" is derived.</b> {@link Tcb#nextDeadline()} is the
+ * earliest of the per-kind deadlines in the snapshot. A {@code Tick} before it, or a second
+ * {@code Tick} at the same time, is a harmless no-op. Due timers fire in {@link TimerKind}
+ * order.
+ *
+ * <p><b>Rule 4: application misuse throws.</b> Sending after {@code shutdownOutput()}, or on a
+ * connection that does not exist, throws {@link TcpApiException} naming the state; the snapshot
+ * passed in is unchanged (it is immutable), so nothing is lost.
+ *
+ * <p>The segment-arrival rules follow RFC 9293 §3.10.7 check by check (sequence number, RST,
+ * SYN, ACK, text, FIN), with RFC 5961's RST and SYN validation, RFC 1337's TIME-WAIT RST
+ * policy, RFC 6298's retransmission timer and RFC 1122's keep-alive. Every knob where stacks
+ * differ is in {@link TcpConfig}.
+ *
+ * <p>Thread-safety: {@code step} is a pure static function and may be called from any thread,
+ * but each connection's snapshots form a chain: confine one connection to one thread.
+ */
+public final class TcpEngine {
+    private TcpEngine() {}
+
+    /**
+     * Applies one event to a connection.
+     *
+     * @param tcb      the connection's current snapshot
+     * @param event    what happened
+     * @param nowNanos the caller's monotonic clock, read once for this step
+     * @return the next snapshot and the effects, in order
+     * @throws TcpApiException when {@code event} is an application call the state does not allow
+     */
+    public static Step step(Tcb tcb, Event event, long nowNanos) {
+        Objects.requireNonNull(tcb, "tcb");
+        Objects.requireNonNull(event, "event");
+        Work w = new Work(tcb, nowNanos);
+        if (event instanceof Event.Arrive) {
+            w.arrive(((Event.Arrive) event).segment());
+        } else if (event instanceof Event.Tick) {
+            w.tick();
+        } else if (event instanceof Event.Send) {
+            w.send(((Event.Send) event).data());
+        } else if (event instanceof Event.Consume) {
+            w.consume(((Event.Consume) event).bytes());
+        } else if (event instanceof Event.ShutdownOutput) {
+            w.shutdownOutput();
+        } else if (event instanceof Event.Close) {
+            w.close();
+        } else if (event instanceof Event.Abort) {
+            w.abort();
+        } else if (event instanceof Event.Open) {
+            w.open(((Event.Open) event).iss());
+        } else if (event instanceof Event.Listen) {
+            w.listen(((Event.Listen) event).iss());
+        } else {
+            throw new AssertionError("unknown event " + event);
+        }
+        return w.finish();
+    }
+
+    /**
+     * The reset RFC 9293 §3.10.7.1 prescribes for a segment that reaches no connection, or null
+     * when the segment is itself a RST (a RST is never answered).
+     */
+    public static Segment resetFor(Segment seg) {
+        if (seg.has(TcpFlags.RST)) {
+            return null;
+        }
+        if (seg.has(TcpFlags.ACK)) {
+            // <SEQ=SEG.ACK><CTL=RST>
+            return new Segment(seg.dstPort(), seg.srcPort(), seg.ack(), 0, TcpFlags.RST, 0, TcpOptions.NONE, Bytes.EMPTY);
+        }
+        // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+        return new Segment(seg.dstPort(), seg.srcPort(), 0, seg.seq() + seg.seqLength(),
+                TcpFlags.RST | TcpFlags.ACK, 0, TcpOptions.NONE, Bytes.EMPTY);
+    }
+}

@@ -1,0 +1,1059 @@
+package io.tcpclose.engine;
+
+import static io.tcpclose.engine.Tcb.NO_DEADLINE;
+import static io.tcpclose.engine.Tcb.UNSET;
+import static io.tcpclose.wire.TcpFlags.ACK;
+import static io.tcpclose.wire.TcpFlags.FIN;
+import static io.tcpclose.wire.TcpFlags.PSH;
+import static io.tcpclose.wire.TcpFlags.RST;
+import static io.tcpclose.wire.TcpFlags.SYN;
+
+import com.google.common.collect.ImmutableList;
+import io.tcpclose.engine.Effect.Why;
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.Seq;
+import io.tcpclose.wire.TcpOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The mutable scratch copy of a {@link Tcb} that one step works on, and all the transition
+ * logic. Created from a snapshot, changed by exactly one event, frozen into the next snapshot.
+ * Never escapes a step. Not thread-safe (and never shared).
+ */
+final class Work {
+    TcpConfig config;
+    int localPort;
+    int remotePort;
+    TcpState state;
+    boolean passive;
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int sndMss;
+    int maxSndWnd;
+    Bytes sendQueue;
+    boolean finQueued;
+    boolean finSent;
+    boolean appClosed;
+    int irs;
+    int rcvNxt;
+    int unread;
+    ImmutableList<Tcb.Held> held;
+    long rtoNanos;
+    long srttNanos;
+    long rttvarNanos;
+    int rttSeq;
+    long rttStartNanos;
+    int retries;
+    int persistBackoff;
+    long rtxDeadline;
+    long persistDeadline;
+    long timeWaitDeadline;
+    long finWait2Deadline;
+    long keepAliveDeadline;
+    long oldestUnackedNanos;
+    int keepAliveProbesSent;
+    long lastChallengeAckNanos;
+    CloseReason closeReason;
+
+    private long now;
+    private long deadlineBefore;
+    private final List<Effect> effects = new ArrayList<>(4);
+    /** Set by segment processing: an ACK is owed, carried by data if any goes out. */
+    private boolean ackNeeded;
+
+    /** A fresh CLOSED connection. */
+    Work(TcpConfig config, int localPort, int remotePort) {
+        this.config = config;
+        this.localPort = localPort;
+        this.remotePort = remotePort;
+        state = TcpState.CLOSED;
+        sendQueue = Bytes.EMPTY;
+        held = ImmutableList.of();
+        rtoNanos = config.rtoInitialNanos;
+        srttNanos = UNSET;
+        rttvarNanos = 0;
+        rttStartNanos = UNSET;
+        sndMss = 536; // RFC 9293 §3.7.1: the default when the peer sends no MSS option
+        rtxDeadline = NO_DEADLINE;
+        persistDeadline = NO_DEADLINE;
+        timeWaitDeadline = NO_DEADLINE;
+        finWait2Deadline = NO_DEADLINE;
+        keepAliveDeadline = NO_DEADLINE;
+        oldestUnackedNanos = UNSET;
+        lastChallengeAckNanos = UNSET;
+    }
+
+    Work(Tcb t, long now) {
+        config = t.config;
+        localPort = t.localPort;
+        remotePort = t.remotePort;
+        state = t.state;
+        passive = t.passive;
+        iss = t.iss;
+        sndUna = t.sndUna;
+        sndNxt = t.sndNxt;
+        sndWnd = t.sndWnd;
+        sndWl1 = t.sndWl1;
+        sndWl2 = t.sndWl2;
+        sndMss = t.sndMss;
+        maxSndWnd = t.maxSndWnd;
+        sendQueue = t.sendQueue;
+        finQueued = t.finQueued;
+        finSent = t.finSent;
+        appClosed = t.appClosed;
+        irs = t.irs;
+        rcvNxt = t.rcvNxt;
+        unread = t.unread;
+        held = t.held;
+        rtoNanos = t.rtoNanos;
+        srttNanos = t.srttNanos;
+        rttvarNanos = t.rttvarNanos;
+        rttSeq = t.rttSeq;
+        rttStartNanos = t.rttStartNanos;
+        retries = t.retries;
+        persistBackoff = t.persistBackoff;
+        rtxDeadline = t.rtxDeadline;
+        persistDeadline = t.persistDeadline;
+        timeWaitDeadline = t.timeWaitDeadline;
+        finWait2Deadline = t.finWait2Deadline;
+        keepAliveDeadline = t.keepAliveDeadline;
+        oldestUnackedNanos = t.oldestUnackedNanos;
+        keepAliveProbesSent = t.keepAliveProbesSent;
+        lastChallengeAckNanos = t.lastChallengeAckNanos;
+        closeReason = t.closeReason;
+        this.now = now;
+        this.deadlineBefore = t.nextDeadline();
+    }
+
+    Step finish() {
+        Tcb next = new Tcb(this);
+        long d = next.nextDeadline();
+        if (d != deadlineBefore) {
+            effects.add(new Effect.NextDeadline(d));
+        }
+        return new Step(next, Collections.unmodifiableList(effects));
+    }
+
+    // ------------------------------------------------------------------ the one choke point
+
+    /**
+     * Every state change goes through here: it records the change and runs the entry actions
+     * of the new state.
+     */
+    private void setState(TcpState to, CloseReason reason) {
+        TcpState from = state;
+        if (from == to) {
+            return;
+        }
+        state = to;
+        effects.add(new Effect.StateChanged(from, to));
+        switch (to) {
+            case ESTABLISHED:
+                armKeepAlive();
+                if (finQueued) {
+                    // shutdownOutput() came while the handshake was in progress (RFC 9293 §3.10.4)
+                    setState(TcpState.FIN_WAIT_1, null);
+                }
+                break;
+            case FIN_WAIT_2:
+                // Only an orphan waits a limited time for the peer's FIN; a half-closed
+                // connection may keep receiving for as long as the peer sends.
+                if (appClosed && config.orphanFinWait2TimeoutNanos != TcpConfig.NONE) {
+                    finWait2Deadline = now + config.orphanFinWait2TimeoutNanos;
+                }
+                break;
+            case TIME_WAIT:
+                // RFC 9293 §3.6.1: 2×MSL, so a lost last ACK can be repeated and old duplicates die out.
+                cancelAllTimers();
+                timeWaitDeadline = now + config.timeWaitNanos();
+                sendQueue = Bytes.EMPTY;
+                held = ImmutableList.of();
+                break;
+            case CLOSED:
+                cancelAllTimers();
+                sendQueue = Bytes.EMPTY;
+                held = ImmutableList.of();
+                closeReason = reason;
+                effects.add(new Effect.Closed(reason));
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void cancelAllTimers() {
+        rtxDeadline = NO_DEADLINE;
+        persistDeadline = NO_DEADLINE;
+        timeWaitDeadline = NO_DEADLINE;
+        finWait2Deadline = NO_DEADLINE;
+        keepAliveDeadline = NO_DEADLINE;
+        oldestUnackedNanos = UNSET;
+        rttStartNanos = UNSET;
+    }
+
+    // ------------------------------------------------------------------ application calls
+
+    void open(int newIss) {
+        if (state != TcpState.CLOSED || closeReason != null) {
+            throw new TcpApiException("open()", state, "a connection block opens once");
+        }
+        iss = newIss;
+        sndUna = newIss;
+        sndNxt = newIss + 1;
+        setState(TcpState.SYN_SENT, null);
+        transmit(synSegment(SYN), Why.SEND);
+        startRtt(sndNxt);
+        oldestUnackedNanos = now;
+        armRtx();
+    }
+
+    void listen(int newIss) {
+        if (state != TcpState.CLOSED || closeReason != null) {
+            throw new TcpApiException("listen()", state, "a connection block opens once");
+        }
+        iss = newIss;
+        sndUna = newIss;
+        sndNxt = newIss;
+        passive = true;
+        setState(TcpState.LISTEN, null);
+    }
+
+    void send(Bytes data) {
+        if (!state.maySend()) {
+            throw new TcpApiException("send()", state, state == TcpState.CLOSED
+                    ? "the connection does not exist" : "the sending side is shut down");
+        }
+        if (finQueued) {
+            throw new TcpApiException("send()", state, "shutdownOutput() was already called");
+        }
+        sendQueue = sendQueue.concat(data);
+        output();
+    }
+
+    void shutdownOutput() {
+        switch (state) {
+            case CLOSED:
+                throw new TcpApiException("shutdownOutput()", state, "the connection does not exist");
+            case LISTEN:
+                setState(TcpState.CLOSED, CloseReason.ABORTED);
+                return;
+            case SYN_SENT:
+            case SYN_RECEIVED:
+                finQueued = true; // the FIN follows once ESTABLISHED is reached
+                return;
+            case ESTABLISHED:
+                finQueued = true;
+                setState(TcpState.FIN_WAIT_1, null);
+                output();
+                return;
+            case CLOSE_WAIT:
+                // RFC 9293 §3.10.4: the FIN follows the queued data, then LAST-ACK.
+                finQueued = true;
+                setState(TcpState.LAST_ACK, null);
+                output();
+                return;
+            default:
+                return; // already closing: idempotent
+        }
+    }
+
+    void close() {
+        switch (state) {
+            case CLOSED:
+                return; // idempotent, like java.net.Socket.close()
+            case LISTEN:
+            case SYN_SENT:
+                // RFC 9293 §3.10.4: nothing was promised yet; delete the TCB.
+                setState(TcpState.CLOSED, CloseReason.ABORTED);
+                return;
+            default:
+                break;
+        }
+        if (unread > 0 && config.rstOnCloseWithUnreadData && state != TcpState.TIME_WAIT) {
+            // RFC 2525 §2.17, RFC 9293 §3.6.1: closing with unread data must not look like a
+            // clean close to the peer, so reset instead of FIN.
+            transmit(segment(sndNxt, RST | ACK, Bytes.EMPTY), Why.RESET);
+            setState(TcpState.CLOSED, CloseReason.ABORTED_UNREAD_DATA);
+            return;
+        }
+        appClosed = true;
+        if (state == TcpState.FIN_WAIT_2 && config.orphanFinWait2TimeoutNanos != TcpConfig.NONE) {
+            finWait2Deadline = now + config.orphanFinWait2TimeoutNanos;
+        }
+        shutdownOutput();
+    }
+
+    void abort() {
+        switch (state) {
+            case CLOSED:
+                return;
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+            case FIN_WAIT_1:
+            case FIN_WAIT_2:
+            case CLOSE_WAIT:
+                // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>; with ACK, as Linux sends it.
+                transmit(segment(sndNxt, RST | ACK, Bytes.EMPTY), Why.RESET);
+                setState(TcpState.CLOSED, CloseReason.ABORTED);
+                return;
+            default:
+                // LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST is owed (RFC 9293 §3.10.5).
+                setState(TcpState.CLOSED, CloseReason.ABORTED);
+        }
+    }
+
+    void consume(int bytes) {
+        if (bytes < 0 || bytes > unread) {
+            throw new TcpApiException("consume(" + bytes + ")", state,
+                    "only " + unread + " delivered bytes are unread");
+        }
+        int before = rcvWndNow();
+        unread -= bytes;
+        // Reopening a window the peer may be blocked on: tell it (RFC 9293 §3.8.6.2.2).
+        if (state.mayReceive() && state.isSynchronized() && before < sndMssForWindow() && rcvWndNow() >= sndMssForWindow()) {
+            ackNeeded = true;
+            output();
+        }
+    }
+
+    private int sndMssForWindow() {
+        return Math.min(config.mss, config.receiveBuffer / 2);
+    }
+
+    // ------------------------------------------------------------------ time
+
+    void tick() {
+        // Fixed order (TimerKind declaration order) keeps runs deterministic.
+        if (due(timeWaitDeadline)) {
+            timeWaitDeadline = NO_DEADLINE;
+            setState(TcpState.CLOSED, CloseReason.NORMAL);
+            return;
+        }
+        if (due(finWait2Deadline)) {
+            finWait2Deadline = NO_DEADLINE;
+            setState(TcpState.CLOSED, CloseReason.TIMED_OUT_FIN_WAIT_2);
+            return;
+        }
+        long ut = userTimeoutDeadline();
+        if (ut != NO_DEADLINE && due(ut)) {
+            // RFC 5482 §3 / RFC 9293 §3.10.8: data waited too long for its ACK.
+            setState(TcpState.CLOSED, CloseReason.TIMED_OUT_USER);
+            return;
+        }
+        if (due(rtxDeadline)) {
+            retransmissionTimeout();
+            if (state == TcpState.CLOSED) {
+                return;
+            }
+        }
+        if (due(persistDeadline)) {
+            persistTimeout();
+        }
+        if (due(keepAliveDeadline)) {
+            keepAliveTimeout();
+        }
+    }
+
+    private boolean due(long deadline) {
+        return deadline != NO_DEADLINE && deadline - now <= 0;
+    }
+
+    private long userTimeoutDeadline() {
+        return config.userTimeoutNanos == TcpConfig.NONE || oldestUnackedNanos == UNSET
+                ? NO_DEADLINE
+                : oldestUnackedNanos + config.userTimeoutNanos;
+    }
+
+    private void retransmissionTimeout() {
+        int limit = (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)
+                ? config.maxSynRetransmissions
+                : appClosed ? config.maxOrphanRetransmissions : config.maxRetransmissions;
+        if (retries >= limit) {
+            // RFC 1122 §4.2.3.5 R2: give up and close; the peer is presumed gone, so no RST.
+            setState(TcpState.CLOSED, CloseReason.TIMED_OUT_RETRANSMISSION);
+            return;
+        }
+        retries++;
+        // RFC 6298 §5.5: back off; §3 Karn: a retransmitted segment gives no RTT sample.
+        rtoNanos = Math.min(rtoNanos * 2, config.rtoMaxNanos);
+        rttStartNanos = UNSET;
+        retransmitHead();
+        rtxDeadline = NO_DEADLINE;
+        armRtx();
+    }
+
+    private void retransmitHead() {
+        switch (state) {
+            case SYN_SENT:
+                transmit(synSegment(SYN), Why.RETRANSMISSION);
+                return;
+            case SYN_RECEIVED:
+                transmit(synSegment(SYN | ACK), Why.RETRANSMISSION);
+                return;
+            default:
+                break;
+        }
+        int dataInFlight = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0);
+        int n = Math.min(sndMss, dataInFlight);
+        boolean fin = finSent && n == dataInFlight;
+        if (n == 0 && !fin) {
+            return;
+        }
+        int flags = ACK | (fin ? FIN : 0) | (n > 0 && n == dataInFlight ? PSH : 0);
+        transmit(segment(sndUna, flags, sendQueue.slice(0, n)), Why.RETRANSMISSION);
+    }
+
+    private void persistTimeout() {
+        persistDeadline = NO_DEADLINE;
+        if (sndWnd == 0 && unsent() > 0 && sndNxt == sndUna) {
+            // Zero-window probe at SND.UNA-1: the peer must answer with an ACK that carries
+            // its current window (RFC 9293 §3.8.6.1; the form Linux uses).
+            transmit(segment(sndUna - 1, ACK, Bytes.EMPTY), Why.WINDOW_PROBE);
+            persistBackoff = Math.min(persistBackoff + 1, 30);
+            armPersist();
+        }
+    }
+
+    private void keepAliveTimeout() {
+        keepAliveDeadline = NO_DEADLINE;
+        if (!keepAliveApplies()) {
+            return;
+        }
+        if (sndNxt != sndUna || unsent() > 0) {
+            armKeepAlive(); // not idle: retransmission covers a silent peer
+            return;
+        }
+        if (keepAliveProbesSent >= config.keepAliveProbes) {
+            // RFC 1122 §4.2.3.6: the peer is dead; tell it (if it comes back) with a RST.
+            transmit(segment(sndNxt, RST | ACK, Bytes.EMPTY), Why.RESET);
+            setState(TcpState.CLOSED, CloseReason.TIMED_OUT_KEEPALIVE);
+            return;
+        }
+        // RFC 1122 §4.2.3.6: SEG.SEQ = SND.NXT-1, no data, so the peer must ACK it.
+        transmit(segment(sndNxt - 1, ACK, Bytes.EMPTY), Why.KEEPALIVE_PROBE);
+        keepAliveProbesSent++;
+        keepAliveDeadline = now + config.keepAliveIntervalNanos;
+    }
+
+    private boolean keepAliveApplies() {
+        return config.keepAlive && (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
+                || state == TcpState.FIN_WAIT_2);
+    }
+
+    private void armKeepAlive() {
+        if (keepAliveApplies()) {
+            keepAliveDeadline = now + config.keepAliveIdleNanos;
+        }
+    }
+
+    private void armRtx() {
+        if (rtxDeadline != NO_DEADLINE) {
+            return;
+        }
+        long d = now + rtoNanos;
+        long ut = userTimeoutDeadline();
+        // Clamp so the user timeout fires on time instead of after a long backed-off RTO.
+        if (ut != NO_DEADLINE && ut - d < 0) {
+            d = ut;
+        }
+        rtxDeadline = d;
+    }
+
+    private void armPersist() {
+        long interval = Math.min(rtoNanos << Math.min(persistBackoff, 20), config.rtoMaxNanos);
+        persistDeadline = now + interval;
+    }
+
+    // ------------------------------------------------------------------ segment arrival
+
+    void arrive(Segment seg) {
+        switch (state) {
+            case CLOSED:
+                closedArrives(seg);
+                return;
+            case LISTEN:
+                listenArrives(seg);
+                return;
+            case SYN_SENT:
+                synSentArrives(seg);
+                return;
+            default:
+                synchronizedArrives(seg);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.1: no connection; answer anything but a RST with a RST. */
+    private void closedArrives(Segment seg) {
+        reject(RejectReason.NO_CONNECTION, seg);
+        if (!seg.has(RST)) {
+            transmit(TcpEngine.resetFor(seg), Why.RESET);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.2. */
+    private void listenArrives(Segment seg) {
+        if (seg.has(RST)) {
+            reject(RejectReason.IGNORED_IN_STATE, seg);
+            return;
+        }
+        if (seg.has(ACK)) {
+            reject(RejectReason.UNACCEPTABLE_ACK, seg);
+            transmit(TcpEngine.resetFor(seg), Why.RESET);
+            return;
+        }
+        if (!seg.has(SYN)) {
+            reject(RejectReason.IGNORED_IN_STATE, seg);
+            return;
+        }
+        if (remotePort == 0) {
+            remotePort = seg.srcPort();
+        }
+        irs = seg.seq();
+        rcvNxt = seg.seq() + 1;
+        takeMss(seg);
+        sndWnd = seg.window();
+        maxSndWnd = sndWnd;
+        sndWl1 = seg.seq();
+        sndWl2 = iss;
+        sndNxt = iss + 1;
+        setState(TcpState.SYN_RECEIVED, null);
+        transmit(synSegment(SYN | ACK), Why.SEND);
+        startRtt(sndNxt);
+        oldestUnackedNanos = now;
+        armRtx();
+    }
+
+    /** RFC 9293 §3.10.7.3. */
+    private void synSentArrives(Segment seg) {
+        boolean hasAck = seg.has(ACK);
+        if (hasAck && (Seq.le(seg.ack(), iss) || Seq.gt(seg.ack(), sndNxt))) {
+            reject(RejectReason.UNACCEPTABLE_ACK, seg);
+            if (!seg.has(RST)) {
+                transmit(TcpEngine.resetFor(seg), Why.RESET);
+            }
+            return;
+        }
+        if (seg.has(RST)) {
+            if (hasAck) {
+                // RFC 5961 §3.2 / RFC 9293: a RST that acknowledges our SYN means "refused".
+                setState(TcpState.CLOSED, CloseReason.REFUSED);
+            } else {
+                reject(RejectReason.RST_UNACCEPTABLE_ACK, seg);
+            }
+            return;
+        }
+        if (!seg.has(SYN)) {
+            reject(RejectReason.IGNORED_IN_STATE, seg);
+            return;
+        }
+        irs = seg.seq();
+        rcvNxt = seg.seq() + 1;
+        takeMss(seg);
+        if (hasAck) {
+            ackAdvance(seg.ack());
+            sndWnd = seg.window();
+            maxSndWnd = sndWnd;
+            sndWl1 = seg.seq();
+            sndWl2 = seg.ack();
+            setState(TcpState.ESTABLISHED, null);
+            ackNeeded = true;
+            output();
+        } else {
+            // Simultaneous open: SYN-RECEIVED, answering with SYN,ACK.
+            sndWnd = seg.window();
+            sndWl1 = seg.seq();
+            setState(TcpState.SYN_RECEIVED, null);
+            transmit(synSegment(SYN | ACK), Why.SEND);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */
+    private void synchronizedArrives(Segment seg) {
+        if (state == TcpState.SYN_RECEIVED && seg.has(SYN) && seg.seq() == irs) {
+            if (!seg.has(ACK)) {
+                // A repeated SYN means our SYN,ACK was lost: send it again.
+                transmit(synSegment(SYN | ACK), Why.RETRANSMISSION);
+                return;
+            }
+            // Simultaneous open: the peer's SYN,ACK repeats the SYN we already took. Its SYN
+            // bit is old news; its ACK completes our side (RFC 9293 §3.5, Figure 8).
+            seg = seg.withFlags(seg.flags() & ~SYN).withSeq(irs + 1);
+        }
+
+        // First: sequence number acceptability.
+        if (!acceptable(seg)) {
+            if (seg.has(RST)) {
+                reject(RejectReason.OUT_OF_WINDOW, seg); // RFC 5961 §3.2: outside the window, drop silently
+                return;
+            }
+            reject(RejectReason.OUT_OF_WINDOW, seg);
+            if (state == TcpState.TIME_WAIT && seg.has(FIN) && seg.seq() + seg.seqLength() == rcvNxt) {
+                // RFC 9293 §3.10.7.4 eighth / §3.6.1: the peer repeats its FIN because our last ACK
+                // was lost. ACK it again and restart the 2×MSL wait.
+                timeWaitDeadline = now + config.timeWaitNanos();
+            }
+            transmit(ackSegment(), Why.DUPLICATE_ACK);
+            return;
+        }
+
+        // Second: RST (RFC 5961 §3.2).
+        if (seg.has(RST)) {
+            resetArrives(seg);
+            return;
+        }
+
+        // Fourth: SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
+        if (seg.has(SYN)) {
+            reject(RejectReason.SYN_IN_SYNCHRONIZED_STATE, seg);
+            challengeAck();
+            return;
+        }
+
+        // Fifth: the ACK field.
+        if (!seg.has(ACK)) {
+            reject(RejectReason.NO_ACK, seg);
+            return;
+        }
+        if (state == TcpState.SYN_RECEIVED) {
+            if (Seq.gt(seg.ack(), sndUna) && Seq.le(seg.ack(), sndNxt)) {
+                sndWnd = seg.window();
+                maxSndWnd = Math.max(maxSndWnd, sndWnd);
+                sndWl1 = seg.seq();
+                sndWl2 = seg.ack();
+                setState(TcpState.ESTABLISHED, null);
+            } else {
+                reject(RejectReason.UNACCEPTABLE_ACK, seg);
+                transmit(TcpEngine.resetFor(seg), Why.RESET);
+                return;
+            }
+        }
+        if (Seq.gt(seg.ack(), sndNxt)) {
+            // Acknowledges something never sent: ACK and drop (RFC 9293 §3.10.7.4 fifth).
+            reject(RejectReason.UNACCEPTABLE_ACK, seg);
+            transmit(ackSegment(), Why.DUPLICATE_ACK);
+            return;
+        }
+        if (maxSndWnd > 0 && Seq.lt(seg.ack(), sndUna - maxSndWnd)) {
+            // RFC 5961 §5.2: implausibly old ACK, likely blind injection.
+            reject(RejectReason.UNACCEPTABLE_ACK, seg);
+            challengeAck();
+            return;
+        }
+        // A stale ACK (below SND.UNA) is ignored; the rest of the segment, FIN included, is
+        // still processed.
+        if (Seq.gt(seg.ack(), sndUna)) {
+            ackAdvance(seg.ack());
+        }
+        if (Seq.ge(seg.ack(), sndUna)) {
+            updateWindow(seg);
+        }
+        keepAliveProbesSent = 0;
+        armKeepAlive();
+
+        // A FIN that reaches RCV.NXT once this segment's data is in: its FIN step decides.
+        boolean finInOrder = seg.has(FIN) && Seq.le(seg.seq(), rcvNxt);
+        switch (state) {
+            case FIN_WAIT_1:
+                if (finAcked() && !finInOrder) {
+                    setState(TcpState.FIN_WAIT_2, null); // RFC 9293 §3.10.7.4: our FIN is acknowledged
+                }
+                break;
+            case CLOSING:
+                if (finAcked()) {
+                    setState(TcpState.TIME_WAIT, null); // RFC 9293 §3.10.7.4: CLOSING + ACK of FIN
+                }
+                break;
+            case LAST_ACK:
+                if (finAcked()) {
+                    setState(TcpState.CLOSED, CloseReason.NORMAL); // RFC 9293 §3.10.7.4: LAST-ACK + ACK of FIN
+                    return;
+                }
+                break;
+            case TIME_WAIT:
+                // Only a retransmitted FIN is expected here (handled above). Anything else that
+                // occupies sequence space is ACKed; a bare ACK is not, or two TIME-WAITs would
+                // echo ACKs forever.
+                if (seg.seqLength() > 0) {
+                    ackNeeded = true;
+                    output();
+                }
+                return;
+            default:
+                break;
+        }
+
+        // Seventh: segment text. Eighth: FIN.
+        receiveText(seg);
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        if (state == TcpState.FIN_WAIT_1 && finAcked()) {
+            setState(TcpState.FIN_WAIT_2, null); // the FIN this segment carried could not be taken yet
+        }
+        output();
+    }
+
+    private boolean finAcked() {
+        return finSent && sndUna == sndNxt;
+    }
+
+    /** RFC 9293 §3.10.7.4 first check, with a FIN at RCV.NXT accepted even into a zero window. */
+    private boolean acceptable(Segment seg) {
+        int len = seg.seqLength();
+        int wnd = rcvWndNow();
+        int seq = seg.seq();
+        if (len == 0) {
+            return wnd == 0 ? seq == rcvNxt : Seq.inWindow(seq, rcvNxt, wnd);
+        }
+        if (wnd == 0) {
+            return seq == rcvNxt && seg.payload().isEmpty() && seg.has(FIN);
+        }
+        return Seq.inWindow(seq, rcvNxt, wnd) || Seq.inWindow(seq + len - 1, rcvNxt, wnd);
+    }
+
+    private int rcvWndNow() {
+        return Math.max(0, config.receiveBuffer - unread);
+    }
+
+    private void resetArrives(Segment seg) {
+        boolean exact = seg.seq() == rcvNxt;
+        if (!exact && config.rstValidation == TcpConfig.RstValidation.RFC_5961) {
+            // RFC 5961 §3.2: in window but not exact: challenge ACK, let a real peer prove it.
+            reject(RejectReason.RST_NOT_EXACT, seg);
+            challengeAck();
+            return;
+        }
+        switch (state) {
+            case SYN_RECEIVED:
+                setState(TcpState.CLOSED, passive ? CloseReason.RESET_BY_PEER : CloseReason.REFUSED);
+                return;
+            case TIME_WAIT:
+                if (config.timeWaitRst == TcpConfig.TimeWaitRst.IGNORE) {
+                    // RFC 1337 §3: ignoring RST here prevents TIME-WAIT assassination.
+                    reject(RejectReason.RST_IN_TIME_WAIT, seg);
+                    return;
+                }
+                setState(TcpState.CLOSED, CloseReason.NORMAL);
+                return;
+            default:
+                // RFC 9293 §3.10.7.4 second check: never answer a RST.
+                setState(TcpState.CLOSED, CloseReason.RESET_BY_PEER);
+        }
+    }
+
+    private void challengeAck() {
+        // RFC 5961 §7: at most one challenge ACK per interval per connection.
+        if (lastChallengeAckNanos != UNSET && now - lastChallengeAckNanos < config.challengeAckIntervalNanos) {
+            return;
+        }
+        lastChallengeAckNanos = now;
+        transmit(ackSegment(), Why.CHALLENGE_ACK);
+    }
+
+    private void ackAdvance(int ack) {
+        int acked = Seq.diff(ack, sndUna);
+        int ctl = 0;
+        if (sndUna == iss) {
+            ctl++; // our SYN (SND.UNA returns to ISS only after 2^32 bytes; not a concern at these sizes)
+        }
+        if (finSent && ack == sndNxt) {
+            ctl++; // our FIN
+        }
+        int dataAcked = Math.max(0, Math.min(acked - ctl, sendQueue.length()));
+        sendQueue = sendQueue.dropFirst(dataAcked);
+        sndUna = ack;
+        if (rttStartNanos != UNSET && Seq.ge(ack, rttSeq)) {
+            rttSample(now - rttStartNanos);
+            rttStartNanos = UNSET;
+        }
+        retries = 0;
+        persistBackoff = 0;
+        rtxDeadline = NO_DEADLINE;
+        if (sndUna == sndNxt) {
+            oldestUnackedNanos = UNSET;
+        } else {
+            // RFC 6298 §5.3: restart the timer when new data is acknowledged.
+            oldestUnackedNanos = now;
+            armRtx();
+        }
+    }
+
+    /** RFC 6298 §2.2-2.4 (clock granularity is a nanosecond, so G vanishes). */
+    private void rttSample(long r) {
+        if (srttNanos == UNSET) {
+            srttNanos = r;
+            rttvarNanos = r / 2;
+        } else {
+            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - r)) / 4;
+            srttNanos = (7 * srttNanos + r) / 8;
+        }
+        long rto = srttNanos + 4 * rttvarNanos;
+        rtoNanos = Math.max(config.rtoMinNanos, Math.min(rto, config.rtoMaxNanos));
+    }
+
+    private void updateWindow(Segment seg) {
+        // RFC 9293 §3.10.7.4: take the window only from a segment newer than the last update.
+        if (Seq.lt(sndWl1, seg.seq()) || (sndWl1 == seg.seq() && Seq.le(sndWl2, seg.ack()))) {
+            sndWnd = seg.window();
+            sndWl1 = seg.seq();
+            sndWl2 = seg.ack();
+            maxSndWnd = Math.max(maxSndWnd, sndWnd);
+            if (sndWnd > 0) {
+                persistDeadline = NO_DEADLINE;
+                persistBackoff = 0;
+            }
+        }
+    }
+
+    /** RFC 9293 §3.10.7.4 seventh (text) and eighth (FIN), with reassembly of out-of-order data. */
+    private void receiveText(Segment seg) {
+        int seq = seg.seq();
+        Bytes data = seg.payload();
+        boolean fin = seg.has(FIN);
+        // Trim what we already have on the left, and what lies beyond the window on the right.
+        if (Seq.lt(seq, rcvNxt)) {
+            int cut = Math.min(Seq.diff(rcvNxt, seq), data.length());
+            data = data.dropFirst(cut);
+            seq += cut;
+        }
+        int room = Seq.diff(rcvNxt + rcvWndNow(), seq);
+        if (data.length() > room) {
+            data = data.slice(0, Math.max(0, room));
+            fin = false;
+        }
+        if (data.isEmpty() && !fin) {
+            return;
+        }
+        if (!state.mayReceive()) {
+            // The peer's FIN was already processed: anything after it is ignored (RFC 9293 §3.10.7.4 seventh).
+            reject(RejectReason.IGNORED_IN_STATE, seg);
+            ackNeeded = true;
+            return;
+        }
+        if (appClosed && !data.isEmpty()) {
+            // RFC 1122 §4.2.2.13, RFC 2525 §2.17: the application will never read this, so the
+            // peer must learn its data was lost: reset.
+            transmit(segment(sndNxt, RST | ACK, Bytes.EMPTY), Why.RESET);
+            setState(TcpState.CLOSED, CloseReason.ABORTED_UNREAD_DATA);
+            return;
+        }
+        if (seq != rcvNxt) {
+            hold(seq, data, fin, seg);
+            ackNeeded = true; // a duplicate ACK tells the peer where the gap is
+            return;
+        }
+        boolean finReached = fin;
+        if (!data.isEmpty()) {
+            deliver(data);
+        }
+        if (!finReached) {
+            finReached = drainHeld();
+        }
+        ackNeeded = true;
+        if (finReached) {
+            finArrives();
+        }
+    }
+
+    private void deliver(Bytes data) {
+        rcvNxt += data.length();
+        unread += data.length();
+        effects.add(new Effect.Deliver(data));
+    }
+
+    private void hold(int seq, Bytes data, boolean fin, Segment seg) {
+        if (held.size() >= config.reassemblySegments) {
+            reject(RejectReason.REASSEMBLY_QUEUE_FULL, seg);
+            return;
+        }
+        ImmutableList.Builder<Tcb.Held> b = ImmutableList.builderWithExpectedSize(held.size() + 1);
+        boolean placed = false;
+        for (Tcb.Held h : held) {
+            if (!placed && Seq.lt(seq, h.seq())) {
+                b.add(new Tcb.Held(seq, data, fin));
+                placed = true;
+            }
+            b.add(h);
+        }
+        if (!placed) {
+            b.add(new Tcb.Held(seq, data, fin));
+        }
+        held = b.build();
+    }
+
+    /** Delivers held segments that the gap's filling made contiguous; true when a held FIN is reached. */
+    private boolean drainHeld() {
+        int i = 0;
+        boolean finReached = false;
+        while (i < held.size() && !finReached) {
+            Tcb.Held h = held.get(i);
+            if (Seq.gt(h.seq(), rcvNxt)) {
+                break;
+            }
+            i++;
+            int cut = Seq.diff(rcvNxt, h.seq());
+            if (cut <= h.data().length()) {
+                Bytes rest = h.data().dropFirst(cut);
+                if (!rest.isEmpty()) {
+                    deliver(rest);
+                }
+                finReached = h.fin();
+            } else if (h.fin() && cut == h.data().length() + 1) {
+                finReached = false; // that FIN was already consumed
+            }
+        }
+        if (i > 0) {
+            held = held.subList(i, held.size());
+        }
+        return finReached;
+    }
+
+    /** RFC 9293 §3.10.7.4 eighth: the peer's FIN, in order. */
+    private void finArrives() {
+        rcvNxt += 1;
+        held = ImmutableList.of();
+        effects.add(Effect.PEER_FINISHED);
+        switch (state) {
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+                setState(TcpState.CLOSE_WAIT, null);
+                break;
+            case FIN_WAIT_1:
+                // Our FIN acknowledged too (perhaps by this very segment): straight to TIME-WAIT;
+                // otherwise both FINs crossed: simultaneous close (RFC 9293 §3.6, Figure 13).
+                setState(finAcked() ? TcpState.TIME_WAIT : TcpState.CLOSING, null);
+                break;
+            case FIN_WAIT_2:
+                setState(TcpState.TIME_WAIT, null);
+                break;
+            default:
+                break;
+        }
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private int unsent() {
+        if (finSent) {
+            return 0;
+        }
+        int ctl = (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) ? 1 : 0;
+        return sendQueue.length() - (Seq.diff(sndNxt, sndUna) - ctl);
+    }
+
+    /** Sends what the window allows, the FIN once the queue has drained, and any owed ACK. */
+    private void output() {
+        boolean sent = false;
+        if (canSendData()) {
+            int inFlight = Seq.diff(sndNxt, sndUna);
+            int unsent = sendQueue.length() - inFlight;
+            while (unsent > 0) {
+                int usable = Seq.diff(sndUna + sndWnd, sndNxt);
+                if (usable <= 0) {
+                    break;
+                }
+                int n = Math.min(Math.min(sndMss, unsent), usable);
+                boolean last = n == unsent;
+                boolean fin = last && finQueued && config.finOnLastData;
+                int flags = ACK | (last ? PSH : 0) | (fin ? FIN : 0);
+                transmit(segment(sndNxt, flags, sendQueue.slice(inFlight, n)), Why.SEND);
+                sent = true;
+                startRttIfIdle(sndNxt + n);
+                if (oldestUnackedNanos == UNSET) {
+                    oldestUnackedNanos = now;
+                }
+                sndNxt += n + (fin ? 1 : 0);
+                finSent |= fin;
+                inFlight += n;
+                unsent -= n;
+            }
+            if (unsent == 0 && finQueued && !finSent) {
+                // The FIN goes out only after every queued byte, and takes one sequence number.
+                transmit(segment(sndNxt, FIN | ACK, Bytes.EMPTY), Why.SEND);
+                sent = true;
+                startRttIfIdle(sndNxt + 1);
+                if (oldestUnackedNanos == UNSET) {
+                    oldestUnackedNanos = now;
+                }
+                sndNxt += 1;
+                finSent = true;
+            }
+            if (unsent > 0 && sndWnd == 0 && sndNxt == sndUna && persistDeadline == NO_DEADLINE) {
+                armPersist();
+            }
+        }
+        if (sndNxt != sndUna) {
+            armRtx();
+        }
+        if (ackNeeded && !sent && state != TcpState.CLOSED) {
+            transmit(ackSegment(), Why.SEND);
+        }
+        ackNeeded = false;
+    }
+
+    private boolean canSendData() {
+        if (finSent) {
+            return false;
+        }
+        switch (state) {
+            case ESTABLISHED:
+            case CLOSE_WAIT:
+            case FIN_WAIT_1:
+            case LAST_ACK:
+            case CLOSING:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void startRtt(int endSeq) {
+        rttSeq = endSeq;
+        rttStartNanos = now;
+    }
+
+    private void startRttIfIdle(int endSeq) {
+        if (rttStartNanos == UNSET && retries == 0) {
+            startRtt(endSeq);
+        }
+    }
+
+    // ------------------------------------------------------------------ segments
+
+    private void takeMss(Segment seg) {
+        int peer = seg.options().mss();
+        sndMss = Math.min(peer > 0 ? peer : 536, config.mss);
+    }
+
+    private Segment synSegment(int flags) {
+        return new Segment(localPort, remotePort, iss, (flags & ACK) != 0 ? rcvNxt : 0, flags,
+                advertisedWindow(), TcpOptions.mss(config.mss), Bytes.EMPTY);
+    }
+
+    private Segment ackSegment() {
+        return segment(sndNxt, ACK, Bytes.EMPTY);
+    }
+
+    private Segment segment(int seq, int flags, Bytes payload) {
+        return new Segment(localPort, remotePort, seq, rcvNxt, flags, advertisedWindow(), TcpOptions.NONE, payload);
+    }
+
+    private int advertisedWindow() {
+        return Math.min(rcvWndNow(), 0xFFFF);
+    }
+
+    private void transmit(Segment s, Why why) {
+        effects.add(new Effect.Transmit(s, why));
+    }
+
+    private void reject(RejectReason reason, Segment seg) {
+        effects.add(new Effect.Rejected(reason, seg));
+    }
+}

@@ -1,0 +1,371 @@
+package io.tcpclose.ladder;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.Effect;
+import io.tcpclose.engine.Event;
+import io.tcpclose.engine.RejectReason;
+import io.tcpclose.engine.Step;
+import io.tcpclose.engine.Tcb;
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.engine.TcpEngine;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.TcpFlags;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Drives one endpoint through a scripted exchange on a manual clock, so a protocol test reads
+ * like a ladder diagram:
+ *
+ * <pre>{@code
+ * LadderDriver.client(TcpConfig.DEFAULTS)
+ *     .open(1000).expectOut("SYN seq=1000")
+ *     .atMillis(10).in("SYN|ACK seq=5000 ack=1001").expectOut("ACK seq=1001 ack=5001")
+ *     .expectState(TcpState.ESTABLISHED)
+ *     .close().expectOut("FIN|ACK seq=1001 ack=5001").expectState(TcpState.FIN_WAIT_1)
+ *     .atMillis(20).in("ACK seq=5001 ack=1002").expectState(TcpState.FIN_WAIT_2);
+ * }</pre>
+ *
+ * <p>Rules: time only moves forward; moving it fires every timer that falls due, each at its
+ * own deadline, in order. Every segment the endpoint transmits must be claimed by an
+ * {@link #expectOut} (or {@link #skipOut}) before the next input, so a test accounts for all
+ * output. On every step the driver also checks the engine's universal promises: each state
+ * change is an edge of RFC 9293's diagram, a RST is never answered (but for RFC 5961's
+ * challenge ACK), and CLOSED is reported once. A failed expectation throws {@link LadderAssertionError} with expected versus actual
+ * and the transcript.
+ *
+ * <p>Uses no test framework. Not thread-safe: one driver per test.
+ */
+public final class LadderDriver {
+    /** The local port of {@link #client}, and the remote port of {@link #server}'s peer. */
+    public static final int CLIENT_PORT = 40000;
+    /** The server's port. */
+    public static final int SERVER_PORT = 80;
+
+    private Tcb tcb;
+    private long nowNanos;
+    private final Deque<Segment> pendingOut = new ArrayDeque<>();
+    private final List<String> transcript = new ArrayList<>();
+    private final List<Effect> lastEffects = new ArrayList<>();
+    private final StringBuilder delivered = new StringBuilder();
+    private int deliveredBytes;
+    private boolean peerFinished;
+    private int closedReports;
+
+    private LadderDriver(Tcb tcb) {
+        this.tcb = tcb;
+    }
+
+    /** An endpoint in CLOSED, port {@value #CLIENT_PORT} to {@value #SERVER_PORT}; call {@link #open}. */
+    public static LadderDriver client(TcpConfig config) {
+        return new LadderDriver(Tcb.create(config, CLIENT_PORT, SERVER_PORT));
+    }
+
+    /** An endpoint in CLOSED on port {@value #SERVER_PORT} taking any peer; call {@link #listen}. */
+    public static LadderDriver server(TcpConfig config) {
+        return new LadderDriver(Tcb.create(config, SERVER_PORT, 0));
+    }
+
+    /** Drives an existing snapshot, starting the clock at {@code nowNanos}. */
+    public static LadderDriver of(Tcb tcb, long nowNanos) {
+        LadderDriver d = new LadderDriver(tcb);
+        d.nowNanos = nowNanos;
+        return d;
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /** Active open with initial sequence number {@code iss}. */
+    public LadderDriver open(int iss) {
+        return apply("app open(iss=" + Integer.toUnsignedString(iss) + ")", new Event.Open(iss));
+    }
+
+    /** Passive open with initial sequence number {@code iss} for the SYN-ACK. */
+    public LadderDriver listen(int iss) {
+        return apply("app listen(iss=" + Integer.toUnsignedString(iss) + ")", new Event.Listen(iss));
+    }
+
+    /** The application sends UTF-8 text. */
+    public LadderDriver send(String text) {
+        return send(Bytes.utf8(text));
+    }
+
+    /** The application sends bytes. */
+    public LadderDriver send(Bytes data) {
+        return apply("app send(" + data.length() + " bytes)", new Event.Send(data));
+    }
+
+    /** The application shuts down its sending side (RFC CLOSE, half-close). */
+    public LadderDriver shutdownOutput() {
+        return apply("app shutdownOutput()", Event.SHUTDOWN_OUTPUT);
+    }
+
+    /** The application closes fully. */
+    public LadderDriver close() {
+        return apply("app close()", Event.CLOSE);
+    }
+
+    /** The application aborts. */
+    public LadderDriver abort() {
+        return apply("app abort()", Event.ABORT);
+    }
+
+    /** The application reads {@code n} delivered bytes. */
+    public LadderDriver consume(int n) {
+        return apply("app consume(" + n + ")", new Event.Consume(n));
+    }
+
+    /** A segment arrives from the peer, written as a {@link SegmentSpec}. */
+    public LadderDriver in(String spec) {
+        return in(SegmentSpec.parse(spec).toSegment(tcb.remotePort() == 0 ? CLIENT_PORT : tcb.remotePort(), tcb.localPort()));
+    }
+
+    /** A segment arrives from the peer. */
+    public LadderDriver in(Segment segment) {
+        return apply("<- " + segment, new Event.Arrive(segment));
+    }
+
+    /** Moves the clock to {@code t} after the start, firing due timers on the way. */
+    public LadderDriver at(Duration t) {
+        return advanceTo(t.toNanos());
+    }
+
+    /** Moves the clock to {@code ms} milliseconds after the start. */
+    public LadderDriver atMillis(long ms) {
+        return advanceTo(Duration.ofMillis(ms).toNanos());
+    }
+
+    /** Moves the clock forward by {@code d}. */
+    public LadderDriver after(Duration d) {
+        return advanceTo(nowNanos + d.toNanos());
+    }
+
+    /** Moves the clock forward by {@code ms} milliseconds. */
+    public LadderDriver afterMillis(long ms) {
+        return after(Duration.ofMillis(ms));
+    }
+
+    /** Moves the clock to the next deadline and fires it; fails when there is none. */
+    public LadderDriver toNextDeadline() {
+        long d = tcb.nextDeadline();
+        if (d == Tcb.NO_DEADLINE) {
+            fail("a pending deadline", "none");
+        }
+        return advanceTo(d);
+    }
+
+    private LadderDriver advanceTo(long target) {
+        if (target - nowNanos < 0) {
+            fail("time to move forward from " + fmt(nowNanos), fmt(target));
+        }
+        while (true) {
+            long d = tcb.nextDeadline();
+            if (d == Tcb.NO_DEADLINE || d - target > 0) {
+                break;
+            }
+            nowNanos = Math.max(nowNanos, d);
+            apply("timer", Event.TICK);
+        }
+        nowNanos = target;
+        return this;
+    }
+
+    private LadderDriver apply(String what, Event event) {
+        if (!pendingOut.isEmpty() && !(event instanceof Event.Tick)) {
+            fail("every transmitted segment expected before the next input (" + what + ")",
+                    "unclaimed " + pendingOut);
+        }
+        Step step;
+        try {
+            step = TcpEngine.step(tcb, event, nowNanos);
+        } catch (RuntimeException e) {
+            transcript.add(line(what + " threw " + e));
+            throw e;
+        }
+        if (!(event instanceof Event.Tick)) {
+            transcript.add(line(what));
+        }
+        lastEffects.clear();
+        lastEffects.addAll(step.effects());
+        boolean inputWasRst = event instanceof Event.Arrive && ((Event.Arrive) event).segment().has(TcpFlags.RST);
+        for (Effect e : step.effects()) {
+            if (e instanceof Effect.Transmit) {
+                Effect.Transmit t = (Effect.Transmit) e;
+                transcript.add(line("-> " + t.segment() + (t.why() == Effect.Why.SEND ? "" : "  (" + t.why() + ")")));
+                if (inputWasRst && t.why() != Effect.Why.CHALLENGE_ACK) {
+                    fail("no segment but a challenge ACK in reply to a RST (RFC 9293 §3.10.7.4, RFC 5961 §3.2)",
+                            t.segment().toString());
+                }
+                pendingOut.add(t.segment());
+            } else if (e instanceof Effect.StateChanged) {
+                Effect.StateChanged c = (Effect.StateChanged) e;
+                transcript.add(line("   " + c.from() + " -> " + c.to()));
+                if (!c.from().canMoveTo(c.to())) {
+                    fail("a transition on RFC 9293's state diagram", c.from() + " -> " + c.to());
+                }
+            } else if (e instanceof Effect.Deliver) {
+                Bytes b = ((Effect.Deliver) e).data();
+                delivered.append(b.utf8());
+                deliveredBytes += b.length();
+                transcript.add(line("   delivered " + b.length() + " bytes"));
+            } else if (e instanceof Effect.PeerFinished) {
+                peerFinished = true;
+                transcript.add(line("   peer finished (EOF)"));
+            } else if (e instanceof Effect.Closed) {
+                closedReports++;
+                transcript.add(line("   closed: " + ((Effect.Closed) e).reason()));
+                if (closedReports > 1) {
+                    fail("CLOSED reported once", "reported " + closedReports + " times");
+                }
+            } else if (e instanceof Effect.Rejected) {
+                transcript.add(line("   rejected: " + ((Effect.Rejected) e).reason()));
+            }
+        }
+        tcb = step.tcb();
+        return this;
+    }
+
+    // ------------------------------------------------------------------ expectations
+
+    /** The next transmitted segment matches {@code spec}. */
+    public LadderDriver expectOut(String spec) {
+        SegmentSpec s = SegmentSpec.parse(spec);
+        Segment actual = pendingOut.poll();
+        if (actual == null) {
+            fail("out " + s, "nothing transmitted");
+        }
+        if (!s.matches(actual)) {
+            fail("out " + s, "out " + actual);
+        }
+        return this;
+    }
+
+    /** Nothing transmitted that has not been claimed. */
+    public LadderDriver expectNoOut() {
+        if (!pendingOut.isEmpty()) {
+            fail("no segment transmitted", pendingOut.toString());
+        }
+        return this;
+    }
+
+    /** Drops the next transmitted segment unchecked, returning it. */
+    public Segment skipOut() {
+        Segment s = pendingOut.poll();
+        if (s == null) {
+            fail("a transmitted segment to skip", "nothing transmitted");
+        }
+        return s;
+    }
+
+    /** The connection is in {@code state}. */
+    public LadderDriver expectState(TcpState state) {
+        if (tcb.state() != state) {
+            fail("state " + state, "state " + tcb.state());
+        }
+        return this;
+    }
+
+    /** The connection is CLOSED for {@code reason}. */
+    public LadderDriver expectClosed(CloseReason reason) {
+        if (tcb.state() != TcpState.CLOSED || tcb.closeReason() != reason) {
+            fail("CLOSED (" + reason + ")", tcb.state() + (tcb.closeReason() == null ? "" : " (" + tcb.closeReason() + ")"));
+        }
+        return this;
+    }
+
+    /** The application received exactly {@code text} since the last check. */
+    public LadderDriver expectDelivered(String text) {
+        if (!delivered.toString().equals(text)) {
+            fail("delivered \"" + text + "\"", "delivered \"" + delivered + "\"");
+        }
+        delivered.setLength(0);
+        deliveredBytes = 0;
+        return this;
+    }
+
+    /** The application received {@code n} bytes since the last check. */
+    public LadderDriver expectDeliveredBytes(int n) {
+        if (deliveredBytes != n) {
+            fail("delivered " + n + " bytes", "delivered " + deliveredBytes + " bytes");
+        }
+        delivered.setLength(0);
+        deliveredBytes = 0;
+        return this;
+    }
+
+    /** The peer's FIN has been delivered to the application as end of stream. */
+    public LadderDriver expectPeerFinished() {
+        if (!peerFinished) {
+            fail("peer finished (EOF)", "no EOF yet");
+        }
+        return this;
+    }
+
+    /** The last input was rejected for {@code reason}. */
+    public LadderDriver expectRejected(RejectReason reason) {
+        for (Effect e : lastEffects) {
+            if (e instanceof Effect.Rejected && ((Effect.Rejected) e).reason() == reason) {
+                return this;
+            }
+        }
+        fail("last input rejected: " + reason, "effects " + lastEffects);
+        return this;
+    }
+
+    /** Timer {@code kind} is due exactly {@code d} from now. */
+    public LadderDriver expectDeadlineIn(io.tcpclose.engine.TimerKind kind, Duration d) {
+        long at = tcb.deadline(kind);
+        if (at == Tcb.NO_DEADLINE || at - nowNanos != d.toNanos()) {
+            fail(kind + " due in " + d, at == Tcb.NO_DEADLINE ? "not armed" : kind + " due in " + Duration.ofNanos(at - nowNanos));
+        }
+        return this;
+    }
+
+    /** Timer {@code kind} is not armed. */
+    public LadderDriver expectNoDeadline(io.tcpclose.engine.TimerKind kind) {
+        if (tcb.deadline(kind) != Tcb.NO_DEADLINE) {
+            fail(kind + " not armed", kind + " due in " + Duration.ofNanos(tcb.deadline(kind) - nowNanos));
+        }
+        return this;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** The current snapshot. */
+    public Tcb tcb() {
+        return tcb;
+    }
+
+    /** The clock, in nanoseconds since the start. */
+    public long nowNanos() {
+        return nowNanos;
+    }
+
+    /** The effects of the most recent step. */
+    public List<Effect> lastEffects() {
+        return List.copyOf(lastEffects);
+    }
+
+    /** The exchange so far, one line per input, output and state change. */
+    public String transcript() {
+        return String.join("\n", transcript);
+    }
+
+    private String line(String s) {
+        return fmt(nowNanos) + "  " + s;
+    }
+
+    private static String fmt(long nanos) {
+        return String.format("%10.3fs", nanos / 1e9);
+    }
+
+    private void fail(String expected, String actual) {
+        throw new LadderAssertionError("expected: " + expected + "\n  actual: " + actual
+                + "\ntranscript:\n" + transcript());
+    }
+}

@@ -1,0 +1,139 @@
+package io.tcpclose.ladder;
+
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.Seq;
+import io.tcpclose.wire.TcpFlags;
+import io.tcpclose.wire.TcpOptions;
+
+/**
+ * A segment written the way a ladder diagram writes it: {@code "FIN|ACK seq=1001 ack=5001"},
+ * optionally with {@code win=N}, {@code len=N}, {@code mss=N} or {@code data="text"}.
+ *
+ * <p>As an expectation it matches a segment whose flags are exactly the ones named and whose
+ * every given field is equal; fields not given are not checked. As an input it builds a
+ * segment, with {@code win} defaulting to 65535 and {@code ack} to 0.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SegmentSpec {
+    private final String text;
+    private final int flags;
+    private final Long seq;
+    private final Long ack;
+    private final Integer window;
+    private final Integer length;
+    private final Integer mss;
+    private final Bytes data;
+
+    private SegmentSpec(String text, int flags, Long seq, Long ack, Integer window, Integer length, Integer mss, Bytes data) {
+        this.text = text;
+        this.flags = flags;
+        this.seq = seq;
+        this.ack = ack;
+        this.window = window;
+        this.length = length;
+        this.mss = mss;
+        this.data = data;
+    }
+
+    /**
+     * Parses a spec.
+     *
+     * @throws IllegalArgumentException saying which part could not be read
+     */
+    public static SegmentSpec parse(String text) {
+        String rest = text.trim();
+        Bytes data = null;
+        int q = rest.indexOf("data=\"");
+        if (q >= 0) {
+            int end = rest.lastIndexOf('"');
+            if (end <= q + 5) {
+                throw new IllegalArgumentException("unterminated data=\"...\" in \"" + text + "\"");
+            }
+            data = Bytes.utf8(rest.substring(q + 6, end));
+            rest = (rest.substring(0, q) + rest.substring(end + 1)).trim();
+        }
+        String[] parts = rest.split("\\s+");
+        int flags = TcpFlags.parse(parts[0]);
+        Long seq = null;
+        Long ack = null;
+        Integer win = null;
+        Integer len = null;
+        Integer mss = null;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i];
+            int eq = p.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value, found \"" + p + "\" in \"" + text + "\"");
+            }
+            String key = p.substring(0, eq);
+            String value = p.substring(eq + 1);
+            long v;
+            try {
+                v = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("\"" + value + "\" is not a number in \"" + text + "\"", e);
+            }
+            switch (key) {
+                case "seq":
+                    seq = checkU32(v, key, text);
+                    break;
+                case "ack":
+                    ack = checkU32(v, key, text);
+                    break;
+                case "win":
+                    win = (int) v;
+                    break;
+                case "len":
+                    len = (int) v;
+                    break;
+                case "mss":
+                    mss = (int) v;
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown field \"" + key + "\" in \"" + text
+                            + "\" (known: seq, ack, win, len, mss, data)");
+            }
+        }
+        if (data != null && len != null && len != data.length()) {
+            throw new IllegalArgumentException("len=" + len + " contradicts data of " + data.length() + " bytes in \"" + text + "\"");
+        }
+        return new SegmentSpec(text.trim(), flags, seq, ack, win, len, mss, data);
+    }
+
+    private static long checkU32(long v, String key, String text) {
+        if (v < 0 || v > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException(key + "=" + v + " is not a 32-bit sequence number in \"" + text + "\"");
+        }
+        return v;
+    }
+
+    /** True when {@code s} has exactly these flags and every field this spec names. */
+    public boolean matches(Segment s) {
+        return s.flags() == flags
+                && (seq == null || Seq.toUnsigned(s.seq()) == seq)
+                && (ack == null || Seq.toUnsigned(s.ack()) == ack)
+                && (window == null || s.window() == window)
+                && (length == null || s.payload().length() == length)
+                && (mss == null || s.options().mss() == mss)
+                && (data == null || s.payload().equals(data));
+    }
+
+    /** The segment this spec describes, from {@code srcPort} to {@code dstPort}. */
+    public Segment toSegment(int srcPort, int dstPort) {
+        Bytes payload = data != null ? data : length != null ? Bytes.pattern(length) : Bytes.EMPTY;
+        return new Segment(srcPort, dstPort,
+                seq == null ? 0 : (int) (long) seq,
+                ack == null ? 0 : (int) (long) ack,
+                flags,
+                window == null ? 65535 : window,
+                mss == null ? TcpOptions.NONE : TcpOptions.mss(mss),
+                payload);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

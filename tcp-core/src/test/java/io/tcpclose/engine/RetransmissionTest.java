@@ -1,0 +1,140 @@
+package io.tcpclose.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tcpclose.ladder.LadderDriver;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** FIN and data retransmission (RFC 6298, RFC 1122 §4.2.3.5). */
+class RetransmissionTest {
+
+    @Test
+    void a_lost_fin_is_retransmitted_when_the_rto_expires_rfc6298_5_4() {
+        LadderDriver d = Fixtures.finWait1().atMillis(100 + 1_000);
+        assertEquals(List.of(
+                Effects.out("FIN|ACK seq=1001 ack=5001", Effect.Why.RETRANSMISSION),
+                Effects.deadline(Effects.ms(1_100) + Effects.s(2))), d.lastEffects());
+        d.expectOut("FIN|ACK seq=1001 ack=5001").expectState(TcpState.FIN_WAIT_1);
+    }
+
+    @Test
+    void each_retransmission_doubles_the_rto_rfc6298_5_5() {
+        LadderDriver d = Fixtures.finWait1();
+        long t = 100;
+        for (long rto = 1_000; rto <= 64_000; rto *= 2) {
+            t += rto;
+            d.atMillis(t - 1).expectNoOut();
+            d.atMillis(t).expectOut("FIN|ACK seq=1001 ack=5001");
+        }
+    }
+
+    @Test
+    void the_rto_never_exceeds_its_maximum_rfc6298_2_5() {
+        TcpConfig c = TcpConfig.builder().rtoMax(Duration.ofSeconds(3)).maxRetransmissions(10, 10).build();
+        LadderDriver d = Fixtures.finWait1(c);
+        d.atMillis(1_100).expectOut("FIN|ACK seq=1001");
+        d.atMillis(3_100).expectOut("FIN|ACK seq=1001");
+        d.atMillis(6_100).expectOut("FIN|ACK seq=1001");
+        d.atMillis(9_100).expectOut("FIN|ACK seq=1001");
+    }
+
+    @Test
+    void after_the_retransmission_limit_the_connection_closes_timed_out_without_rst_rfc1122_4_2_3_5() {
+        TcpConfig c = TcpConfig.builder().maxRetransmissions(3, 3).build();
+        LadderDriver d = Fixtures.finWait1(c);
+        d.toNextDeadline().expectOut("FIN|ACK seq=1001");
+        d.toNextDeadline().expectOut("FIN|ACK seq=1001");
+        d.toNextDeadline().expectOut("FIN|ACK seq=1001");
+        d.toNextDeadline();
+        assertEquals(List.of(
+                Effects.moved(TcpState.FIN_WAIT_1, TcpState.CLOSED),
+                Effects.closed(CloseReason.TIMED_OUT_RETRANSMISSION),
+                Effects.noDeadline()), d.lastEffects());
+        assertEquals(Effects.ms(100) + Effects.s(1 + 2 + 4 + 8), d.nowNanos());
+    }
+
+    @Test
+    void default_give_up_is_15_retransmissions() {
+        LadderDriver d = Fixtures.finWait1();
+        for (int i = 0; i < 15; i++) {
+            d.toNextDeadline().expectOut("FIN|ACK seq=1001");
+        }
+        d.toNextDeadline().expectNoOut().expectClosed(CloseReason.TIMED_OUT_RETRANSMISSION);
+    }
+
+    @Test
+    void an_orphan_gives_up_after_8_retransmissions() {
+        LadderDriver d = Fixtures.orphanFinWait1(TcpConfig.DEFAULTS);
+        for (int i = 0; i < 8; i++) {
+            d.toNextDeadline().expectOut("FIN|ACK seq=1001");
+        }
+        d.toNextDeadline().expectNoOut().expectClosed(CloseReason.TIMED_OUT_RETRANSMISSION);
+    }
+
+    @Test
+    void lost_data_is_retransmitted_before_the_fin_and_then_the_fin_rides_again() {
+        Fixtures.established()
+                .atMillis(100).send("data").expectOut("PSH|ACK seq=1001 data=\"data\"")
+                .close().expectOut("FIN|ACK seq=1005")
+                .atMillis(1_100).expectOut("FIN|PSH|ACK seq=1001 data=\"data\"")
+                .atMillis(1_200).in("ACK seq=5001 ack=1006")
+                .expectState(TcpState.FIN_WAIT_2);
+    }
+
+    @Test
+    void an_ack_of_new_data_restarts_the_timer_and_clears_the_retry_count_rfc6298_5_3() {
+        LadderDriver d = Fixtures.established()
+                .atMillis(100).send("ab").expectOut("PSH|ACK seq=1001 len=2")
+                .atMillis(1_100).expectOut("PSH|ACK seq=1001 len=2");
+        assertEquals(1, d.tcb().retries());
+        d.send("cd").expectOut("PSH|ACK seq=1003 len=2")
+                .atMillis(1_150).in("ACK seq=5001 ack=1003")
+                .expectDeadlineIn(TimerKind.RETRANSMISSION, Duration.ofSeconds(2));
+        assertEquals(0, d.tcb().retries());
+    }
+
+    @Test
+    void first_rtt_sample_sets_srtt_rttvar_and_rto_rfc6298_2_2() {
+        TcpConfig c = TcpConfig.builder().rtoMin(Duration.ofMillis(1)).build();
+        Tcb t = Fixtures.established(c).tcb(); // SYN at 0 ms, SYN|ACK at 10 ms
+        assertEquals(Effects.ms(10), t.srttNanos());
+        assertEquals(Effects.ms(10) + 4 * Effects.ms(5), t.rtoNanos(), "RTO = SRTT + 4 * RTTVAR");
+    }
+
+    @Test
+    void rto_is_at_least_the_configured_minimum_rfc6298_2_4() {
+        assertEquals(Effects.s(1), Fixtures.established().tcb().rtoNanos());
+        assertEquals(Effects.ms(200), Fixtures.established(TcpConfig.LINUX).tcb().rtoNanos());
+    }
+
+    @Test
+    void a_retransmitted_segment_gives_no_rtt_sample_karn_rfc6298_3() {
+        TcpConfig c = TcpConfig.builder().rtoMin(Duration.ofMillis(1)).build();
+        LadderDriver d = Fixtures.synSent(c)
+                .atMillis(1_000).expectOut("SYN seq=1000")          // retransmitted
+                .atMillis(1_010).in("SYN|ACK seq=5000 ack=1001")
+                .expectOut("ACK seq=1001 ack=5001");
+        assertEquals(-1, d.tcb().srttNanos(), "an ambiguous ACK is not timed");
+        assertEquals(Effects.s(2), d.tcb().rtoNanos(), "the backed-off RTO is kept until a valid sample");
+    }
+
+    @Test
+    void syn_retransmission_gives_up_after_its_limit() {
+        TcpConfig c = TcpConfig.builder().maxSynRetransmissions(2).build();
+        LadderDriver d = Fixtures.synSent(c);
+        d.toNextDeadline().expectOut("SYN seq=1000");
+        d.toNextDeadline().expectOut("SYN seq=1000");
+        d.toNextDeadline().expectNoOut().expectClosed(CloseReason.TIMED_OUT_RETRANSMISSION);
+    }
+
+    @Test
+    void spurious_tick_is_a_no_op() {
+        LadderDriver d = Fixtures.finWait1().atMillis(500);
+        Tcb before = d.tcb();
+        Step s = TcpEngine.step(before, Event.TICK, Effects.ms(500));
+        assertEquals(List.of(), s.effects());
+        assertEquals(before.toString(), s.tcb().toString());
+    }
+}
