@@ -115,10 +115,23 @@ final class Pair {
         }
     }
 
+    /** When set, each application closes its side as soon as it has seen the peer's EOF. */
+    boolean closeOnEof;
+
     /** Delivers and fires timers until nothing is in flight and no deadline is pending. */
     void runUntilQuiet() {
         for (int i = 0; i < 10_000; i++) {
             deliverAll();
+            if (closeOnEof) {
+                for (Side side : List.of(client, server)) {
+                    if (side.eof && side.tcb.state() == TcpState.CLOSE_WAIT) {
+                        apply(side, Event.CLOSE);
+                    }
+                }
+                if (!toServer.isEmpty() || !toClient.isEmpty()) {
+                    continue;
+                }
+            }
             long dc = client.tcb.nextDeadline();
             long ds = server.tcb.nextDeadline();
             long d = dc == Tcb.NO_DEADLINE ? ds : ds == Tcb.NO_DEADLINE ? dc : Math.min(dc, ds);
