@@ -587,6 +587,14 @@ final class Work {
             seg = seg.withFlags(seg.flags() & ~SYN).withSeq(irs + 1);
         }
 
+        // Fourth check brought forward: RFC 5961 §4 answers a SYN in a synchronized state with a
+        // (rate-limited) challenge ACK "irrespective of the sequence number".
+        if (seg.has(SYN) && !seg.has(RST)) {
+            reject(RejectReason.SYN_IN_SYNCHRONIZED_STATE, seg);
+            challengeAck();
+            return;
+        }
+
         // First: sequence number acceptability.
         if (!acceptable(seg)) {
             if (seg.has(RST)) {
@@ -606,13 +614,6 @@ final class Work {
         // Second: RST (RFC 5961 §3.2).
         if (seg.has(RST)) {
             resetArrives(seg);
-            return;
-        }
-
-        // Fourth: SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
-        if (seg.has(SYN)) {
-            reject(RejectReason.SYN_IN_SYNCHRONIZED_STATE, seg);
-            challengeAck();
             return;
         }
 

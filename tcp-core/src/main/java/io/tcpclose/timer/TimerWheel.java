@@ -169,6 +169,23 @@ public final class TimerWheel {
         return true;
     }
 
+    /**
+     * The earliest deadline among pending timers, or {@link Long#MAX_VALUE} when none is
+     * pending. It scans every slot, O(capacity): meant for a simulator that jumps virtual time
+     * to the next event, not for a hot path.
+     */
+    public long earliestDeadline() {
+        long best = Long.MAX_VALUE;
+        boolean found = false;
+        for (int i = 0; i < used; i++) {
+            if (spokes[i] != NONE && (!found || deadlines[i] - best < 0)) {
+                best = deadlines[i];
+                found = true;
+            }
+        }
+        return best;
+    }
+
     /** The deadline of a pending timer, or {@link Long#MIN_VALUE} for a stale id. */
     public long deadline(long timerId) {
         int slot = liveSlot(timerId);

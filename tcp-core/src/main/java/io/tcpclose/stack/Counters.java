@@ -1,0 +1,22 @@
+package io.tcpclose.stack;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.RejectReason;
+import io.tcpclose.wire.MalformedSegmentException;
+
+/** The stack's live counters; {@link StackStats} is their snapshot. Driver-thread only. */
+final class Counters {
+    long segmentsIn;
+    long segmentsOut;
+    long resetsSent;
+    long resetsReceived;
+    long challengeAcksSent;
+    long retransmissions;
+    long keepAliveProbesSent;
+    long windowProbesSent;
+    long connectionsOpened;
+    long timeWaitReused;
+    final long[] closed = new long[CloseReason.values().length];
+    final long[] rejected = new long[RejectReason.values().length];
+    final long[] malformed = new long[MalformedSegmentException.Reason.values().length];
+}

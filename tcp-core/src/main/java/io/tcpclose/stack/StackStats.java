@@ -1,0 +1,167 @@
+package io.tcpclose.stack;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.RejectReason;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.wire.MalformedSegmentException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A snapshot of what a {@code TcpStack} has counted, in the spirit of {@code netstat -s}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class StackStats {
+    private final long segmentsIn;
+    private final long segmentsOut;
+    private final long resetsSent;
+    private final long resetsReceived;
+    private final long challengeAcksSent;
+    private final long retransmissions;
+    private final long keepAliveProbesSent;
+    private final long windowProbesSent;
+    private final long connectionsOpened;
+    private final long timeWaitReused;
+    private final Map<CloseReason, Long> closed;
+    private final Map<RejectReason, Long> rejected;
+    private final Map<MalformedSegmentException.Reason, Long> malformed;
+    private final Map<TcpState, Integer> connectionsByState;
+
+    StackStats(Counters c, Map<TcpState, Integer> byState) {
+        segmentsIn = c.segmentsIn;
+        segmentsOut = c.segmentsOut;
+        resetsSent = c.resetsSent;
+        resetsReceived = c.resetsReceived;
+        challengeAcksSent = c.challengeAcksSent;
+        retransmissions = c.retransmissions;
+        keepAliveProbesSent = c.keepAliveProbesSent;
+        windowProbesSent = c.windowProbesSent;
+        connectionsOpened = c.connectionsOpened;
+        timeWaitReused = c.timeWaitReused;
+        closed = toMap(CloseReason.class, CloseReason.values(), c.closed);
+        rejected = toMap(RejectReason.class, RejectReason.values(), c.rejected);
+        malformed = toMap(MalformedSegmentException.Reason.class, MalformedSegmentException.Reason.values(), c.malformed);
+        connectionsByState = Collections.unmodifiableMap(new EnumMap<>(byState));
+    }
+
+    private static <E extends Enum<E>> Map<E, Long> toMap(Class<E> type, E[] values, long[] counts) {
+        EnumMap<E, Long> m = new EnumMap<>(type);
+        for (E e : values) {
+            m.put(e, counts[e.ordinal()]);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Segments received, malformed ones included. */
+    public long segmentsIn() {
+        return segmentsIn;
+    }
+
+    public long segmentsOut() {
+        return segmentsOut;
+    }
+
+    public long resetsSent() {
+        return resetsSent;
+    }
+
+    public long resetsReceived() {
+        return resetsReceived;
+    }
+
+    public long challengeAcksSent() {
+        return challengeAcksSent;
+    }
+
+    public long retransmissions() {
+        return retransmissions;
+    }
+
+    public long keepAliveProbesSent() {
+        return keepAliveProbesSent;
+    }
+
+    public long windowProbesSent() {
+        return windowProbesSent;
+    }
+
+    public long connectionsOpened() {
+        return connectionsOpened;
+    }
+
+    /** TIME-WAIT connections replaced by a newer SYN (RFC 6191). */
+    public long timeWaitReused() {
+        return timeWaitReused;
+    }
+
+    /** Connections closed, by reason; the timeouts say which timer. */
+    public long closed(CloseReason reason) {
+        return closed.get(reason);
+    }
+
+    /** Timeouts of one kind: retransmission, user timeout, keep-alive or FIN-WAIT-2. */
+    public long timeouts(io.tcpclose.engine.TimerKind kind) {
+        long n = 0;
+        for (CloseReason r : CloseReason.values()) {
+            if (r.timer() == kind) {
+                n += closed.get(r);
+            }
+        }
+        return n;
+    }
+
+    public long rejected(RejectReason reason) {
+        return rejected.get(reason);
+    }
+
+    public long malformed(MalformedSegmentException.Reason reason) {
+        return malformed.get(reason);
+    }
+
+    /** Connections currently in {@code state}. */
+    public int connections(TcpState state) {
+        return connectionsByState.getOrDefault(state, 0);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tcp:\n");
+        line(sb, segmentsIn, "segments received");
+        line(sb, segmentsOut, "segments sent out");
+        line(sb, retransmissions, "segments retransmitted");
+        line(sb, resetsSent, "resets sent");
+        line(sb, resetsReceived, "resets received");
+        line(sb, challengeAcksSent, "challenge ACKs sent");
+        line(sb, keepAliveProbesSent, "keep-alive probes sent");
+        line(sb, windowProbesSent, "zero-window probes sent");
+        line(sb, connectionsOpened, "connection openings");
+        line(sb, timeWaitReused, "TIME-WAIT connections reused by a newer SYN");
+        closed.forEach((r, n) -> {
+            if (n > 0) {
+                line(sb, n, "connections closed: " + r);
+            }
+        });
+        rejected.forEach((r, n) -> {
+            if (n > 0) {
+                line(sb, n, "segments rejected: " + r);
+            }
+        });
+        malformed.forEach((r, n) -> {
+            if (n > 0) {
+                line(sb, n, "malformed segments: " + r);
+            }
+        });
+        connectionsByState.forEach((s, n) -> {
+            if (n > 0) {
+                line(sb, n, "connections in " + s);
+            }
+        });
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, long n, String what) {
+        sb.append("    ").append(n).append(' ').append(what).append('\n');
+    }
+}

@@ -1,0 +1,494 @@
+package io.tcpclose.stack;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.Effect;
+import io.tcpclose.engine.Event;
+import io.tcpclose.engine.Step;
+import io.tcpclose.engine.Tcb;
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.engine.TcpEngine;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.spi.Clock;
+import io.tcpclose.spi.Transport;
+import io.tcpclose.timer.TimerWheel;
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.MalformedSegmentException;
+import io.tcpclose.wire.PseudoHeader;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.SegmentCodec;
+import io.tcpclose.wire.Seq;
+import io.tcpclose.wire.TcpFlags;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The single-threaded driver: owns many connections keyed by 4-tuple, feeds them segments and
+ * time, and carries out what the engine asks.
+ *
+ * <p>Inbound: the transport's owner calls {@link #receive} with each segment's bytes; the stack
+ * decodes them (a malformed segment is counted and dropped, never thrown), finds the connection
+ * by 4-tuple, a listener for a SYN, or answers with the RFC 9293 §3.10.7.1 reset. Time: the
+ * owner calls {@link #poll} whenever it wakes; due timers fire through a {@link TimerWheel}.
+ * Each call reads the {@link Clock} once. Outbound segments are encoded with their checksum and
+ * handed to the {@link Transport}.
+ *
+ * <p>A connection in TIME-WAIT keeps only its engine snapshot (its queues are already empty);
+ * a SYN with a higher sequence number for that 4-tuple may replace it when a listener waits on
+ * the port (RFC 9293 §3.6.1, RFC 6191), unless configured off.
+ *
+ * <p>Not thread-safe: one thread drives a stack, its connections and their listeners.
+ */
+public final class TcpStack {
+    private static final int MAX_SEGMENT = 65535 + 60;
+    private static final int EPHEMERAL_LOW = 49152;
+
+    private final Transport transport;
+    private final Clock clock;
+    private final TcpConfig config;
+    private final IsnGenerator isn;
+    private final StackObserver observer;
+    private final TimerWheel wheel;
+    private final Map<FourTuple, Connection> connections = new HashMap<>();
+    private final Map<Integer, Acceptor> listeners = new HashMap<>();
+    private final Counters counters = new Counters();
+    private final byte[] scratchOut = new byte[MAX_SEGMENT];
+    private byte[] scratchIn = new byte[MAX_SEGMENT];
+    private Connection[] slots = new Connection[64];
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+    private int slotsUsed;
+    private int nextEphemeral = EPHEMERAL_LOW;
+    private final TimerWheel.Handler onTimer = this::onTimer;
+
+    private TcpStack(Builder b) {
+        this.transport = b.transport;
+        this.clock = b.clock;
+        this.config = b.config;
+        this.isn = b.isn;
+        this.observer = b.observer;
+        this.wheel = new TimerWheel(clock.nanoTime());
+    }
+
+    /** A builder for a stack sending through {@code transport} on {@code clock}. */
+    public static Builder builder(Transport transport, Clock clock) {
+        return new Builder(transport, clock);
+    }
+
+    // ------------------------------------------------------------------ application side
+
+    /**
+     * Opens a connection (active OPEN).
+     *
+     * @param localPort 0 picks a free ephemeral port
+     */
+    public Connection connect(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
+                              ConnectionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        int port = localPort == 0 ? pickEphemeral(localAddress, remoteAddress, remotePort) : localPort;
+        FourTuple id = new FourTuple(localAddress, port, remoteAddress, remotePort);
+        Connection existing = connections.get(id);
+        if (existing != null) {
+            throw new IllegalStateException("connection " + id + " already exists in " + existing.state());
+        }
+        long now = clock.nanoTime();
+        Connection c = new Connection(this, id, Tcb.create(config, port, remotePort), listener);
+        register(c);
+        counters.connectionsOpened++;
+        step(c, new Event.Open(isn.isn(id, now)), now);
+        return c;
+    }
+
+    /** Accepts connections to {@code port} on any local address. */
+    public void listen(int port, Acceptor acceptor) {
+        Objects.requireNonNull(acceptor, "acceptor");
+        if (port <= 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("listening port must lie in 1..65535, was " + port);
+        }
+        if (listeners.putIfAbsent(port, acceptor) != null) {
+            throw new IllegalStateException("port " + port + " already has a listener");
+        }
+    }
+
+    /** Stops accepting on {@code port}; established connections are unaffected. */
+    public void unlisten(int port) {
+        listeners.remove(port);
+    }
+
+    void apply(Connection c, Event event) {
+        if (c.slot < 0 && event instanceof Event.Close) {
+            return; // closing a connection that is already gone is harmless
+        }
+        step(c, event, clock.nanoTime());
+    }
+
+    // ------------------------------------------------------------------ network side
+
+    /**
+     * Hands the stack one inbound segment. Never throws for bad bytes: a malformed segment is
+     * counted by reason and dropped.
+     */
+    public void receive(InetAddress source, InetAddress destination, ByteBuffer bytes) {
+        long now = clock.nanoTime();
+        counters.segmentsIn++;
+        int len = bytes.remaining();
+        byte[] array;
+        int offset;
+        if (bytes.hasArray()) {
+            array = bytes.array();
+            offset = bytes.arrayOffset() + bytes.position();
+        } else {
+            if (scratchIn.length < len) {
+                scratchIn = new byte[len];
+            }
+            bytes.duplicate().get(scratchIn, 0, len);
+            array = scratchIn;
+            offset = 0;
+        }
+        Segment seg;
+        try {
+            seg = SegmentCodec.decode(array, offset, len, PseudoHeader.of(source, destination));
+        } catch (MalformedSegmentException e) {
+            counters.malformed[e.reason().ordinal()]++;
+            counters.rejected[io.tcpclose.engine.RejectReason.MALFORMED.ordinal()]++;
+            observer.malformed(now, e);
+            return;
+        }
+        if (seg.has(TcpFlags.RST)) {
+            counters.resetsReceived++;
+        }
+        FourTuple id = new FourTuple(destination, seg.dstPort(), source, seg.srcPort());
+        observer.segmentIn(now, id, seg);
+        Connection c = connections.get(id);
+        if (c != null && c.tcb.state() == TcpState.TIME_WAIT && mayReuseTimeWait(c, seg)) {
+            // RFC 9293 §3.6.1, RFC 6191: a new incarnation whose SYN lies above everything the
+            // old one used cannot be confused with it; let it take the 4-tuple.
+            counters.timeWaitReused++;
+            retire(c, now);
+            c = null;
+        }
+        if (c != null) {
+            step(c, new Event.Arrive(seg), now);
+            return;
+        }
+        Acceptor acceptor = listeners.get(seg.dstPort());
+        if (acceptor != null && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)) {
+            Connection fresh = new Connection(this, id, Tcb.create(config, seg.dstPort(), seg.srcPort()), null);
+            register(fresh);
+            counters.connectionsOpened++;
+            step(fresh, new Event.Listen(isn.isn(id, now)), now);
+            step(fresh, new Event.Arrive(seg), now);
+            return;
+        }
+        // RFC 9293 §3.10.7.1: no such connection.
+        counters.rejected[io.tcpclose.engine.RejectReason.NO_CONNECTION.ordinal()]++;
+        observer.rejected(now, id, io.tcpclose.engine.RejectReason.NO_CONNECTION, seg);
+        Segment rst = TcpEngine.resetFor(seg);
+        if (rst != null) {
+            counters.resetsSent++;
+            transmit(id, PseudoHeader.of(destination, source), rst, now);
+        }
+    }
+
+    private boolean mayReuseTimeWait(Connection c, Segment seg) {
+        return config.timeWaitReuse()
+                && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)
+                && listeners.containsKey(seg.dstPort())
+                && Seq.gt(seg.seq(), c.tcb.rcvNxt());
+    }
+
+    /**
+     * Fires every timer due at the clock's current time.
+     *
+     * @return how many fired
+     */
+    public int poll() {
+        long now = clock.nanoTime();
+        int total = 0;
+        int fired;
+        do {
+            fired = wheel.poll(now, onTimer, 4096);
+            total += fired;
+        } while (fired == 4096);
+        return total;
+    }
+
+    /**
+     * The earliest pending deadline of any connection, or {@link Tcb#NO_DEADLINE}: when a
+     * simulator should next call {@link #poll}. O(timers); not for a hot loop.
+     */
+    public long nextDeadlineNanos() {
+        long d = wheel.earliestDeadline();
+        return d == Long.MAX_VALUE ? Tcb.NO_DEADLINE : d;
+    }
+
+    private void onTimer(long timerId, long attachment, long now) {
+        Connection c = slots[(int) attachment];
+        if (c == null || c.timerId != timerId) {
+            return;
+        }
+        c.timerId = TimerWheel.NULL_TIMER;
+        c.scheduledDeadline = Tcb.NO_DEADLINE;
+        step(c, Event.TICK, now);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** A snapshot of the counters and of connections per state. */
+    public StackStats stats() {
+        Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
+        for (Connection c : connections.values()) {
+            byState.merge(c.tcb.state(), 1, Integer::sum);
+        }
+        return new StackStats(counters, byState);
+    }
+
+    /** The connection with this identity, or null. */
+    public Connection connection(FourTuple id) {
+        return connections.get(id);
+    }
+
+    /** How many connections exist (any state but CLOSED). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** The connections that exist now, in no particular order. */
+    public List<Connection> connections() {
+        return new ArrayList<>(connections.values());
+    }
+
+    public TcpConfig config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ effects
+
+    private void step(Connection c, Event event, long now) {
+        Step s = TcpEngine.step(c.tcb, event, now);
+        c.tcb = s.tcb();
+        List<Runnable> notices = null;
+        for (Effect e : s.effects()) {
+            if (e instanceof Effect.Transmit) {
+                Effect.Transmit t = (Effect.Transmit) e;
+                count(t.why());
+                transmit(c.id, c.outbound, t.segment(), now);
+            } else if (e instanceof Effect.Deliver) {
+                Bytes data = ((Effect.Deliver) e).data();
+                if (c.received == null) {
+                    c.received = new java.util.ArrayDeque<>();
+                }
+                c.received.add(data);
+                c.receivedBytes += data.length();
+                notices = notice(notices, c, Notice.READABLE, null);
+            } else if (e instanceof Effect.PeerFinished) {
+                c.peerFinished = true;
+                notices = notice(notices, c, Notice.PEER_FINISHED, null);
+            } else if (e instanceof Effect.StateChanged) {
+                Effect.StateChanged sc = (Effect.StateChanged) e;
+                observer.stateChanged(now, c.id, sc.from(), sc.to());
+                if (sc.to() == TcpState.ESTABLISHED && !c.established) {
+                    c.established = true;
+                    notices = notice(notices, c, Notice.ESTABLISHED, null);
+                }
+                if (sc.to() == TcpState.TIME_WAIT && c.receivedBytes == 0) {
+                    c.received = null; // TIME-WAIT keeps only the engine snapshot
+                }
+            } else if (e instanceof Effect.Closed) {
+                CloseReason reason = ((Effect.Closed) e).reason();
+                counters.closed[reason.ordinal()]++;
+                unregister(c);
+                if (c.established) {
+                    notices = notice(notices, c, Notice.CLOSED, reason);
+                }
+            } else if (e instanceof Effect.Rejected) {
+                Effect.Rejected r = (Effect.Rejected) e;
+                counters.rejected[r.reason().ordinal()]++;
+                observer.rejected(now, c.id, r.reason(), r.segment());
+            }
+            // Effect.NextDeadline: the wheel follows Tcb.nextDeadline() below, derived, not told.
+        }
+        syncTimer(c);
+        if (notices != null) {
+            for (Runnable r : notices) {
+                r.run();
+            }
+        }
+    }
+
+    private enum Notice { ESTABLISHED, READABLE, PEER_FINISHED, CLOSED }
+
+    private List<Runnable> notice(List<Runnable> notices, Connection c, Notice kind, CloseReason reason) {
+        List<Runnable> list = notices == null ? new ArrayList<>(2) : notices;
+        list.add(() -> {
+            if (kind == Notice.ESTABLISHED && c.listener == null) {
+                Acceptor a = listeners.get(c.id.localPort());
+                if (a == null) {
+                    return;
+                }
+                c.listener = a.accept(c);
+            }
+            ConnectionListener l = c.listener;
+            if (l == null) {
+                return;
+            }
+            switch (kind) {
+                case ESTABLISHED:
+                    l.onEstablished(c);
+                    break;
+                case READABLE:
+                    l.onReadable(c);
+                    break;
+                case PEER_FINISHED:
+                    l.onPeerFinished(c);
+                    break;
+                default:
+                    l.onClosed(c, reason);
+            }
+        });
+        return list;
+    }
+
+    private void count(Effect.Why why) {
+        switch (why) {
+            case RETRANSMISSION:
+                counters.retransmissions++;
+                break;
+            case CHALLENGE_ACK:
+                counters.challengeAcksSent++;
+                break;
+            case RESET:
+                counters.resetsSent++;
+                break;
+            case KEEPALIVE_PROBE:
+                counters.keepAliveProbesSent++;
+                break;
+            case WINDOW_PROBE:
+                counters.windowProbesSent++;
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, long now) {
+        int n = SegmentCodec.encode(seg, pseudo, scratchOut, 0);
+        counters.segmentsOut++;
+        observer.segmentOut(now, id, seg);
+        transport.send(id.localAddress(), id.remoteAddress(), ByteBuffer.wrap(scratchOut, 0, n));
+    }
+
+    private void syncTimer(Connection c) {
+        if (c.slot < 0) {
+            return;
+        }
+        long want = c.tcb.nextDeadline();
+        if (want == c.scheduledDeadline) {
+            return;
+        }
+        if (want == Tcb.NO_DEADLINE) {
+            wheel.cancel(c.timerId);
+            c.timerId = TimerWheel.NULL_TIMER;
+        } else if (!wheel.reschedule(c.timerId, want)) {
+            c.timerId = wheel.schedule(want, c.slot);
+        }
+        c.scheduledDeadline = want;
+    }
+
+    // ------------------------------------------------------------------ bookkeeping
+
+    private void register(Connection c) {
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            if (slotsUsed == slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
+                freeSlots = Arrays.copyOf(freeSlots, slots.length);
+            }
+            slot = slotsUsed++;
+        }
+        slots[slot] = c;
+        c.slot = slot;
+        connections.put(c.id, c);
+    }
+
+    private void unregister(Connection c) {
+        if (c.slot < 0) {
+            return;
+        }
+        wheel.cancel(c.timerId);
+        c.timerId = TimerWheel.NULL_TIMER;
+        c.scheduledDeadline = Tcb.NO_DEADLINE;
+        connections.remove(c.id);
+        slots[c.slot] = null;
+        freeSlots[freeCount++] = c.slot;
+        c.slot = -1;
+    }
+
+    /** Ends a TIME-WAIT connection early for a newer incarnation; it closed normally. */
+    private void retire(Connection c, long now) {
+        observer.stateChanged(now, c.id, TcpState.TIME_WAIT, TcpState.CLOSED);
+        counters.closed[CloseReason.NORMAL.ordinal()]++;
+        unregister(c);
+        if (c.established && c.listener != null) {
+            c.listener.onClosed(c, CloseReason.NORMAL);
+        }
+    }
+
+    private int pickEphemeral(InetAddress local, InetAddress remote, int remotePort) {
+        for (int i = 0; i < 65536 - EPHEMERAL_LOW; i++) {
+            int port = nextEphemeral;
+            nextEphemeral = nextEphemeral == 65535 ? EPHEMERAL_LOW : nextEphemeral + 1;
+            if (!connections.containsKey(new FourTuple(local, port, remote, remotePort))) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free ephemeral port towards " + remote + ":" + remotePort);
+    }
+
+    /**
+     * Configures a {@link TcpStack}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Transport transport;
+        private final Clock clock;
+        private TcpConfig config = TcpConfig.DEFAULTS;
+        private IsnGenerator isn;
+        private StackObserver observer = StackObserver.NONE;
+
+        private Builder(Transport transport, Clock clock) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        public Builder config(TcpConfig c) {
+            config = Objects.requireNonNull(c, "config");
+            return this;
+        }
+
+        /** Initial sequence numbers; by default RFC 6528 with a secret from SecureRandom. */
+        public Builder isn(IsnGenerator g) {
+            isn = Objects.requireNonNull(g, "isn");
+            return this;
+        }
+
+        public Builder observer(StackObserver o) {
+            observer = Objects.requireNonNull(o, "observer");
+            return this;
+        }
+
+        public TcpStack build() {
+            if (isn == null) {
+                isn = IsnGenerator.rfc6528();
+            }
+            return new TcpStack(this);
+        }
+    }
+}
