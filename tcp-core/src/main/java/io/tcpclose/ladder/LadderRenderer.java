@@ -1,0 +1,99 @@
+package io.tcpclose.ladder;
+
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.Seq;
+import io.tcpclose.wire.TcpFlags;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders an exchange between two endpoints as a text ladder diagram, two columns like a
+ * textbook figure: time on the left, each side's state written where it changes, one arrow
+ * per segment sent with its flags, sequence and acknowledgment numbers and length, and lost
+ * segments marked.
+ *
+ * <pre>
+ *    time     client                                                            server
+ *    0.000  SYN-SENT
+ *    0.000            --- SYN seq=1000 ------------------------------------&gt;
+ *    0.005                                                                      SYN-RECEIVED
+ * </pre>
+ *
+ * <p>Rows are kept in the order they are added, which callers keep chronological. Not
+ * thread-safe.
+ */
+public final class LadderRenderer {
+    private static final int STATE_WIDTH = 14;
+    private static final int ARROW_WIDTH = 58;
+
+    private final String left;
+    private final String right;
+    private final List<String> rows = new ArrayList<>();
+
+    public LadderRenderer(String leftName, String rightName) {
+        this.left = leftName;
+        this.right = rightName;
+    }
+
+    /** A side's state at {@code nanos}. */
+    public void state(long nanos, boolean leftSide, TcpState state) {
+        String s = state.rfcName();
+        rows.add(time(nanos) + (leftSide ? pad(s, STATE_WIDTH) + " ".repeat(ARROW_WIDTH + 2) : " ".repeat(STATE_WIDTH + ARROW_WIDTH + 2) + s));
+    }
+
+    /** A segment sent at {@code nanos}; {@code note} (e.g. "LOST") is written after the arrow, or null. */
+    public void segment(long nanos, boolean fromLeft, Segment seg, String note) {
+        String label = label(seg);
+        String arrow;
+        if (fromLeft) {
+            arrow = "--- " + label + " ";
+            arrow = arrow + "-".repeat(Math.max(1, ARROW_WIDTH - arrow.length() - 1)) + ">";
+        } else {
+            arrow = "<" + "-".repeat(Math.max(1, ARROW_WIDTH - label.length() - 6)) + " " + label + " ---";
+        }
+        if (note != null) {
+            arrow = fromLeft ? arrow.substring(0, Math.max(0, arrow.length() - 4)) + " X  " : "  X " + arrow.substring(Math.min(4, arrow.length()));
+        }
+        rows.add(time(nanos) + " ".repeat(STATE_WIDTH) + " " + arrow + (note == null ? "" : "  " + note));
+    }
+
+    /** A free-form line at {@code nanos}. */
+    public void note(long nanos, String text) {
+        rows.add(time(nanos) + "  # " + text);
+    }
+
+    /** The diagram. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%9s  ", "time (s)")).append(pad(left, STATE_WIDTH + ARROW_WIDTH + 2)).append(right).append('\n');
+        for (String r : rows) {
+            sb.append(r.stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** "FIN|ACK seq=1006 ack=5011 len=5" (len only when non-zero, win only when zero). */
+    public static String label(Segment s) {
+        StringBuilder sb = new StringBuilder(TcpFlags.toString(s.flags()));
+        sb.append(" seq=").append(Seq.toUnsigned(s.seq()));
+        if (s.has(TcpFlags.ACK)) {
+            sb.append(" ack=").append(Seq.toUnsigned(s.ack()));
+        }
+        if (s.payload().length() > 0) {
+            sb.append(" len=").append(s.payload().length());
+        }
+        if (s.window() == 0 && !s.has(TcpFlags.RST)) {
+            sb.append(" win=0");
+        }
+        return sb.toString();
+    }
+
+    private static String time(long nanos) {
+        return String.format("%9.3f  ", nanos / 1e9);
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
+    }
+}
