@@ -150,72 +150,61 @@ class TcpStackTest {
         }
     }
 
+    /** Client 10.0.0.1:40000 and server 10.0.0.2:80, where the server closed first and holds TIME-WAIT. */
+    private static final class ServerTimeWait {
+        final Net net = new Net();
+        final TcpStack client;
+        final TcpStack server;
+        final Connection serverSide;
+
+        ServerTimeWait(TcpConfig serverConfig) {
+            server = net.host("10.0.0.2", serverConfig);
+            client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
+            server.listen(80, c -> new AppLog());
+            Connection c1 = client.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new AppLog());
+            net.run(SECOND);
+            serverSide = server.connections().get(0);
+            serverSide.close();
+            net.run(SECOND);
+            c1.close();
+            net.run(SECOND);
+            assertEquals(TcpState.TIME_WAIT, serverSide.state());
+        }
+
+        void synArrives(int seq) {
+            Segment syn = new Segment(40000, 80, seq, 0, TcpFlags.SYN, 1000, TcpOptions.NONE, Bytes.EMPTY);
+            server.receive(ip("10.0.0.1"), ip("10.0.0.2"), encode(syn, "10.0.0.1", "10.0.0.2"));
+        }
+    }
+
     @Test
     void a_newer_syn_may_reuse_a_time_wait_four_tuple_rfc6191() {
-        Net net = new Net();
-        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
-        TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
-        server.listen(80, c -> new AppLog());
-        AppLog first = new AppLog();
-        Connection c1 = client.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, first);
-        net.run(SECOND);
-        // The server closes first, so the server holds TIME-WAIT for the 4-tuple.
-        Connection s1 = server.connections().get(0);
-        s1.close();
-        net.run(SECOND);
-        c1.close();
-        net.run(SECOND);
-        assertEquals(TcpState.TIME_WAIT, s1.state());
+        ServerTimeWait tw = new ServerTimeWait(TcpConfig.DEFAULTS);
         // Same 4-tuple again, 10 s later: the client's RFC 6528 ISN has moved up.
-        net.clock.advance(java.time.Duration.ofSeconds(10));
-        Connection c2 = client.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new AppLog());
-        net.run(SECOND);
+        tw.net.clock.advance(java.time.Duration.ofSeconds(10));
+        Connection c2 = tw.client.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new AppLog());
+        tw.net.run(SECOND);
         assertEquals(TcpState.ESTABLISHED, c2.state());
-        assertEquals(1, server.stats().timeWaitReused());
-        assertEquals(1, server.stats().connections(TcpState.ESTABLISHED));
+        assertEquals(1, tw.server.stats().timeWaitReused());
+        assertEquals(1, tw.server.stats().connections(TcpState.ESTABLISHED));
     }
 
     @Test
     void an_older_syn_does_not_reuse_time_wait_and_gets_a_challenge_ack_rfc5961_4() {
-        Net net = new Net();
-        TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
-        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
-        server.listen(80, c -> new AppLog());
-        Connection c1 = client.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new AppLog());
-        net.run(SECOND);
-        Connection s1 = server.connections().get(0);
-        s1.close();
-        net.run(SECOND);
-        c1.close();
-        net.run(SECOND);
-        assertEquals(TcpState.TIME_WAIT, s1.state());
-        int rcvNxt = s1.tcb().rcvNxt();
-        Segment oldSyn = new Segment(40000, 80, rcvNxt - 100, 0, TcpFlags.SYN, 1000, TcpOptions.NONE, Bytes.EMPTY);
-        long before = server.stats().challengeAcksSent();
-        server.receive(ip("10.0.0.1"), ip("10.0.0.2"), encode(oldSyn, "10.0.0.1", "10.0.0.2"));
-        assertEquals(TcpState.TIME_WAIT, s1.state());
-        assertEquals(before + 1, server.stats().challengeAcksSent());
-        assertEquals(0, server.stats().timeWaitReused());
+        ServerTimeWait tw = new ServerTimeWait(TcpConfig.DEFAULTS);
+        long before = tw.server.stats().challengeAcksSent();
+        tw.synArrives(tw.serverSide.tcb().rcvNxt() - 100);
+        assertEquals(TcpState.TIME_WAIT, tw.serverSide.state());
+        assertEquals(before + 1, tw.server.stats().challengeAcksSent());
+        assertEquals(0, tw.server.stats().timeWaitReused());
     }
 
     @Test
     void time_wait_reuse_can_be_switched_off() {
-        Net net = new Net();
-        TcpConfig noReuse = TcpConfig.builder().timeWaitReuse(false).build();
-        TcpStack server = net.host("10.0.0.2", noReuse);
-        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
-        server.listen(80, c -> new AppLog());
-        Connection c1 = client.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new AppLog());
-        net.run(SECOND);
-        Connection s1 = server.connections().get(0);
-        s1.close();
-        net.run(SECOND);
-        c1.close();
-        net.run(SECOND);
-        Segment newer = new Segment(40000, 80, s1.tcb().rcvNxt() + 100_000, 0, TcpFlags.SYN, 1000, TcpOptions.NONE, Bytes.EMPTY);
-        server.receive(ip("10.0.0.1"), ip("10.0.0.2"), encode(newer, "10.0.0.1", "10.0.0.2"));
-        assertEquals(TcpState.TIME_WAIT, s1.state());
-        assertEquals(0, server.stats().timeWaitReused());
+        ServerTimeWait tw = new ServerTimeWait(TcpConfig.builder().timeWaitReuse(false).build());
+        tw.synArrives(tw.serverSide.tcb().rcvNxt() + 100_000);
+        assertEquals(TcpState.TIME_WAIT, tw.serverSide.state());
+        assertEquals(0, tw.server.stats().timeWaitReused());
     }
 
     @Test
