@@ -24,7 +24,7 @@ final class Fixtures {
     private Fixtures() {}
 
     static LadderDriver synSent(TcpConfig config) {
-        return LadderDriver.client(config)
+        return LadderDriver.client(config).strict()
                 .open(LOCAL_ISS)
                 .expectOut("SYN seq=1000 mss=1460")
                 .expectState(TcpState.SYN_SENT);
@@ -113,7 +113,7 @@ final class Fixtures {
     }
 
     static LadderDriver listen(TcpConfig config) {
-        return LadderDriver.server(config).listen(LOCAL_ISS).expectNoOut().expectState(TcpState.LISTEN);
+        return LadderDriver.server(config).strict().listen(LOCAL_ISS).expectNoOut().expectState(TcpState.LISTEN);
     }
 
     static LadderDriver synReceived(TcpConfig config) {

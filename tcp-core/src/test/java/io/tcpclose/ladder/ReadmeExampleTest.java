@@ -52,10 +52,18 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void unclaimed_output_fails_before_the_next_input() {
-        LadderDriver d = LadderDriver.client(TcpConfig.DEFAULTS).open(1000);
+    void in_strict_mode_unclaimed_output_fails_before_the_next_input() {
+        LadderDriver d = LadderDriver.client(TcpConfig.DEFAULTS).strict().open(1000);
         LadderAssertionError e = assertThrows(LadderAssertionError.class, () -> d.in("SYN|ACK seq=5000 ack=1001"));
         assertTrue(e.getMessage().contains("unclaimed [SYN seq=1000"), e.getMessage());
+    }
+
+    @Test
+    void by_default_unclaimed_output_is_dropped_at_the_next_input() {
+        LadderDriver.client(TcpConfig.DEFAULTS).open(1000)
+                .in("SYN|ACK seq=5000 ack=1001")
+                .expectOut("ACK seq=1001 ack=5001")
+                .expectNoOut();
     }
 
     @Test
