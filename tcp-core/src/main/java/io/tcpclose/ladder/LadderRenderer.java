@@ -38,7 +38,11 @@ public final class LadderRenderer {
 
     /** A side's state at {@code nanos}. */
     public void state(long nanos, boolean leftSide, TcpState state) {
-        String s = state.rfcName();
+        state(nanos, leftSide, state.rfcName());
+    }
+
+    /** A side's state, or any short label, at {@code nanos}. */
+    public void state(long nanos, boolean leftSide, String s) {
         rows.add(time(nanos) + (leftSide ? pad(s, STATE_WIDTH) + " ".repeat(ARROW_WIDTH + 2) : " ".repeat(STATE_WIDTH + ARROW_WIDTH + 2) + s));
     }
 

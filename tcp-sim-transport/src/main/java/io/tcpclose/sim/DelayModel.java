@@ -1,0 +1,78 @@
+package io.tcpclose.sim;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+/**
+ * A link's propagation delay per packet. Negative draws are clamped to zero.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public sealed interface DelayModel {
+    /** Every packet takes {@code nanos}. */
+    record Constant(long nanos) implements DelayModel {
+        @Override
+        public String toString() {
+            return "delay " + Duration.ofNanos(nanos);
+        }
+    }
+
+    /** Uniform in [{@code minNanos}, {@code maxNanos}]. */
+    record Uniform(long minNanos, long maxNanos) implements DelayModel {
+        public Uniform {
+            if (maxNanos < minNanos) {
+                throw new IllegalArgumentException("uniform delay max " + maxNanos + " below min " + minNanos);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "delay uniform " + Duration.ofNanos(minNanos) + ".." + Duration.ofNanos(maxNanos);
+        }
+    }
+
+    /** Normal with mean and standard deviation. */
+    record Normal(long meanNanos, long sdNanos) implements DelayModel {
+        @Override
+        public String toString() {
+            return "delay normal " + Duration.ofNanos(meanNanos) + " sd " + Duration.ofNanos(sdNanos);
+        }
+    }
+
+    /** Exponential with the given mean. */
+    record Exponential(long meanNanos) implements DelayModel {
+        @Override
+        public String toString() {
+            return "delay exponential mean " + Duration.ofNanos(meanNanos);
+        }
+    }
+
+    /** A constant delay. */
+    static DelayModel constant(Duration d) {
+        return new Constant(d.toNanos());
+    }
+
+    /** Draws one delay. */
+    static long draw(DelayModel m, SplittableRandom random) {
+        long d;
+        if (m instanceof Constant) {
+            d = ((Constant) m).nanos();
+        } else if (m instanceof Uniform) {
+            Uniform u = (Uniform) m;
+            d = u.minNanos() == u.maxNanos() ? u.minNanos() : u.minNanos() + (long) (random.nextDouble() * (u.maxNanos() - u.minNanos()));
+        } else if (m instanceof Normal) {
+            Normal n = (Normal) m;
+            d = n.meanNanos() + (long) (gaussian(random) * n.sdNanos());
+        } else {
+            d = (long) (-Math.log(1 - random.nextDouble()) * ((Exponential) m).meanNanos());
+        }
+        return Math.max(0, d);
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        // Box-Muller: SplittableRandom has no nextGaussian in Java 17.
+        double u1 = 1 - r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,65 @@
+package io.tcpclose.sim;
+
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.stack.Acceptor;
+import io.tcpclose.stack.Connection;
+import io.tcpclose.stack.ConnectionListener;
+import io.tcpclose.stack.TcpStack;
+import java.net.InetAddress;
+
+/**
+ * A simulated host: a name, an IPv4 address, and a {@link TcpStack} whose Clock is the
+ * simulator's virtual clock and whose Transport is the simulated network.
+ *
+ * <p>Owned by its {@link Simulator}; not thread-safe.
+ */
+public final class Host {
+    private final String name;
+    private final InetAddress address;
+    private final TcpStack stack;
+    private final TcpConfig config;
+    long wakeAt = io.tcpclose.engine.Tcb.NO_DEADLINE;
+
+    Host(String name, InetAddress address, TcpStack stack, TcpConfig config) {
+        this.name = name;
+        this.address = address;
+        this.stack = stack;
+        this.config = config;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public InetAddress address() {
+        return address;
+    }
+
+    public TcpStack stack() {
+        return stack;
+    }
+
+    public TcpConfig config() {
+        return config;
+    }
+
+    /** Accepts connections on {@code port}. */
+    public void listen(int port, Acceptor acceptor) {
+        stack.listen(port, acceptor);
+    }
+
+    /** Connects from an ephemeral port to {@code server:port}. */
+    public Connection connect(Host server, int port, ConnectionListener listener) {
+        return stack.connect(address, 0, server.address(), port, listener);
+    }
+
+    /** Connects from {@code localPort} to {@code server:port}. */
+    public Connection connect(int localPort, Host server, int port, ConnectionListener listener) {
+        return stack.connect(address, localPort, server.address(), port, listener);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + address.getHostAddress();
+    }
+}

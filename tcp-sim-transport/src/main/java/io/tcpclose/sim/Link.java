@@ -1,0 +1,124 @@
+package io.tcpclose.sim;
+
+import io.tcpclose.wire.Segment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One direction of a simulated link, from one host to another: its configuration, its own
+ * random stream (so one link's draws never shift another's), its queue and its counters.
+ * Also where partitions and holds are switched.
+ *
+ * <p>Owned by its {@link Simulator}; not thread-safe.
+ */
+public final class Link {
+    final Simulator sim;
+    final Host from;
+    final Host to;
+    final String name;
+    LinkConfig config;
+    final SplittableRandom random;
+    final boolean[] gilbertBad = new boolean[1];
+    long busyUntil;
+    long lastArrival;
+    long packets;
+    int queued;
+    boolean partitioned;
+    boolean holding;
+    final List<long[]> scheduledPartitions = new ArrayList<>();
+    final List<Packet> held = new ArrayList<>();
+
+    long sent;
+    long dropped;
+    long delivered;
+    long duplicated;
+    long corrupted;
+    long expired;
+
+    Link(Simulator sim, Host from, Host to, LinkConfig config, SplittableRandom random) {
+        this.sim = sim;
+        this.from = from;
+        this.to = to;
+        this.name = from.name() + ">" + to.name();
+        this.config = config;
+        this.random = random;
+    }
+
+    /** "client>server". */
+    public String name() {
+        return name;
+    }
+
+    public LinkConfig config() {
+        return config;
+    }
+
+    /** Replaces the configuration from now on. */
+    public void configure(LinkConfig c) {
+        config = c;
+    }
+
+    /** Manual partition: while on, every packet put on this link is dropped. */
+    public void partition(boolean on) {
+        partitioned = on;
+        sim.note(name, on ? "partitioned" : "healed");
+    }
+
+    /** Holds every packet that would be delivered from now on, until {@link #release()}. */
+    public void hold() {
+        holding = true;
+        sim.note(name, "hold");
+    }
+
+    /** Releases held packets for delivery now (those older than the MSL expire instead). */
+    public void release() {
+        holding = false;
+        sim.release(this);
+    }
+
+    boolean partitionedAt(long now) {
+        if (partitioned) {
+            return true;
+        }
+        for (long[] p : scheduledPartitions) {
+            if (now >= p[0] && now < p[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public long dropped() {
+        return dropped;
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    public long duplicated() {
+        return duplicated;
+    }
+
+    public long corrupted() {
+        return corrupted;
+    }
+
+    public long expired() {
+        return expired;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + config + "): sent " + sent + ", delivered " + delivered + ", dropped " + dropped
+                + ", duplicated " + duplicated + ", corrupted " + corrupted + ", expired " + expired;
+    }
+
+    /** A packet on this link: the bytes, its number, its birth time, and its decoded segment for matching. */
+    record Packet(Link link, long number, byte[] bytes, long birthNanos, Segment segment, boolean corrupted) {}
+}

@@ -1,0 +1,512 @@
+package io.tcpclose.sim;
+
+import com.google.common.hash.Hashing;
+import io.tcpclose.engine.RejectReason;
+import io.tcpclose.engine.Tcb;
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.stack.FourTuple;
+import io.tcpclose.stack.IsnGenerator;
+import io.tcpclose.stack.StackObserver;
+import io.tcpclose.stack.TcpStack;
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.MalformedSegmentException;
+import io.tcpclose.wire.PseudoHeader;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.SegmentCodec;
+import io.tcpclose.wire.TcpFlags;
+import io.tcpclose.wire.TcpOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic discrete-event network simulator on a virtual clock.
+ *
+ * <p>One event queue, no threads, no sleeps: time jumps to the next event (a delivery, a host's
+ * timer, an application action, a partition edge). Any number of {@link Host}s, each running a
+ * core {@link TcpStack} whose Clock is {@link #clock()} and whose Transport is this network.
+ * Links are per direction ({@link Link}), each with its own {@link LinkConfig}, random stream
+ * and counters. {@link FaultRule}s target single segments. The network enforces a maximum
+ * segment lifetime: no copy of a segment, duplicate or held, is delivered later than its birth
+ * plus {@link #networkMsl}.
+ *
+ * <p>Determinism: one root seed is split into independent streams per link (and per host's
+ * ISN secret) by hashing the seed with the stream's name, so adding or removing one link or
+ * rule leaves the others' draws unchanged. The same seed, plan and code give the same
+ * {@link Trace}, byte for byte. Runaway runs stop with a {@link SimulationLimitException}
+ * naming the limit.
+ *
+ * <p>Not thread-safe: a simulation runs on the thread that calls {@link #run}.
+ */
+public final class Simulator {
+    private static final int DELIVER = 0;
+    private static final int WAKE = 1;
+    private static final int ACTION = 2;
+
+    private record Scheduled(long time, long order, int type, Object payload) {}
+
+    private final long seed;
+    private final VirtualClock clock = new VirtualClock();
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) ->
+            a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+    private final Map<String, Link> links = new LinkedHashMap<>();
+    private final List<FaultRule> rules = new ArrayList<>();
+    private final Trace trace = new Trace();
+    private long order;
+    private long events;
+    private long maxEvents = 50_000_000L;
+    private long maxVirtualNanos = Duration.ofHours(2).toNanos();
+    private long networkMslNanos = Duration.ofSeconds(30).toNanos();
+    private boolean traceEnabled = true;
+
+    public Simulator(long seed) {
+        this.seed = seed;
+    }
+
+    /** The root seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The virtual clock every host reads. */
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    /** Virtual time now, in nanoseconds from the start. */
+    public long now() {
+        return clock.nanoTime();
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    /** Turns trace recording off (for throughput benchmarks); the trace hash then covers nothing. */
+    public Simulator traceEnabled(boolean on) {
+        traceEnabled = on;
+        return this;
+    }
+
+    /** Runaway limits: events processed and virtual time. */
+    public Simulator limits(long events, Duration virtualTime) {
+        if (events <= 0 || virtualTime.isNegative() || virtualTime.isZero()) {
+            throw new IllegalArgumentException("limits must be positive: " + events + " events, " + virtualTime);
+        }
+        maxEvents = events;
+        maxVirtualNanos = virtualTime.toNanos();
+        return this;
+    }
+
+    /** The network's maximum segment lifetime (default 30 s). */
+    public Simulator networkMsl(Duration msl) {
+        if (msl.isNegative()) {
+            throw new IllegalArgumentException("network MSL must not be negative, was " + msl);
+        }
+        networkMslNanos = msl.toNanos();
+        return this;
+    }
+
+    public long networkMslNanos() {
+        return networkMslNanos;
+    }
+
+    // ------------------------------------------------------------------ building
+
+    /** Adds a host whose ISNs come from RFC 6528 with a secret derived from the seed. */
+    public Host addHost(String name, String ipv4, TcpConfig config) {
+        SplittableRandom r = stream("isn:" + name);
+        return addHost(name, ipv4, config, IsnGenerator.rfc6528(r.nextLong(), r.nextLong()));
+    }
+
+    /** Adds a host with a given ISN generator. */
+    public Host addHost(String name, String ipv4, TcpConfig config, IsnGenerator isn) {
+        Objects.requireNonNull(name, "name");
+        if (hosts.containsKey(name)) {
+            throw new IllegalArgumentException("a host named " + name + " already exists");
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(ipv4);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + ipv4, e);
+        }
+        for (Host h : hosts.values()) {
+            if (h.address().equals(address)) {
+                throw new IllegalArgumentException("address " + ipv4 + " already belongs to " + h.name());
+            }
+        }
+        Host[] self = new Host[1];
+        TcpStack stack = TcpStack.builder((src, dst, bytes) -> send(self[0], dst, bytes), clock)
+                .config(config).isn(isn).observer(observer(name)).build();
+        Host h = new Host(name, address, stack, config);
+        self[0] = h;
+        hosts.put(name, h);
+        return h;
+    }
+
+    /** Joins two hosts with the same configuration both ways. */
+    public void connect(Host a, Host b, LinkConfig both) {
+        connect(a, b, both, both);
+    }
+
+    /** Joins two hosts, each direction with its own configuration. */
+    public void connect(Host a, Host b, LinkConfig aToB, LinkConfig bToA) {
+        addLink(a, b, aToB);
+        addLink(b, a, bToA);
+    }
+
+    private void addLink(Host from, Host to, LinkConfig c) {
+        String name = from.name() + ">" + to.name();
+        if (links.containsKey(name)) {
+            throw new IllegalArgumentException("link " + name + " already exists");
+        }
+        links.put(name, new Link(this, from, to, c, stream("link:" + name)));
+    }
+
+    /** The link from one host to another, by host names. */
+    public Link link(String from, String to) {
+        Link l = links.get(from + ">" + to);
+        if (l == null) {
+            throw new IllegalArgumentException("no link " + from + ">" + to + "; links are " + links.keySet());
+        }
+        return l;
+    }
+
+    public Collection<Link> links() {
+        return links.values();
+    }
+
+    public Host host(String name) {
+        Host h = hosts.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("no host " + name + "; hosts are " + hosts.keySet());
+        }
+        return h;
+    }
+
+    public Collection<Host> hosts() {
+        return hosts.values();
+    }
+
+    /** Adds a targeted fault; rules compose (drop wins, delays add up, duplicates add up). */
+    public void addFault(FaultRule rule) {
+        link(rule.from(), rule.to()); // fail early on a wrong name
+        rules.add(rule);
+    }
+
+    public List<FaultRule> faults() {
+        return List.copyOf(rules);
+    }
+
+    /** Partitions {@code from>to} from {@code start} until {@code heal} (null: never heals). */
+    public void partition(String from, String to, Duration start, Duration heal) {
+        long end = heal == null ? Long.MAX_VALUE : heal.toNanos();
+        if (end <= start.toNanos()) {
+            throw new IllegalArgumentException("a partition must heal after it starts: " + start + " .. " + heal);
+        }
+        link(from, to).scheduledPartitions.add(new long[] {start.toNanos(), end});
+    }
+
+    /** Runs {@code action} at virtual time {@code t} from the start, noting {@code label} in the trace. */
+    public void at(Duration t, String label, Runnable action) {
+        schedule(t.toNanos(), ACTION, new Object[] {label, action});
+    }
+
+    /**
+     * At {@code t}, the network injects a RST with sequence number {@code seq} on
+     * {@code from>to}, addressed to the receiving host's first connection with {@code from}.
+     */
+    public void injectRst(Duration t, String from, String to, long seq) {
+        Link link = link(from, to);
+        at(t, "inject RST seq=" + seq + " on " + link.name(), () -> {
+            io.tcpclose.stack.Connection target = null;
+            for (io.tcpclose.stack.Connection c : link.to.stack().connections()) {
+                if (c.id().remoteAddress().equals(link.from.address())) {
+                    target = c;
+                    break;
+                }
+            }
+            if (target == null) {
+                note(link.name(), "no connection to inject a RST into");
+                return;
+            }
+            Segment rst = new Segment(target.id().remotePort(), target.id().localPort(), (int) seq, 0,
+                    TcpFlags.RST, 0, TcpOptions.NONE, Bytes.EMPTY);
+            byte[] bytes = SegmentCodec.encode(rst, PseudoHeader.of(link.from.address(), link.to.address()));
+            long n = ++link.packets;
+            record(TraceEvent.Kind.INJECT, link.name(), n, rst, "");
+            long arrival = now() + DelayModel.draw(link.config.delay, link.random);
+            schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now(), rst, false));
+        });
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** Runs until nothing is left to happen: no packet in flight, no timer, no action. */
+    public void run() {
+        runUntil(Long.MAX_VALUE);
+    }
+
+    /** Runs for {@code d} of virtual time from now. */
+    public void runFor(Duration d) {
+        runUntil(now() + d.toNanos());
+    }
+
+    /** Runs every event up to and including virtual time {@code endNanos}. */
+    public void runUntil(long endNanos) {
+        refreshWakes();
+        while (!queue.isEmpty()) {
+            Scheduled s = queue.peek();
+            if (s.time > endNanos) {
+                break;
+            }
+            queue.poll();
+            if (++events > maxEvents) {
+                throw new SimulationLimitException("event limit of " + maxEvents + " events reached at t="
+                        + Duration.ofNanos(now()) + " (seed " + seed + ")");
+            }
+            if (s.time > maxVirtualNanos) {
+                throw new SimulationLimitException("virtual time limit of " + Duration.ofNanos(maxVirtualNanos)
+                        + " reached after " + events + " events (seed " + seed + ")");
+            }
+            clock.advanceTo(s.time);
+            dispatch(s);
+            refreshWakes();
+        }
+        if (endNanos != Long.MAX_VALUE && endNanos > now()) {
+            clock.advanceTo(endNanos);
+        }
+    }
+
+    /** Events processed so far. */
+    public long eventsProcessed() {
+        return events;
+    }
+
+    private void dispatch(Scheduled s) {
+        switch (s.type) {
+            case DELIVER:
+                deliver((Link.Packet) s.payload);
+                break;
+            case WAKE: {
+                Host h = (Host) s.payload;
+                if (h.wakeAt == s.time) {
+                    h.wakeAt = Tcb.NO_DEADLINE;
+                    h.stack().poll();
+                }
+                break;
+            }
+            default: {
+                Object[] a = (Object[]) s.payload;
+                record(TraceEvent.Kind.APP, "app", 0, null, (String) a[0]);
+                ((Runnable) a[1]).run();
+            }
+        }
+    }
+
+    private void refreshWakes() {
+        for (Host h : hosts.values()) {
+            long d = h.stack().nextDeadlineNanos();
+            if (d != Tcb.NO_DEADLINE && d != h.wakeAt) {
+                h.wakeAt = Math.max(d, now());
+                schedule(h.wakeAt, WAKE, h);
+            }
+        }
+    }
+
+    private void schedule(long time, int type, Object payload) {
+        queue.add(new Scheduled(time, order++, type, payload));
+    }
+
+    // ------------------------------------------------------------------ the network
+
+    private void send(Host from, InetAddress dst, ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        Host to = null;
+        for (Host h : hosts.values()) {
+            if (h.address().equals(dst)) {
+                to = h;
+            }
+        }
+        Link link = to == null ? null : links.get(from.name() + ">" + to.name());
+        Segment seg = decodeQuietly(copy, from.address(), dst);
+        if (link == null) {
+            record(TraceEvent.Kind.DROP, from.name() + ">" + dst.getHostAddress(), 0, seg, "no route");
+            return;
+        }
+        long now = now();
+        long n = ++link.packets;
+        link.sent++;
+        record(TraceEvent.Kind.SEND, link.name(), n, seg, "");
+        if (link.partitionedAt(now)) {
+            drop(link, n, seg, "partition");
+            return;
+        }
+        boolean ruleDrop = false;
+        boolean ruleHold = false;
+        boolean ruleCorrupt = false;
+        long extraDelay = 0;
+        int extraCopies = 0;
+        for (FaultRule r : rules) {
+            if (r.applies(from.name(), to.name(), seg)) {
+                FaultRule.Action a = r.action();
+                if (a instanceof FaultRule.Action.Drop) {
+                    ruleDrop = true;
+                    drop(link, n, seg, "rule: " + r);
+                } else if (a instanceof FaultRule.Action.Delay) {
+                    extraDelay += ((FaultRule.Action.Delay) a).nanos();
+                } else if (a instanceof FaultRule.Action.Duplicate) {
+                    extraCopies += ((FaultRule.Action.Duplicate) a).extraCopies();
+                } else if (a instanceof FaultRule.Action.Hold) {
+                    ruleHold = true;
+                } else {
+                    ruleCorrupt = true;
+                }
+            }
+        }
+        if (ruleDrop) {
+            return;
+        }
+        LinkConfig c = link.config;
+        if (c.mtu > 0 && copy.length + 20 > c.mtu) {
+            drop(link, n, seg, "exceeds MTU " + c.mtu);
+            return;
+        }
+        if (LossModel.lose(c.loss, link.random, link.gilbertBad)) {
+            drop(link, n, seg, "loss " + c.loss);
+            return;
+        }
+        boolean corrupt = ruleCorrupt || (c.corrupt > 0 && link.random.nextDouble() < c.corrupt);
+        if (corrupt) {
+            int bit = link.random.nextInt(copy.length * 8);
+            copy[bit >>> 3] ^= (byte) (1 << (bit & 7));
+            link.corrupted++;
+            record(TraceEvent.Kind.CORRUPT, link.name(), n, seg, "bit " + bit + " flipped");
+        }
+        // Serialization: one packet at a time at the link's rate, behind a bounded queue.
+        long depart = now;
+        if (c.bandwidthBitsPerSecond > 0) {
+            if (c.queueLimit > 0 && link.busyUntil > now && link.queued >= c.queueLimit) {
+                drop(link, n, seg, "queue full (" + c.queueLimit + ")");
+                return;
+            }
+            long start = Math.max(now, link.busyUntil);
+            link.busyUntil = start + (copy.length + 20) * 8L * 1_000_000_000L / c.bandwidthBitsPerSecond;
+            depart = link.busyUntil;
+            link.queued = link.busyUntil > now ? link.queued + 1 : 0;
+        }
+        long delay = DelayModel.draw(c.delay, link.random);
+        if (c.jitterNanos > 0) {
+            delay = Math.max(0, delay + (long) ((link.random.nextDouble() * 2 - 1) * c.jitterNanos));
+        }
+        long arrival = depart + delay + extraDelay;
+        boolean reordered = c.reorder > 0 && n % c.reorderGap == 0 && link.random.nextDouble() < c.reorder;
+        if (reordered) {
+            arrival = depart + extraDelay; // skips the delay and overtakes (netem's reorder)
+        } else if (extraDelay == 0) {
+            arrival = Math.max(arrival, link.lastArrival); // in order unless asked otherwise
+            link.lastArrival = arrival;
+        }
+        int copies = 1 + extraCopies + (c.duplicate > 0 && link.random.nextDouble() < c.duplicate ? 1 : 0);
+        Link.Packet p = new Link.Packet(link, n, copy, now, seg, corrupt);
+        for (int i = 0; i < copies; i++) {
+            if (i > 0) {
+                link.duplicated++;
+                record(TraceEvent.Kind.DUPLICATE, link.name(), n, seg, "copy " + (i + 1));
+            }
+            if (ruleHold) {
+                link.held.add(p);
+                record(TraceEvent.Kind.HOLD, link.name(), n, seg, "held by rule");
+            } else {
+                schedule(arrival, DELIVER, p);
+            }
+        }
+    }
+
+    private void drop(Link link, long n, Segment seg, String why) {
+        link.dropped++;
+        record(TraceEvent.Kind.DROP, link.name(), n, seg, why);
+    }
+
+    private void deliver(Link.Packet p) {
+        Link link = p.link();
+        if (now() - p.birthNanos() > networkMslNanos) {
+            link.expired++;
+            record(TraceEvent.Kind.EXPIRE, link.name(), p.number(), p.segment(), "older than MSL " + Duration.ofNanos(networkMslNanos));
+            return;
+        }
+        if (link.holding) {
+            link.held.add(p);
+            record(TraceEvent.Kind.HOLD, link.name(), p.number(), p.segment(), "");
+            return;
+        }
+        link.delivered++;
+        record(TraceEvent.Kind.DELIVER, link.name(), p.number(), p.segment(), p.corrupted() ? "corrupted" : "");
+        link.to.stack().receive(link.from.address(), link.to.address(), ByteBuffer.wrap(p.bytes()));
+    }
+
+    void release(Link link) {
+        record(TraceEvent.Kind.RELEASE, link.name(), 0, null, link.held.size() + " held");
+        for (Link.Packet p : link.held) {
+            schedule(now(), DELIVER, p);
+        }
+        link.held.clear();
+    }
+
+    void note(String where, String text) {
+        record(TraceEvent.Kind.APP, where, 0, null, text);
+    }
+
+    private void record(TraceEvent.Kind kind, String where, long n, Segment seg, String detail) {
+        if (traceEnabled) {
+            trace.add(new TraceEvent(now(), kind, where, n, seg, detail));
+        }
+    }
+
+    private StackObserver observer(String hostName) {
+        return new StackObserver() {
+            @Override
+            public void stateChanged(long nanos, FourTuple id, TcpState from, TcpState to) {
+                record(TraceEvent.Kind.STATE, hostName, 0, null,
+                        id.localPort() + ">" + id.remotePort() + " " + from + " -> " + to);
+            }
+
+            @Override
+            public void malformed(long nanos, MalformedSegmentException error) {
+                record(TraceEvent.Kind.MALFORMED, hostName, 0, null, error.getMessage());
+            }
+
+            @Override
+            public void rejected(long nanos, FourTuple id, RejectReason reason, Segment segment) {
+                // Visible in the host's stats; the trace keeps to the network's view.
+            }
+        };
+    }
+
+    private static Segment decodeQuietly(byte[] bytes, InetAddress src, InetAddress dst) {
+        try {
+            return SegmentCodec.decode(bytes, 0, bytes.length, PseudoHeader.of(src, dst));
+        } catch (MalformedSegmentException e) {
+            throw new IllegalStateException("a host sent bytes that do not decode: " + e.getMessage(), e);
+        }
+    }
+
+    SplittableRandom stream(String name) {
+        long s = Hashing.murmur3_128().newHasher().putLong(seed).putString(name, StandardCharsets.UTF_8).hash().asLong();
+        return new SplittableRandom(s);
+    }
+}
