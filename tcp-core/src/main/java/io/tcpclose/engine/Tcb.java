@@ -65,6 +65,7 @@ public final class Tcb {
     final long oldestUnackedNanos;
     final int keepAliveProbesSent;
     final long lastChallengeAckNanos;
+    final long lastOutOfWindowAckNanos;
     final CloseReason closeReason;
 
     Tcb(Work w) {
@@ -104,6 +105,7 @@ public final class Tcb {
         oldestUnackedNanos = w.oldestUnackedNanos;
         keepAliveProbesSent = w.keepAliveProbesSent;
         lastChallengeAckNanos = w.lastChallengeAckNanos;
+        lastOutOfWindowAckNanos = w.lastOutOfWindowAckNanos;
         closeReason = w.closeReason;
     }
 

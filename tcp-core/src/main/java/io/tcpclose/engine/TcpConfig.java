@@ -287,7 +287,10 @@ public final class TcpConfig {
             return this;
         }
 
-        /** Minimum time between two challenge ACKs on one connection (RFC 5961 §7). */
+        /**
+         * Minimum time between two challenge ACKs on one connection (RFC 5961 §7); the same
+         * interval throttles ACKs sent in answer to unacceptable bare ACKs.
+         */
         public Builder challengeAckInterval(Duration interval) {
             challengeAckIntervalNanos = nonNegative("challengeAckInterval", interval);
             return this;

@@ -60,6 +60,7 @@ final class Work {
     long oldestUnackedNanos;
     int keepAliveProbesSent;
     long lastChallengeAckNanos;
+    long lastOutOfWindowAckNanos;
     CloseReason closeReason;
 
     private long now;
@@ -88,6 +89,7 @@ final class Work {
         keepAliveDeadline = NO_DEADLINE;
         oldestUnackedNanos = UNSET;
         lastChallengeAckNanos = UNSET;
+        lastOutOfWindowAckNanos = UNSET;
     }
 
     Work(Tcb t, long now) {
@@ -127,6 +129,7 @@ final class Work {
         oldestUnackedNanos = t.oldestUnackedNanos;
         keepAliveProbesSent = t.keepAliveProbesSent;
         lastChallengeAckNanos = t.lastChallengeAckNanos;
+        lastOutOfWindowAckNanos = t.lastOutOfWindowAckNanos;
         closeReason = t.closeReason;
         this.now = now;
         this.deadlineBefore = t.nextDeadline();
@@ -607,7 +610,7 @@ final class Work {
                 // was lost. ACK it again and restart the 2×MSL wait.
                 timeWaitDeadline = now + config.timeWaitNanos();
             }
-            transmit(ackSegment(), Why.DUPLICATE_ACK);
+            duplicateAck(seg);
             return;
         }
 
@@ -638,7 +641,7 @@ final class Work {
         if (Seq.gt(seg.ack(), sndNxt)) {
             // Acknowledges something never sent: ACK and drop (RFC 9293 §3.10.7.4 fifth).
             reject(RejectReason.UNACCEPTABLE_ACK, seg);
-            transmit(ackSegment(), Why.DUPLICATE_ACK);
+            duplicateAck(seg);
             return;
         }
         if (maxSndWnd > 0 && Seq.lt(seg.ack(), sndUna - maxSndWnd)) {
@@ -747,6 +750,22 @@ final class Work {
                 // RFC 9293 §3.10.7.4 second check: never answer a RST.
                 setState(TcpState.CLOSED, CloseReason.RESET_BY_PEER);
         }
+    }
+
+    /**
+     * The ACK owed to an unacceptable segment. When the segment is itself a bare ACK it may be
+     * one half of an ACK storm between two desynchronized ends (each answering the other's
+     * "unacceptable" ACK), so such answers share the RFC 5961 §7 throttle, as Linux does;
+     * segments that carry data, SYN or FIN are always answered.
+     */
+    private void duplicateAck(Segment seg) {
+        if (seg.seqLength() == 0) {
+            if (lastOutOfWindowAckNanos != UNSET && now - lastOutOfWindowAckNanos < config.challengeAckIntervalNanos) {
+                return;
+            }
+            lastOutOfWindowAckNanos = now;
+        }
+        transmit(ackSegment(), Why.DUPLICATE_ACK);
     }
 
     private void challengeAck() {

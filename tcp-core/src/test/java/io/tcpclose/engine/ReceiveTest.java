@@ -87,6 +87,22 @@ class ReceiveTest {
     }
 
     @Test
+    void answers_to_unacceptable_bare_acks_are_throttled_so_no_ack_storm_can_start_rfc5961_7() {
+        Fixtures.established()
+                .atMillis(100).in("ACK seq=5001 ack=1500").expectOut("ACK seq=1001 ack=5001")   // acks the future
+                .atMillis(110).in("ACK seq=5001 ack=1500").expectNoOut()                       // throttled
+                .atMillis(120).in("ACK seq=4000 ack=1001").expectNoOut()                       // below the window: throttled too
+                .atMillis(600).in("ACK seq=5001 ack=1500").expectOut("ACK seq=1001 ack=5001");  // the interval passed
+    }
+
+    @Test
+    void unacceptable_segments_with_data_are_always_answered() {
+        Fixtures.established()
+                .atMillis(100).in("ACK seq=4990 ack=1001 len=5").expectOut("ACK seq=1001 ack=5001")
+                .atMillis(110).in("ACK seq=4990 ack=1001 len=5").expectOut("ACK seq=1001 ack=5001");
+    }
+
+    @Test
     void an_ack_of_data_never_sent_is_answered_and_dropped_rfc9293_3_10_7_4() {
         Fixtures.established().in("ACK seq=5001 ack=2000 data=\"x\"")
                 .expectOut("ACK seq=1001 ack=5001")

@@ -84,6 +84,14 @@ public final class FaultRule {
             }
         }
 
+        /** Delivered as usual, and one more copy {@code nanos} later: an old duplicate in the making. */
+        record DelayedCopy(long nanos) implements Action {
+            @Override
+            public String toString() {
+                return "keep a copy and deliver it " + Duration.ofNanos(nanos).toMillis() + " ms later";
+            }
+        }
+
         /** Held until the link is released (or for ever). */
         record Hold() implements Action {
             @Override
@@ -128,6 +136,11 @@ public final class FaultRule {
     /** On {@code from>to}, the {@code nth} segment matching {@code match}: deliver it extra times. */
     public static FaultRule duplicate(String from, String to, Match match, int nth, int extraCopies) {
         return new FaultRule(from, to, match, nth, new Action.Duplicate(extraCopies));
+    }
+
+    /** On {@code from>to}, the {@code nth} segment matching {@code match}: also deliver a copy {@code d} later. */
+    public static FaultRule delayedCopy(String from, String to, Match match, int nth, Duration d) {
+        return new FaultRule(from, to, match, nth, new Action.DelayedCopy(d.toNanos()));
     }
 
     /** On {@code from>to}, the {@code nth} segment matching {@code match}: hold it. */
@@ -202,6 +215,9 @@ public final class FaultRule {
         }
         if (action instanceof Action.Hold) {
             return "FaultRule.hold(" + head + ")";
+        }
+        if (action instanceof Action.DelayedCopy) {
+            return "FaultRule.delayedCopy(" + head + ", Duration.ofNanos(" + ((Action.DelayedCopy) action).nanos() + "L))";
         }
         return "FaultRule.corrupt(" + head + ")";
     }

@@ -25,6 +25,7 @@ public final class SimLadder {
             }
         }
         LadderRenderer r = new LadderRenderer(left, right);
+        Map<String, Integer> deliveries = new HashMap<>();
         for (TraceEvent e : trace.events()) {
             boolean fromLeft = e.where().equals(ab);
             boolean onLink = fromLeft || e.where().equals(ba);
@@ -50,6 +51,11 @@ public final class SimLadder {
                     break;
                 case EXPIRE:
                     break; // shown on the arrow
+                case DELIVER:
+                    if (onLink && deliveries.merge(e.where() + "#" + e.packet(), 1, Integer::sum) > 1) {
+                        r.note(e.nanos(), "copy of " + e.where() + " #" + e.packet() + " arrives: " + LadderRenderer.label(e.segment()));
+                    }
+                    break;
                 case STATE:
                     if (e.where().equals(left) || e.where().equals(right)) {
                         String d = e.detail();

@@ -361,6 +361,7 @@ public final class Simulator {
         boolean ruleCorrupt = false;
         long extraDelay = 0;
         int extraCopies = 0;
+        long delayedCopy = -1;
         for (FaultRule r : rules) {
             if (r.applies(from.name(), to.name(), seg)) {
                 FaultRule.Action a = r.action();
@@ -373,6 +374,8 @@ public final class Simulator {
                     extraCopies += ((FaultRule.Action.Duplicate) a).extraCopies();
                 } else if (a instanceof FaultRule.Action.Hold) {
                     ruleHold = true;
+                } else if (a instanceof FaultRule.Action.DelayedCopy) {
+                    delayedCopy = ((FaultRule.Action.DelayedCopy) a).nanos();
                 } else {
                     ruleCorrupt = true;
                 }
@@ -434,6 +437,11 @@ public final class Simulator {
             } else {
                 schedule(arrival, DELIVER, p);
             }
+        }
+        if (delayedCopy >= 0) {
+            link.duplicated++;
+            record(TraceEvent.Kind.DUPLICATE, link.name(), n, seg, "a copy follows " + Duration.ofNanos(delayedCopy).toMillis() + " ms later");
+            schedule(arrival + delayedCopy, DELIVER, p);
         }
     }
 
