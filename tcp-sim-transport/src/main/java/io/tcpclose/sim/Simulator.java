@@ -226,6 +226,25 @@ public final class Simulator {
     }
 
     /**
+     * At {@code t}, the network injects a RST on {@code from>to} whose sequence number is the
+     * receiving connection's RCV.NXT plus {@code offset}: 0 is exactly the next expected
+     * number (a valid reset, RFC 5961 §3.2), a small positive offset lands in the window but
+     * not exactly (a challenge ACK), a large one falls outside the window.
+     */
+    public void injectRstRelative(Duration t, String from, String to, int offset) {
+        Link link = link(from, to);
+        at(t, "inject RST at rcv.nxt" + (offset >= 0 ? "+" : "") + offset + " on " + link.name(), () -> {
+            for (io.tcpclose.stack.Connection c : link.to.stack().connections()) {
+                if (c.id().remoteAddress().equals(link.from.address())) {
+                    injectRstNow(link, c, c.tcb().rcvNxt() + offset);
+                    return;
+                }
+            }
+            note(link.name(), "no connection to inject a RST into");
+        });
+    }
+
+    /**
      * At {@code t}, the network injects a RST with sequence number {@code seq} on
      * {@code from>to}, addressed to the receiving host's first connection with {@code from}.
      */
@@ -243,14 +262,38 @@ public final class Simulator {
                 note(link.name(), "no connection to inject a RST into");
                 return;
             }
-            Segment rst = new Segment(target.id().remotePort(), target.id().localPort(), (int) seq, 0,
-                    TcpFlags.RST, 0, TcpOptions.NONE, Bytes.EMPTY);
-            byte[] bytes = SegmentCodec.encode(rst, PseudoHeader.of(link.from.address(), link.to.address()));
-            long n = ++link.packets;
-            record(TraceEvent.Kind.INJECT, link.name(), n, rst, "");
-            long arrival = now() + DelayModel.draw(link.config.delay, link.random);
-            schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now(), rst, false));
+            injectRstNow(link, target, (int) seq);
         });
+    }
+
+    private void injectRstNow(Link link, io.tcpclose.stack.Connection target, int seq) {
+        Segment rst = new Segment(target.id().remotePort(), target.id().localPort(), seq, 0,
+                TcpFlags.RST, 0, TcpOptions.NONE, Bytes.EMPTY);
+        byte[] bytes = SegmentCodec.encode(rst, PseudoHeader.of(link.from.address(), link.to.address()));
+        long n = ++link.packets;
+        record(TraceEvent.Kind.INJECT, link.name(), n, rst, "");
+        long arrival = now() + DelayModel.draw(link.config.delay, link.random);
+        schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now(), rst, false));
+    }
+
+    /** Called after each segment is handed to its receiving host (for invariant checks). */
+    @FunctionalInterface
+    public interface DeliveryListener {
+        void delivered(Host to, Segment segment, long nanos);
+    }
+
+    private final List<DeliveryListener> deliveryListeners = new ArrayList<>();
+    private final Map<String, List<StackObserver>> extraObservers = new java.util.HashMap<>();
+
+    /** Adds a listener told of every delivery, after the receiving host processed it. */
+    public void onDelivered(DeliveryListener l) {
+        deliveryListeners.add(Objects.requireNonNull(l, "listener"));
+    }
+
+    /** Adds a tracing observer to a host's stack, beside the simulator's own. */
+    public void observe(String hostName, StackObserver o) {
+        host(hostName);
+        extraObservers.computeIfAbsent(hostName, k -> new ArrayList<>()).add(Objects.requireNonNull(o, "observer"));
     }
 
     // ------------------------------------------------------------------ running
@@ -465,6 +508,9 @@ public final class Simulator {
         link.delivered++;
         record(TraceEvent.Kind.DELIVER, link.name(), p.number(), p.segment(), p.corrupted() ? "corrupted" : "");
         link.to.stack().receive(link.from.address(), link.to.address(), ByteBuffer.wrap(p.bytes()));
+        for (DeliveryListener l : deliveryListeners) {
+            l.delivered(link.to, p.corrupted() ? null : p.segment(), now());
+        }
     }
 
     void release(Link link) {
@@ -487,10 +533,31 @@ public final class Simulator {
 
     private StackObserver observer(String hostName) {
         return new StackObserver() {
+            private List<StackObserver> extras() {
+                return extraObservers.getOrDefault(hostName, List.of());
+            }
+
+            @Override
+            public void segmentIn(long nanos, FourTuple id, Segment segment) {
+                for (StackObserver o : extras()) {
+                    o.segmentIn(nanos, id, segment);
+                }
+            }
+
+            @Override
+            public void segmentOut(long nanos, FourTuple id, Segment segment) {
+                for (StackObserver o : extras()) {
+                    o.segmentOut(nanos, id, segment);
+                }
+            }
+
             @Override
             public void stateChanged(long nanos, FourTuple id, TcpState from, TcpState to) {
                 record(TraceEvent.Kind.STATE, hostName, 0, null,
                         id.localPort() + ">" + id.remotePort() + " " + from + " -> " + to);
+                for (StackObserver o : extras()) {
+                    o.stateChanged(nanos, id, from, to);
+                }
             }
 
             @Override
