@@ -59,7 +59,7 @@ public sealed interface DelayModel {
             d = ((Constant) m).nanos();
         } else if (m instanceof Uniform) {
             Uniform u = (Uniform) m;
-            d = u.minNanos() == u.maxNanos() ? u.minNanos() : u.minNanos() + (long) (random.nextDouble() * (u.maxNanos() - u.minNanos()));
+            d = u.minNanos() == u.maxNanos() ? u.minNanos() : u.minNanos() + random.nextLong(u.maxNanos() - u.minNanos() + 1);
         } else if (m instanceof Normal) {
             Normal n = (Normal) m;
             d = n.meanNanos() + (long) (gaussian(random) * n.sdNanos());
