@@ -1,0 +1,100 @@
+package io.tcpclose.bench;
+
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.sim.Host;
+import io.tcpclose.sim.LinkConfig;
+import io.tcpclose.sim.Simulator;
+import io.tcpclose.stack.Connection;
+import io.tcpclose.stack.ConnectionListener;
+import io.tcpclose.wire.Bytes;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The simulator: segment deliveries per second of wall time on a lossy link, and complete
+ * connection lifecycles (open, 10 KiB each way, four-way close, TIME-WAIT expiry) per second.
+ * Each operation builds a fresh two-host simulation (trace off), so host setup is included.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SimBenchmark {
+    /** Deliveries, reported by JMH as a rate beside the operations. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Deliveries {
+        public long deliveries;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            deliveries = 0;
+        }
+    }
+
+    static Simulator run(LinkConfig link, int bytesEachWay, long seed) {
+        Simulator sim = new Simulator(seed).traceEnabled(false);
+        Host a = sim.addHost("client", "10.0.0.1", TcpConfig.DEFAULTS);
+        Host b = sim.addHost("server", "10.0.0.2", TcpConfig.DEFAULTS);
+        sim.connect(a, b, link);
+        Bytes data = Bytes.pattern(bytesEachWay);
+        b.listen(80, c -> new ConnectionListener() {
+            @Override
+            public void onEstablished(Connection conn) {
+                conn.send(data);
+                conn.shutdownOutput();
+            }
+
+            @Override
+            public void onReadable(Connection conn) {
+                conn.readAll();
+            }
+
+            @Override
+            public void onPeerFinished(Connection conn) {
+                conn.close();
+            }
+        });
+        Connection c = a.connect(b, 80, new ConnectionListener() {
+            @Override
+            public void onReadable(Connection conn) {
+                conn.readAll();
+            }
+
+            @Override
+            public void onPeerFinished(Connection conn) {
+                conn.close();
+            }
+        });
+        c.send(data);
+        c.shutdownOutput();
+        sim.run();
+        return sim;
+    }
+
+    static final LinkConfig LOSSY = LinkConfig.builder().loss(0.05).delay(Duration.ofMillis(5)).jitter(Duration.ofMillis(1)).build();
+    static final LinkConfig CLEAN = LinkConfig.builder().delay(Duration.ofMillis(5)).build();
+
+    /** 256 KiB each way over 5% loss; JMH reports {@code deliveries} per second. */
+    @Benchmark
+    public long lossyTransfer(Deliveries counter) {
+        Simulator sim = run(LOSSY, 256 * 1024, 11);
+        long n = sim.link("client", "server").delivered() + sim.link("server", "client").delivered();
+        counter.deliveries += n;
+        return n;
+    }
+
+    /** One complete lifecycle on a clean link. */
+    @Benchmark
+    public long lifecycle() {
+        Simulator sim = run(CLEAN, 10 * 1024, 12);
+        return sim.eventsProcessed();
+    }
+}

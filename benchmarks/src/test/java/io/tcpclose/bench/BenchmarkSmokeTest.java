@@ -1,0 +1,105 @@
+package io.tcpclose.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.Effect;
+import io.tcpclose.engine.Step;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.wire.Segment;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CI runs every benchmark method once, with the smallest parameters, and checks that what it
+ * computes is sane: a correctness smoke test, never a timing.
+ */
+class BenchmarkSmokeTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcpclose", "agrona", "netty", "jdk", "pq"})
+    void every_timer_benchmark_runs_and_keeps_its_timers(String impl) {
+        TimerBenchmark b = new TimerBenchmark();
+        b.impl = impl;
+        b.pending = 1000;
+        b.setUp();
+        try {
+            b.scheduleCancel();
+            b.rearm();
+            int fired = b.scheduleExpire();
+            boolean threaded = impl.equals("netty") || impl.equals("jdk");
+            assertEquals(threaded ? 0 : 1, fired, "the armed timer expires on the next tick, nothing else");
+            if (!threaded) {
+                assertEquals(1000, b.timers.pending(), "N timers still pending");
+            }
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void every_engine_benchmark_produces_its_expected_effects() {
+        EngineBenchmark b = new EngineBenchmark();
+        b.setUp();
+        assertEquals(2461, b.ackInWindowEstablished().tcb().sndUna());
+        assertTrue(b.ackInWindowMutableBaseline());
+        Step data = b.dataSegment();
+        assertEquals(100, data.tcb().unread());
+        assertEquals(1, Snapshots.transmits(data));
+        assertEquals(TcpState.CLOSE_WAIT, b.finInEstablished().tcb().state());
+        assertEquals(CloseReason.NORMAL, b.finalAckInLastAck().tcb().closeReason());
+        Step rtx = b.retransmittedFinInTimeWait();
+        assertEquals(TcpState.TIME_WAIT, rtx.tcb().state());
+        assertEquals(1, Snapshots.transmits(rtx));
+        assertEquals(CloseReason.RESET_BY_PEER, b.rstAtRcvNxt().tcb().closeReason());
+        Step challenge = b.rstInWindowChallengeAck();
+        assertTrue(challenge.effects().stream().anyMatch(e -> e instanceof Effect.Transmit
+                && ((Effect.Transmit) e).why() == Effect.Why.CHALLENGE_ACK));
+        assertEquals(1, Snapshots.transmits(b.outOfWindowSegment()));
+    }
+
+    @Test
+    void every_codec_benchmark_round_trips() throws Exception {
+        for (int payload : new int[] {0, 1460}) {
+            CodecBenchmark b = new CodecBenchmark();
+            b.payload = payload;
+            b.setUp();
+            Segment decoded = b.decode();
+            assertEquals(b.segment, decoded);
+            assertEquals(b.wire.length, b.encode());
+            assertEquals(0, b.checksum(), "a valid segment sums to zero");
+            assertEquals(b.segment, b.roundTrip());
+        }
+    }
+
+    @Test
+    void the_driver_benchmark_acks_each_data_segment() {
+        DriverBenchmark b = new DriverBenchmark();
+        b.connections = 1000;
+        b.setUp();
+        long before = b.peer.sentByServer;
+        for (int i = 0; i < 2000; i++) {
+            b.dataSegmentThroughDriver();
+        }
+        assertEquals(before + 2000, b.peer.sentByServer, "one ACK per data segment");
+        assertEquals(1000, b.peer.server.stats().connections(TcpState.ESTABLISHED));
+    }
+
+    @Test
+    void the_simulator_benchmarks_complete_their_transfers() {
+        SimBenchmark b = new SimBenchmark();
+        SimBenchmark.Deliveries d = new SimBenchmark.Deliveries();
+        long n = b.lossyTransfer(d);
+        assertTrue(n > 2 * 256 * 1024 / 1460, "at least the data segments were delivered: " + n);
+        assertEquals(n, d.deliveries);
+        assertTrue(b.lifecycle() > 10);
+    }
+
+    @Test
+    void footprint_measures_time_wait_connections() {
+        double per = Footprint.perConnection(2000, true);
+        assertTrue(per > 0 && per < 100_000, "bytes per connection: " + per);
+    }
+}
