@@ -9,10 +9,9 @@ shift || true
 ./mvnw -B -q -pl benchmarks -am package -DskipTests
 mkdir -p benchmarks/results
 # A fixed, pre-touched heap: first-touch page faults otherwise make allocating code look 5-40x slower.
-jvm="-Xms6g -Xmx6g -XX:+AlwaysPreTouch"
 case "$mode" in
-  quick) opts=(-f 1 -wi 1 -w 1s -i 3 -r 1s) ;;
-  full)  opts=(-f 3 -wi 3 -w 2s -i 5 -r 2s) ;;
+  quick) jvm="-Xms3g -Xmx3g -XX:+AlwaysPreTouch"; opts=(-f 1 -wi 1 -w 1s -i 2 -r 1s) ;;
+  full)  jvm="-Xms6g -Xmx6g -XX:+AlwaysPreTouch"; opts=(-f 3 -wi 3 -w 2s -i 5 -r 2s) ;;
   *) echo "usage: $0 quick|full [JMH args]" >&2; exit 2 ;;
 esac
 java -jar benchmarks/target/benchmarks.jar "${opts[@]}" -jvmArgs "$jvm" -prof gc \

@@ -17,14 +17,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * Timer throughput with N timers pending, for our wheel and its peers. Connections are picked
  * in a random permutation (never round robin, which would flatter a heap-based peer).
  * Pending deadlines are spread over 60 s, like TCP's retransmission and TIME-WAIT timers, and
- * lie far enough ahead that none expires while {@link #scheduleExpire} advances the clock.
+ * lie far ahead (see {@link TimerExpireBenchmark} for expiry).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TimerBenchmark {
-    private static final long SECOND = 1_000_000_000L;
-    private static final long FAR = 1_000_000 * SECOND;
+    static final long SECOND = 1_000_000_000L;
+    static final long FAR = 1_000_000 * SECOND;
 
     @Param({"tcpclose", "agrona", "netty", "jdk", "pq"})
     public String impl;
@@ -36,7 +36,6 @@ public class TimerBenchmark {
     int[] order;
     long[] deadlines;
     int cursor;
-    long now;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -86,25 +85,5 @@ public class TimerBenchmark {
         deadlines[i] = d;
         timers.rearm(i, d);
         return i;
-    }
-
-    /**
-     * Arm a timer one tick ahead, let a tick pass and poll until it fires. Single-threaded peers only:
-     * Netty and the JDK fire on their own threads, so there is no poll for the caller to pay.
-     */
-    @Benchmark
-    public int scheduleExpire() {
-        if (impl.equals("netty") || impl.equals("jdk")) {
-            return 0;
-        }
-        int i = pending;
-        timers.schedule(i, now + Timers.TICK_NANOS);
-        now += Timers.TICK_NANOS;
-        // Poll until it fires: Agrona's wheel advances one tick per poll call, ours catches up in one.
-        int fired = 0;
-        for (int calls = 0; fired == 0 && calls < 8; calls++) {
-            fired = timers.poll(now);
-        }
-        return fired;
     }
 }
