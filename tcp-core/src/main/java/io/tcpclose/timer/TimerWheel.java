@@ -13,6 +13,11 @@ import java.util.Arrays;
  * and a generation ({@code generation << 32 | slot}); every release bumps the generation, so a
  * stale id is recognised and cancelling it is a harmless {@code false}.
  *
+ * <p>Two levels: timers due within one turn of the wheel sit in the spoke of their tick; timers
+ * further out sit in a second ring of spokes, one per whole turn, and cascade down into the
+ * first when their turn begins. So a poll only ever walks timers that are due this tick, not
+ * every timer that happens to hash to the same spoke from later turns.
+ *
  * <p>{@link #poll} fires every timer whose deadline is at or before {@code now}, never one
  * early, in spoke order, at most {@code limit} per call. It catches up across any number of
  * elapsed ticks in one call (after a full turn it sweeps each spoke once instead of ticking),
@@ -20,7 +25,7 @@ import java.util.Arrays;
  * wheel is safe across {@code System.nanoTime()} wrap-around.
  *
  * <p>Memory: 32 bytes per timer slot (deadline, attachment, two links, spoke, generation) plus
- * 4 per spoke.
+ * 8 per spoke (both levels).
  *
  * <p>Not thread-safe by design: one driver thread owns it. A handler may schedule, cancel or
  * reschedule timers while {@code poll} runs.
@@ -46,6 +51,8 @@ public final class TimerWheel {
     private final int tickShift;
     private final long tickNanos;
     private final int spokeMask;
+    private final int levelShift;
+    /** Spokes [0, n) are this turn's ticks; [n, 2n) are whole turns further out. */
     private final int[] heads;
 
     private long[] deadlines;
@@ -59,6 +66,7 @@ public final class TimerWheel {
     private int used;
     private int pending;
     private long currentTick;
+    private long cascadedTurn;
     private int modCount;
 
     /**
@@ -81,7 +89,8 @@ public final class TimerWheel {
         this.tickNanos = tickNanos;
         this.tickShift = Long.numberOfTrailingZeros(tickNanos);
         this.spokeMask = ticksPerWheel - 1;
-        this.heads = new int[ticksPerWheel];
+        this.levelShift = Integer.numberOfTrailingZeros(ticksPerWheel);
+        this.heads = new int[2 * ticksPerWheel];
         Arrays.fill(heads, NONE);
         allocate(initialCapacity);
     }
@@ -202,21 +211,31 @@ public final class TimerWheel {
         if (pending == 0) {
             if (nowTick - currentTick > 0) {
                 currentTick = nowTick;
+                cascadedTurn = nowTick >> levelShift;
             }
             return 0;
         }
         int fired = 0;
         if (nowTick - currentTick > spokeMask) {
-            // More than a whole turn elapsed: one sweep of every spoke finds everything due.
-            for (int s = 0; s <= spokeMask && fired < limit; s++) {
+            // More than a whole turn elapsed: one sweep of every spoke, both levels, finds
+            // everything due; what is left of the outer ring is placed anew from the new tick.
+            for (int s = 0; s < heads.length && fired < limit; s++) {
                 fired += expire(s, nowNanos, handler, limit - fired);
             }
             if (fired < limit) {
                 currentTick = nowTick;
+                cascadedTurn = nowTick >> levelShift;
+                for (int s = spokeMask + 1; s < heads.length; s++) {
+                    cascade(s);
+                }
             }
             return fired;
         }
         while (fired < limit) {
+            while (cascadedTurn - (currentTick >> levelShift) < 0) {
+                cascadedTurn++;
+                cascade(spokeMask + 1 + (int) (cascadedTurn & spokeMask));
+            }
             fired += expire((int) (currentTick & spokeMask), nowNanos, handler, limit - fired);
             if (fired >= limit || currentTick - nowTick >= 0) {
                 break;
@@ -266,7 +285,21 @@ public final class TimerWheel {
         if (tick - currentTick < 0) {
             tick = currentTick; // already due: the next poll's first spoke finds it
         }
-        return (int) (tick & spokeMask);
+        if (tick - currentTick <= spokeMask) {
+            return (int) (tick & spokeMask);
+        }
+        return spokeMask + 1 + (int) ((tick >> levelShift) & spokeMask);
+    }
+
+    /** Re-places every timer of one outer spoke relative to the current tick. */
+    private void cascade(int outerSpoke) {
+        int i = heads[outerSpoke];
+        heads[outerSpoke] = NONE;
+        while (i != NONE) {
+            int following = next[i];
+            link(i, spokeOf(deadlines[i]));
+            i = following;
+        }
     }
 
     private void link(int slot, int spoke) {

@@ -20,7 +20,7 @@ class TimerWheelProperties {
 
     record Op(int kind, long amount, int pick) {}
 
-    @Property(seed = "20261124", tries = 500)
+    @Property(seed = "20261124", tries = 1000)
     void the_wheel_fires_exactly_what_a_model_says_is_due(@ForAll("ops") List<Op> ops) {
         TimerWheel w = new TimerWheel(0, TICK, 8, 2);
         Map<Long, Long> modelDeadlines = new HashMap<>(); // attachment -> deadline
