@@ -10,7 +10,7 @@ shift || true
 mkdir -p benchmarks/results
 # A fixed, pre-touched heap: first-touch page faults otherwise make allocating code look 5-40x slower.
 case "$mode" in
-  quick) jvm="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"; opts=(-f 1 -wi 1 -w 500ms -i 2 -r 700ms) ;;
+  quick) jvm="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"; opts=(-f 1 -wi 1 -w 1s -i 3 -r 700ms) ;;
   full)  jvm="-Xms6g -Xmx6g -XX:+AlwaysPreTouch"; opts=(-f 3 -wi 3 -w 2s -i 5 -r 2s) ;;
   *) echo "usage: $0 quick|full [JMH args]" >&2; exit 2 ;;
 esac

@@ -18,6 +18,7 @@ public final class Footprint {
     public static void main(String[] args) {
         int timeWait = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int established = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        System.out.printf("TimerWheel:  %d pending timers, %.1f bytes each%n", timeWait, perTimer(timeWait));
         System.out.printf("ESTABLISHED: %d connections, %.0f bytes each%n", established, perConnection(established, false));
         System.out.printf("TIME-WAIT:   %d connections, %.0f bytes each%n", timeWait, perConnection(timeWait, true));
     }
@@ -42,6 +43,20 @@ public final class Footprint {
             throw new IllegalStateException("lost connections");
         }
         return per;
+    }
+
+    /** Heap bytes per pending timer: {@code n} timers in a wheel that started small and grew, as the driver's does. */
+    static double perTimer(int n) {
+        long before = used();
+        io.tcpclose.timer.TimerWheel w = new io.tcpclose.timer.TimerWheel(0, 1L << 20, 4096, 1024); // grows by doubling, as in TcpStack
+        for (int i = 0; i < n; i++) {
+            w.schedule((long) i * 997, i);
+        }
+        long after = used();
+        if (w.pendingCount() != n) {
+            throw new IllegalStateException("lost timers");
+        }
+        return (after - before) / (double) n;
     }
 
     /** Measured separately: the heap the RawPeer's bookkeeping takes without the stack's connections. */

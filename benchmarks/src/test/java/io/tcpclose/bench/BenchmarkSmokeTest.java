@@ -108,6 +108,12 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void footprint_measures_pending_timers() {
+        double per = Footprint.perTimer(100_000);
+        assertTrue(per > 20 && per < 200, "bytes per pending timer: " + per);
+    }
+
+    @Test
     void footprint_measures_time_wait_connections() {
         double per = Footprint.perConnection(2000, true);
         assertTrue(per > 0 && per < 100_000, "bytes per connection: " + per);
