@@ -82,12 +82,7 @@ final class Work {
         rttvarNanos = 0;
         rttStartNanos = UNSET;
         sndMss = 536; // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-        rtxDeadline = NO_DEADLINE;
-        persistDeadline = NO_DEADLINE;
-        timeWaitDeadline = NO_DEADLINE;
-        finWait2Deadline = NO_DEADLINE;
-        keepAliveDeadline = NO_DEADLINE;
-        oldestUnackedNanos = UNSET;
+        cancelAllTimers();
         lastChallengeAckNanos = UNSET;
         lastOutOfWindowAckNanos = UNSET;
     }
@@ -167,9 +162,18 @@ final class Work {
                 break;
             case FIN_WAIT_2:
                 // Only an orphan waits a limited time for the peer's FIN; a half-closed
-                // connection may keep receiving for as long as the peer sends.
+                // connection may keep receiving for as long as the peer sends, and only
+                // keep-alive (if on) can tell it the peer has gone.
                 if (appClosed && config.orphanFinWait2TimeoutNanos != TcpConfig.NONE) {
                     finWait2Deadline = now + config.orphanFinWait2TimeoutNanos;
+                }
+                if (keepAliveDeadline == NO_DEADLINE) {
+                    armKeepAlive();
+                }
+                break;
+            case CLOSE_WAIT:
+                if (keepAliveDeadline == NO_DEADLINE) {
+                    armKeepAlive();
                 }
                 break;
             case TIME_WAIT:
@@ -450,8 +454,9 @@ final class Work {
                 || state == TcpState.FIN_WAIT_2);
     }
 
+    /** Restarts the idle clock; it runs in every synchronized state but TIME-WAIT and fires only where probing applies. */
     private void armKeepAlive() {
-        if (keepAliveApplies()) {
+        if (config.keepAlive && state.isSynchronized() && state != TcpState.TIME_WAIT) {
             keepAliveDeadline = now + config.keepAliveIdleNanos;
         }
     }

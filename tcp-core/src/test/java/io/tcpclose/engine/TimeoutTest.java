@@ -86,6 +86,15 @@ class TimeoutTest {
     }
 
     @Test
+    void a_half_closed_connection_in_fin_wait_2_keeps_probing_so_it_learns_the_peer_is_gone_rfc1122_4_2_3_6() {
+        Fixtures.finWait1(KEEPALIVE)
+                .atMillis(110).in("ACK seq=5001 ack=1002")
+                .expectState(TcpState.FIN_WAIT_2)
+                .expectDeadlineIn(TimerKind.KEEPALIVE, Duration.ofSeconds(10))
+                .atMillis(10_110).expectOut("ACK seq=1001 ack=5001 len=0");
+    }
+
+    @Test
     void keep_alive_does_not_probe_while_data_is_unacknowledged() {
         Fixtures.established(KEEPALIVE.toBuilder().maxRetransmissions(2, 2).build())
                 .atMillis(9_000).send("x").expectOut("PSH|ACK seq=1001 len=1")

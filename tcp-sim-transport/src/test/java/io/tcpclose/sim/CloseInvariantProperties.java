@@ -37,7 +37,7 @@ class CloseInvariantProperties {
         return total;
     }
 
-    @Property(seed = "20261124", tries = 250)
+    @Property(seed = "779", tries = 500)
     void any_finite_fault_plan_ends_with_both_sides_closed_and_the_invariants_intact(
             @ForAll("plans") FaultPlan plan,
             @ForAll("conditions") LinkConditions conditions,
