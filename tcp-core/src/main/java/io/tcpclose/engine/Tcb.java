@@ -195,7 +195,8 @@ public final class Tcb {
 
     /** Bytes the application queued that have not been sent even once. */
     public int unsentLength() {
-        int inFlight = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0) - (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED ? 1 : 0);
+        boolean synUnacked = sndUna == iss && Seq.gt(sndNxt, iss) && state != TcpState.LISTEN && state != TcpState.CLOSED;
+        int inFlight = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0) - (synUnacked ? 1 : 0);
         return sendQueue.length() - Math.max(0, inFlight);
     }
 

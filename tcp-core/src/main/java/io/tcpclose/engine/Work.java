@@ -252,9 +252,16 @@ final class Work {
                 setState(TcpState.CLOSED, CloseReason.ABORTED);
                 return;
             case SYN_SENT:
-            case SYN_RECEIVED:
                 finQueued = true; // the FIN follows once ESTABLISHED is reached
                 return;
+            case SYN_RECEIVED:
+                finQueued = true;
+                if (sendQueue.isEmpty()) {
+                    // RFC 9293 §3.10.4: with nothing queued, the FIN goes now, behind our SYN.
+                    setState(TcpState.FIN_WAIT_1, null);
+                    output();
+                }
+                return; // otherwise it follows the data once ESTABLISHED is reached
             case ESTABLISHED:
                 finQueued = true;
                 setState(TcpState.FIN_WAIT_1, null);
@@ -405,6 +412,11 @@ final class Work {
                 transmit(synSegment(SYN | ACK), Why.RETRANSMISSION);
                 return;
             default:
+                if (synUnacked()) {
+                    // FIN-WAIT-1 straight from SYN-RECEIVED: the SYN,ACK comes first.
+                    transmit(synSegment(SYN | ACK), Why.RETRANSMISSION);
+                    return;
+                }
                 break;
         }
         int dataInFlight = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0);
@@ -584,7 +596,7 @@ final class Work {
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */
     private void synchronizedArrives(Segment seg) {
-        if (state == TcpState.SYN_RECEIVED && seg.has(SYN) && seg.seq() == irs) {
+        if ((state == TcpState.SYN_RECEIVED || synUnacked()) && seg.has(SYN) && seg.seq() == irs) {
             if (!seg.has(ACK)) {
                 // A repeated SYN means our SYN,ACK was lost: send it again.
                 transmit(synSegment(SYN | ACK), Why.RETRANSMISSION);
@@ -707,6 +719,11 @@ final class Work {
             setState(TcpState.FIN_WAIT_2, null); // the FIN this segment carried could not be taken yet
         }
         output();
+    }
+
+    /** Our SYN is sent but not yet acknowledged (SND.UNA still at ISS). */
+    private boolean synUnacked() {
+        return sndUna == iss && state != TcpState.LISTEN && state != TcpState.CLOSED && Seq.gt(sndNxt, iss);
     }
 
     private boolean finAcked() {
@@ -969,7 +986,7 @@ final class Work {
         if (finSent) {
             return 0;
         }
-        int ctl = (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) ? 1 : 0;
+        int ctl = (state == TcpState.SYN_SENT || synUnacked()) ? 1 : 0;
         return sendQueue.length() - (Seq.diff(sndNxt, sndUna) - ctl);
     }
 
@@ -977,7 +994,7 @@ final class Work {
     private void output() {
         boolean sent = false;
         if (canSendData()) {
-            int inFlight = Seq.diff(sndNxt, sndUna);
+            int inFlight = Seq.diff(sndNxt, sndUna) - (synUnacked() ? 1 : 0);
             int unsent = sendQueue.length() - inFlight;
             while (unsent > 0) {
                 int usable = Seq.diff(sndUna + sndWnd, sndNxt);

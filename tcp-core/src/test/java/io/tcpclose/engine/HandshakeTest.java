@@ -89,6 +89,39 @@ class HandshakeTest {
     }
 
     @Test
+    void close_in_syn_received_with_nothing_queued_sends_fin_and_enters_fin_wait_1_rfc9293_3_10_4() {
+        Fixtures.synReceived(TcpConfig.DEFAULTS)
+                .atMillis(15).shutdownOutput()
+                .expectOut("FIN|ACK seq=1001 ack=5001")             // behind our SYN (1000)
+                .expectState(TcpState.FIN_WAIT_1)
+                .atMillis(20).in("ACK seq=5001 ack=1001")           // the peer ACKs our SYN only
+                .expectNoOut()
+                .expectState(TcpState.FIN_WAIT_1)
+                .atMillis(30).in("ACK seq=5001 ack=1002")           // and then our FIN
+                .expectState(TcpState.FIN_WAIT_2);
+    }
+
+    @Test
+    void a_fin_sent_from_syn_received_is_preceded_by_the_syn_ack_when_retransmitting() {
+        Fixtures.synReceived(TcpConfig.DEFAULTS)
+                .atMillis(15).shutdownOutput().expectOut("FIN|ACK seq=1001")
+                .atMillis(1_010).expectOut("SYN|ACK seq=1000 ack=5001")
+                .in("ACK seq=5001 ack=1001")
+                .expectState(TcpState.FIN_WAIT_1)
+                .toNextDeadline().expectOut("FIN|ACK seq=1001 ack=5001");
+    }
+
+    @Test
+    void close_in_syn_received_with_data_queued_waits_for_established_rfc9293_3_10_4() {
+        Fixtures.synReceived(TcpConfig.DEFAULTS)
+                .send("early").expectNoOut()
+                .shutdownOutput().expectNoOut().expectState(TcpState.SYN_RECEIVED)
+                .in("ACK seq=5001 ack=1001")
+                .expectState(TcpState.FIN_WAIT_1)
+                .expectOut("FIN|PSH|ACK seq=1001 ack=5001 data=\"early\"");
+    }
+
+    @Test
     void close_in_syn_sent_deletes_the_connection_rfc9293_3_10_4() {
         Fixtures.synSent(TcpConfig.DEFAULTS).close().expectNoOut().expectClosed(CloseReason.ABORTED);
     }
