@@ -596,7 +596,7 @@ final class Work {
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */
     private void synchronizedArrives(Segment seg) {
-        if ((state == TcpState.SYN_RECEIVED || synUnacked()) && seg.has(SYN) && seg.seq() == irs) {
+        if ((state == TcpState.SYN_RECEIVED || synUnacked()) && seg.has(SYN) && !seg.has(RST) && seg.seq() == irs) {
             if (!seg.has(ACK)) {
                 // A repeated SYN means our SYN,ACK was lost: send it again.
                 transmit(synSegment(SYN | ACK), Why.RETRANSMISSION);

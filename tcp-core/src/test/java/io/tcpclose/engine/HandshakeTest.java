@@ -56,6 +56,13 @@ class HandshakeTest {
     }
 
     @Test
+    void a_syn_with_rst_in_syn_received_is_a_reset_not_a_repeated_syn() {
+        Fixtures.synReceived(TcpConfig.DEFAULTS).in("SYN|RST seq=5000")
+                .expectNoOut()
+                .expectRejected(RejectReason.OUT_OF_WINDOW);
+    }
+
+    @Test
     void listen_answers_an_ack_with_rst_rfc9293_3_10_7_2() {
         Fixtures.listen(TcpConfig.DEFAULTS).in("ACK seq=1 ack=77")
                 .expectOut("RST seq=77")
