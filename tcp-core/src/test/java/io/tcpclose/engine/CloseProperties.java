@@ -77,6 +77,66 @@ class CloseProperties {
         Statistics.label("reasons").collect(p.clientTcb().closeReason() + "/" + p.serverTcb().closeReason());
     }
 
+    /** One application call on one end after some time. */
+    record AppCall(boolean client, int action, int afterMillis) {}
+
+    @Property(seed = "20261124", tries = 1500)
+    void random_application_calls_on_both_ends_under_loss_still_end_with_both_closed(
+            @ForAll("appCalls") List<AppCall> calls,
+            @ForAll @Size(max = 30) List<Boolean> lossPattern) {
+        Pair p = Pair.connected(KEEPALIVE);
+        p.withLoss((n, s) -> n - 3 >= 0 && n - 3 < lossPattern.size() && lossPattern.get(n - 3));
+        p.closeOnEof = true;
+        for (AppCall c : calls) {
+            p.advance(Effects.ms(c.afterMillis()));
+            Event e;
+            switch (c.action()) {
+                case 0:
+                    e = new Event.Send(Bytes.pattern(100));
+                    break;
+                case 1:
+                    e = Event.SHUTDOWN_OUTPUT;
+                    break;
+                case 2:
+                    e = Event.CLOSE;
+                    break;
+                default:
+                    e = Event.ABORT;
+            }
+            try {
+                if (c.client()) {
+                    p.client(e);
+                } else {
+                    p.server(e);
+                }
+            } catch (TcpApiException misuse) {
+                // sending after a shutdown, or on a closed connection: typed, nothing lost
+            }
+        }
+        // Whoever has not closed by now does so, then the network runs dry.
+        for (Event e : List.of(Event.CLOSE)) {
+            if (p.clientTcb().state() != TcpState.CLOSED) {
+                p.client(e);
+            }
+            if (p.serverTcb().state() != TcpState.CLOSED) {
+                p.server(e);
+            }
+        }
+        p.runUntilQuiet();
+        assertEquals(TcpState.CLOSED, p.clientTcb().state(), p::tail);
+        assertEquals(TcpState.CLOSED, p.serverTcb().state(), p::tail);
+        assertTrue(p.client.closedReports == 1 && p.server.closedReports == 1);
+    }
+
+    @Provide
+    Arbitrary<List<AppCall>> appCalls() {
+        return net.jqwik.api.Combinators.combine(
+                Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 3000))
+                .as(AppCall::new).list().ofMaxSize(8);
+    }
+
     private static String path(Pair p) {
         if (p.client.states.contains(TcpState.CLOSING) || p.server.states.contains(TcpState.CLOSING)) {
             return "simultaneous close (CLOSING)";

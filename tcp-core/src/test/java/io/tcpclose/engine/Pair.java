@@ -115,6 +115,25 @@ final class Pair {
         }
     }
 
+    /** Lets {@code nanos} of virtual time pass, delivering and firing timers due on the way. */
+    void advance(long nanos) {
+        long end = now + nanos;
+        for (int i = 0; i < 100_000; i++) {
+            deliverAll();
+            long dc = client.tcb.nextDeadline();
+            long ds = server.tcb.nextDeadline();
+            long d = dc == Tcb.NO_DEADLINE ? ds : ds == Tcb.NO_DEADLINE ? dc : Math.min(dc, ds);
+            if (d == Tcb.NO_DEADLINE || d > end) {
+                now = Math.max(now, end);
+                return;
+            }
+            now = Math.max(now, d);
+            apply(client, Event.TICK);
+            apply(server, Event.TICK);
+        }
+        throw new AssertionError("time never advanced:\n" + tail());
+    }
+
     /** When set, each application closes its side as soon as it has seen the peer's EOF. */
     boolean closeOnEof;
 
