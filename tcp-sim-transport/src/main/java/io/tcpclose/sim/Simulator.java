@@ -222,6 +222,10 @@ public final class Simulator {
 
     /** Runs {@code action} at virtual time {@code t} from the start, noting {@code label} in the trace. */
     public void at(Duration t, String label, Runnable action) {
+        if (t.toNanos() < now()) {
+            throw new IllegalArgumentException("cannot schedule \"" + label + "\" at " + t
+                    + ": virtual time is already " + Duration.ofNanos(now()));
+        }
         schedule(t.toNanos(), ACTION, new Object[] {label, action});
     }
 

@@ -78,6 +78,15 @@ class SimulatorTest {
     }
 
     @Test
+    void an_action_in_the_past_is_refused_with_the_time_named() {
+        Simulator sim = pair(1, LinkConfig.DEFAULT);
+        sim.runUntil(Duration.ofSeconds(2).toNanos());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> sim.at(Duration.ofSeconds(1), "late", () -> { }));
+        assertTrue(e.getMessage().contains("virtual time is already PT2S"), e.getMessage());
+    }
+
+    @Test
     void corrupted_segments_are_caught_by_the_checksum_and_never_delivered_as_valid() {
         Simulator sim = pair(3, LinkConfig.builder().corrupt(0.3).build());
         Scenarios.transfer(sim, 20_000);

@@ -187,9 +187,11 @@ enum Scenario {
                 } catch (IllegalStateException busy) {
                     Connection old = first.connection;
                     long until = old.tcb().deadline(io.tcpclose.engine.TimerKind.TIME_WAIT);
+                    boolean inTimeWait = until != io.tcpclose.engine.Tcb.NO_DEADLINE;
                     run.notes.add("reconnect at " + sim.now() / 1e9 + " s refused: " + busy.getMessage()
-                            + "; retrying when TIME-WAIT ends");
-                    sim.at(Duration.ofNanos(until + 1), "client reconnects after TIME-WAIT", this);
+                            + (inTimeWait ? "; retrying when TIME-WAIT ends" : "; retrying in 1 s"));
+                    sim.at(Duration.ofNanos(inTimeWait ? until + 1 : sim.now() + 1_000_000_000L),
+                            inTimeWait ? "client reconnects after TIME-WAIT" : "client retries the reconnect", this);
                 }
             }
         };

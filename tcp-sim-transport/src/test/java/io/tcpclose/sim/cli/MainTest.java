@@ -150,6 +150,19 @@ class MainTest {
     }
 
     @Test
+    void every_scenario_finishes_under_every_preset_with_loss_and_jitter() {
+        for (Scenario s : Scenario.values()) {
+            for (String preset : new String[] {"default", "rfc", "linux"}) {
+                for (String seed : new String[] {"1", "2", "3"}) {
+                    Result r = run(s.cliName, "--preset", preset, "--loss", "10%", "--jitter", "3", "--seed", seed);
+                    assertEquals(0, r.code(), s.cliName + " " + preset + " seed " + seed + ": " + r.err());
+                    assertTrue(r.has("trace hash"), r.out());
+                }
+            }
+        }
+    }
+
+    @Test
     void help_lists_scenarios_and_options() {
         Result r = run("--help");
         assertEquals(0, r.code());
