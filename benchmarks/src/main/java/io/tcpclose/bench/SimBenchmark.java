@@ -39,40 +39,41 @@ public class SimBenchmark {
         }
     }
 
+    /** Reads everything, closes on EOF, and (the server) sends its data and half-closes once connected. */
+    static final class Peer implements ConnectionListener {
+        private final Bytes sendOnEstablished;
+
+        Peer(Bytes sendOnEstablished) {
+            this.sendOnEstablished = sendOnEstablished;
+        }
+
+        @Override
+        public void onEstablished(Connection conn) {
+            if (sendOnEstablished != null) {
+                conn.send(sendOnEstablished);
+                conn.shutdownOutput();
+            }
+        }
+
+        @Override
+        public void onReadable(Connection conn) {
+            conn.readAll();
+        }
+
+        @Override
+        public void onPeerFinished(Connection conn) {
+            conn.close();
+        }
+    }
+
     static Simulator run(LinkConfig link, int bytesEachWay, long seed) {
         Simulator sim = new Simulator(seed).traceEnabled(false);
         Host a = sim.addHost("client", "10.0.0.1", TcpConfig.DEFAULTS);
         Host b = sim.addHost("server", "10.0.0.2", TcpConfig.DEFAULTS);
         sim.connect(a, b, link);
         Bytes data = Bytes.pattern(bytesEachWay);
-        b.listen(80, c -> new ConnectionListener() {
-            @Override
-            public void onEstablished(Connection conn) {
-                conn.send(data);
-                conn.shutdownOutput();
-            }
-
-            @Override
-            public void onReadable(Connection conn) {
-                conn.readAll();
-            }
-
-            @Override
-            public void onPeerFinished(Connection conn) {
-                conn.close();
-            }
-        });
-        Connection c = a.connect(b, 80, new ConnectionListener() {
-            @Override
-            public void onReadable(Connection conn) {
-                conn.readAll();
-            }
-
-            @Override
-            public void onPeerFinished(Connection conn) {
-                conn.close();
-            }
-        });
+        b.listen(80, c -> new Peer(data));
+        Connection c = a.connect(b, 80, new Peer(null));
         c.send(data);
         c.shutdownOutput();
         sim.run();
