@@ -83,15 +83,30 @@ public final class Connection {
         if (max < 0) {
             throw new IllegalArgumentException("max must not be negative, was " + max);
         }
-        Bytes out = Bytes.EMPTY;
         int want = Math.min(max, receivedBytes);
-        while (out.length() < want) {
-            Bytes head = received.poll();
-            int take = Math.min(head.length(), want - out.length());
-            out = out.concat(head.slice(0, take));
-            if (take < head.length()) {
-                received.addFirst(head.dropFirst(take));
+        Bytes out;
+        Bytes first = received.peek();
+        if (want == 0) {
+            out = Bytes.EMPTY;
+        } else if (first.length() >= want) { // the common case: no copy at all
+            out = first.slice(0, want);
+            received.poll();
+            if (want < first.length()) {
+                received.addFirst(first.dropFirst(want));
             }
+        } else { // one copy of every chunk, not a copy per chunk
+            java.util.List<Bytes> parts = new java.util.ArrayList<>();
+            int taken = 0;
+            while (taken < want) {
+                Bytes head = received.poll();
+                int take = Math.min(head.length(), want - taken);
+                parts.add(head.slice(0, take));
+                taken += take;
+                if (take < head.length()) {
+                    received.addFirst(head.dropFirst(take));
+                }
+            }
+            out = Bytes.join(parts);
         }
         receivedBytes -= out.length();
         if (out.length() > 0) {

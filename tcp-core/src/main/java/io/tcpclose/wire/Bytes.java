@@ -96,6 +96,24 @@ public final class Bytes {
         return slice(n, length - n);
     }
 
+    /** The parts one after another, copied once into a fresh array (or shared when there is one part). */
+    public static Bytes join(java.util.List<Bytes> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int total = 0;
+        for (Bytes b : parts) {
+            total += b.length;
+        }
+        byte[] a = new byte[total];
+        int at = 0;
+        for (Bytes b : parts) {
+            System.arraycopy(b.data, b.offset, a, at, b.length);
+            at += b.length;
+        }
+        return new Bytes(a, 0, total);
+    }
+
     /** This sequence followed by {@code other}. */
     public Bytes concat(Bytes other) {
         if (other.length == 0) {

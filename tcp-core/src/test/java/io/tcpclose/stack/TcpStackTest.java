@@ -61,6 +61,31 @@ class TcpStackTest {
     }
 
     @Test
+    void reads_return_queued_bytes_in_order_across_segment_boundaries_and_partial_reads() {
+        Net net = new Net();
+        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
+        TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
+        List<Connection> accepted = new ArrayList<>();
+        server.listen(80, c -> {
+            accepted.add(c);
+            return new ConnectionListener() { }; // reads only when the test asks
+        });
+        Connection c = client.connect(ip("10.0.0.1"), 0, ip("10.0.0.2"), 80, new AppLog());
+        net.run(SECOND);
+        for (String part : new String[] {"alpha-", "bravo-", "charlie-", "delta"}) {
+            c.send(Bytes.utf8(part));
+            net.run(SECOND); // one segment each
+        }
+        Connection s = accepted.get(0);
+        assertEquals(25, s.available());
+        assertEquals("alp", s.read(3).utf8(), "within the first segment");
+        assertEquals("ha-bravo-ch", s.read(11).utf8(), "across two segment boundaries");
+        assertEquals("arlie-delta", s.readAll().utf8());
+        assertEquals(0, s.available());
+        assertEquals(0, s.read(10).length());
+    }
+
+    @Test
     void a_client_and_server_exchange_data_and_close_normally_through_the_driver() {
         Net net = new Net();
         TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
