@@ -24,7 +24,8 @@ import java.util.Arrays;
  * and with nothing pending it returns at once. Deadlines are compared by subtraction, so the
  * wheel is safe across {@code System.nanoTime()} wrap-around.
  *
- * <p>Memory: 32 bytes per timer slot plus 8 per spoke (both levels). A slot's four words sit
+ * <p>Memory: 32 bytes per timer slot plus a little over 8 per spoke (both levels, and an
+ * occupancy bit per spoke that lets a poll skip empty ticks 64 at a time). A slot's four words sit
  * side by side in one {@code long[]} (deadline, attachment, both links, spoke and generation),
  * so touching a timer touches one cache line, not six arrays.
  *
@@ -67,6 +68,8 @@ public final class TimerWheel {
     private final int levelShift;
     /** Spokes [0, n) are this turn's ticks; [n, 2n) are whole turns further out. */
     private final int[] heads;
+    /** One bit per spoke, set while its list is non-empty: a poll skips 64 empty spokes per word. */
+    private final long[] occupied;
 
     private long[] words;
     private int capacity;
@@ -101,6 +104,7 @@ public final class TimerWheel {
         this.levelShift = Integer.numberOfTrailingZeros(ticksPerWheel);
         this.heads = new int[2 * ticksPerWheel];
         Arrays.fill(heads, NONE);
+        this.occupied = new long[Math.max(1, heads.length >>> 6)];
         allocate(initialCapacity);
     }
 
@@ -236,13 +240,15 @@ public final class TimerWheel {
         if (nowTick - currentTick > spokeMask) {
             // More than a whole turn elapsed: one sweep of every spoke, both levels, finds
             // everything due; what is left of the outer ring is placed anew from the new tick.
-            for (int s = 0; s < heads.length && fired < limit; s++) {
+            for (int s = nextOccupied(0, heads.length); s < heads.length && fired < limit;
+                    s = nextOccupied(s + 1, heads.length)) {
                 fired += expire(s, nowNanos, handler, limit - fired);
             }
             if (fired < limit) {
                 currentTick = nowTick;
                 cascadedTurn = nowTick >> levelShift;
-                for (int s = spokeMask + 1; s < heads.length; s++) {
+                for (int s = nextOccupied(spokeMask + 1, heads.length); s < heads.length;
+                        s = nextOccupied(s + 1, heads.length)) {
                     cascade(s);
                 }
             }
@@ -257,9 +263,46 @@ public final class TimerWheel {
             if (fired >= limit || currentTick - nowTick >= 0) {
                 break;
             }
-            currentTick++;
+            currentTick = nextBusyTick(nowTick);
         }
         return fired;
+    }
+
+    /**
+     * The next tick after the current one that needs a visit: one whose inner spoke holds
+     * timers, the start of the next turn (its outer spoke cascades down), or {@code nowTick},
+     * whichever comes first. Ticks in between have empty spokes, so skipping them is exact.
+     */
+    private long nextBusyTick(long nowTick) {
+        long from = currentTick + 1;
+        long turnStart = ((currentTick >> levelShift) + 1) << levelShift;
+        if (from == turnStart) {
+            return from; // a new turn: its outer spoke cascades first
+        }
+        // From here to the bound stays inside this turn, so the spokes run upwards without wrapping.
+        long bound = nowTick - turnStart < 0 ? nowTick : turnStart;
+        int first = (int) (from & spokeMask);
+        int end = bound == turnStart ? spokeMask + 1 : (int) (bound & spokeMask) + 1;
+        int s = nextOccupied(first, end);
+        return s < end ? from + (s - first) : bound;
+    }
+
+    /** The first occupied spoke in [from, end), or a value at or above {@code end} when none is. */
+    private int nextOccupied(int from, int end) {
+        if (from >= end) {
+            return end;
+        }
+        int word = from >>> 6;
+        long bits = occupied[word] & (-1L << from);
+        while (true) {
+            if (bits != 0) {
+                return (word << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            if (++word << 6 >= end) {
+                return end;
+            }
+            bits = occupied[word];
+        }
     }
 
     private int expire(int spoke, long nowNanos, Handler handler, int limit) {
@@ -318,6 +361,7 @@ public final class TimerWheel {
         long[] w = words;
         int i = heads[outerSpoke];
         heads[outerSpoke] = NONE;
+        occupied[outerSpoke >>> 6] &= ~(1L << outerSpoke);
         while (i != NONE) {
             int b = i << SHIFT;
             int following = (int) (w[b + LINKS] >> 32);
@@ -336,6 +380,7 @@ public final class TimerWheel {
             w[h] = (w[h] & HIGH) | (slot & LOW);
         }
         heads[spoke] = slot;
+        occupied[spoke >>> 6] |= 1L << spoke;
         w[b + META] = ((long) spoke << 32) | (generation & LOW);
         modCount++;
     }
@@ -349,7 +394,11 @@ public final class TimerWheel {
             int pl = (p << SHIFT) + LINKS;
             w[pl] = ((long) n << 32) | (w[pl] & LOW);
         } else {
-            heads[(int) (w[b + META] >> 32)] = n;
+            int spoke = (int) (w[b + META] >> 32);
+            heads[spoke] = n;
+            if (n == NONE) {
+                occupied[spoke >>> 6] &= ~(1L << spoke);
+            }
         }
         if (n != NONE) {
             int nl = (n << SHIFT) + LINKS;
