@@ -58,8 +58,10 @@ public final class TcpStack {
     private final Map<FourTuple, Connection> connections = new HashMap<>();
     private final Map<Integer, Acceptor> listeners = new HashMap<>();
     private final Counters counters = new Counters();
-    private final byte[] scratchOut = new byte[MAX_SEGMENT];
-    private byte[] scratchIn = new byte[MAX_SEGMENT];
+    // Scratch buffers start at a full Ethernet frame and grow on demand up to MAX_SEGMENT, so a
+    // stack (a simulator builds many) does not zero 128 KiB it may never use.
+    private byte[] scratchOut = new byte[1600];
+    private byte[] scratchIn = new byte[1600];
     private Connection[] slots = new Connection[64];
     private int[] freeSlots = new int[64];
     private int freeCount;
@@ -378,6 +380,10 @@ public final class TcpStack {
     }
 
     private void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, long now) {
+        int length = SegmentCodec.encodedLength(seg);
+        if (scratchOut.length < length) {
+            scratchOut = new byte[Math.max(length, Math.min(MAX_SEGMENT, 2 * scratchOut.length))];
+        }
         int n = SegmentCodec.encode(seg, pseudo, scratchOut, 0);
         counters.segmentsOut++;
         observer.segmentOut(now, id, seg);

@@ -19,6 +19,8 @@ public final class Host {
     private final TcpStack stack;
     private final TcpConfig config;
     long wakeAt = io.tcpclose.engine.Tcb.NO_DEADLINE;
+    /** Outgoing links by destination address: one lookup per segment sent. */
+    final java.util.Map<InetAddress, Link> routes = new java.util.HashMap<>();
 
     Host(String name, InetAddress address, TcpStack stack, TcpConfig config) {
         this.name = name;

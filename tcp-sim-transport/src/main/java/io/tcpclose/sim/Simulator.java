@@ -173,7 +173,9 @@ public final class Simulator {
         if (links.containsKey(name)) {
             throw new IllegalArgumentException("link " + name + " already exists");
         }
-        links.put(name, new Link(this, from, to, c, stream("link:" + name)));
+        Link link = new Link(this, from, to, c, stream("link:" + name));
+        links.put(name, link);
+        from.routes.put(to.address(), link);
     }
 
     /** The link from one host to another, by host names. */
@@ -383,18 +385,16 @@ public final class Simulator {
     private void send(Host from, InetAddress dst, ByteBuffer bytes) {
         byte[] copy = new byte[bytes.remaining()];
         bytes.get(copy);
-        Host to = null;
-        for (Host h : hosts.values()) {
-            if (h.address().equals(dst)) {
-                to = h;
-            }
-        }
-        Link link = to == null ? null : links.get(from.name() + ">" + to.name());
-        Segment seg = decodeQuietly(copy, from.address(), dst);
+        Link link = from.routes.get(dst);
+        // The decoded form is only for the trace, fault rules and delivery listeners; without
+        // them the receiving stack's own decode is the only one.
+        Segment seg = traceEnabled || !rules.isEmpty() || !deliveryListeners.isEmpty()
+                ? decodeQuietly(copy, from.address(), dst) : null;
         if (link == null) {
             record(TraceEvent.Kind.DROP, from.name() + ">" + dst.getHostAddress(), 0, seg, "no route");
             return;
         }
+        Host to = link.to;
         long now = now();
         long n = ++link.packets;
         link.sent++;
@@ -414,7 +414,7 @@ public final class Simulator {
                 FaultRule.Action a = r.action();
                 if (a instanceof FaultRule.Action.Drop) {
                     ruleDrop = true;
-                    drop(link, n, seg, "rule: " + r);
+                    drop(link, n, seg, "rule: ", r);
                 } else if (a instanceof FaultRule.Action.Delay) {
                     extraDelay += ((FaultRule.Action.Delay) a).nanos();
                 } else if (a instanceof FaultRule.Action.Duplicate) {
@@ -433,11 +433,11 @@ public final class Simulator {
         }
         LinkConfig c = link.config;
         if (c.mtu > 0 && copy.length + 20 > c.mtu) {
-            drop(link, n, seg, "exceeds MTU " + c.mtu);
+            drop(link, n, seg, "exceeds MTU ", c.mtu);
             return;
         }
         if (LossModel.lose(c.loss, link.random, link.gilbertBad)) {
-            drop(link, n, seg, "loss " + c.loss);
+            drop(link, n, seg, "loss ", c.loss);
             return;
         }
         boolean corrupt = ruleCorrupt || (c.corrupt > 0 && link.random.nextDouble() < c.corrupt);
@@ -451,7 +451,7 @@ public final class Simulator {
         long depart = now;
         if (c.bandwidthBitsPerSecond > 0) {
             if (c.queueLimit > 0 && link.busyUntil > now && link.queued >= c.queueLimit) {
-                drop(link, n, seg, "queue full (" + c.queueLimit + ")");
+                drop(link, n, seg, "queue full: ", c.queueLimit);
                 return;
             }
             long start = Math.max(now, link.busyUntil);
@@ -493,8 +493,15 @@ public final class Simulator {
     }
 
     private void drop(Link link, long n, Segment seg, String why) {
+        drop(link, n, seg, why, "");
+    }
+
+    /** A drop whose reason is only spelled out when the trace is on (a loss is 1 in 20 segments). */
+    private void drop(Link link, long n, Segment seg, String why, Object detail) {
         link.dropped++;
-        record(TraceEvent.Kind.DROP, link.name(), n, seg, why);
+        if (traceEnabled) {
+            record(TraceEvent.Kind.DROP, link.name(), n, seg, why + detail);
+        }
     }
 
     private void deliver(Link.Packet p) {
