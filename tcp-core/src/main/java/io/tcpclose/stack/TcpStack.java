@@ -62,6 +62,9 @@ public final class TcpStack {
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
     private byte[] scratchOut = new byte[1600];
     private byte[] scratchIn = new byte[1600];
+    private InetAddress lastSource;
+    private InetAddress lastDestination;
+    private PseudoHeader lastPseudo;
     private Connection[] slots = new Connection[64];
     private int[] freeSlots = new int[64];
     private int freeCount;
@@ -155,7 +158,7 @@ public final class TcpStack {
         }
         Segment seg;
         try {
-            seg = SegmentCodec.decode(array, offset, len, PseudoHeader.of(source, destination));
+            seg = SegmentCodec.decode(array, offset, len, inboundPseudo(source, destination));
         } catch (MalformedSegmentException e) {
             counters.malformed[e.reason().ordinal()]++;
             counters.rejected[io.tcpclose.engine.RejectReason.MALFORMED.ordinal()]++;
@@ -196,6 +199,16 @@ public final class TcpStack {
             counters.resetsSent++;
             transmit(id, PseudoHeader.of(destination, source), rst, now);
         }
+    }
+
+    /** The pseudo-header for an address pair; the last one is kept, as a peer sends in runs. */
+    private PseudoHeader inboundPseudo(InetAddress source, InetAddress destination) {
+        if (source != lastSource || destination != lastDestination) {
+            lastPseudo = PseudoHeader.of(source, destination);
+            lastSource = source;
+            lastDestination = destination;
+        }
+        return lastPseudo;
     }
 
     private boolean mayReuseTimeWait(Connection c, Segment seg) {

@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -54,17 +53,15 @@ public final class Simulator {
     private static final int WAKE = 1;
     private static final int ACTION = 2;
 
-    private record Scheduled(long time, long order, int type, Object payload) {}
-
     private final long seed;
     private final VirtualClock clock = new VirtualClock();
-    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) ->
-            a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.order, b.order));
+    private final EventQueue queue = new EventQueue();
     private final Map<String, Host> hosts = new LinkedHashMap<>();
+    /** The hosts in the order added, for the per-event wake check without an iterator. */
+    private final List<Host> hostList = new ArrayList<>();
     private final Map<String, Link> links = new LinkedHashMap<>();
     private final List<FaultRule> rules = new ArrayList<>();
     private final Trace trace = new Trace();
-    private long order;
     private long events;
     private long maxEvents = 50_000_000L;
     private long maxVirtualNanos = Duration.ofHours(2).toNanos();
@@ -154,6 +151,7 @@ public final class Simulator {
         Host h = new Host(name, address, stack, config);
         self[0] = h;
         hosts.put(name, h);
+        hostList.add(h);
         return h;
     }
 
@@ -318,21 +316,20 @@ public final class Simulator {
     public void runUntil(long endNanos) {
         refreshWakes();
         while (!queue.isEmpty()) {
-            Scheduled s = queue.peek();
-            if (s.time > endNanos) {
+            if (queue.peekTime() > endNanos) {
                 break;
             }
-            queue.poll();
+            long time = queue.poll();
             if (++events > maxEvents) {
                 throw new SimulationLimitException("event limit of " + maxEvents + " events reached at t="
                         + Duration.ofNanos(now()) + " (seed " + seed + ")");
             }
-            if (s.time > maxVirtualNanos) {
+            if (time > maxVirtualNanos) {
                 throw new SimulationLimitException("virtual time limit of " + Duration.ofNanos(maxVirtualNanos)
                         + " reached after " + events + " events (seed " + seed + ")");
             }
-            clock.advanceTo(s.time);
-            dispatch(s);
+            clock.advanceTo(time);
+            dispatch(time, queue.polledType, queue.polledPayload);
             refreshWakes();
         }
         if (endNanos != Long.MAX_VALUE && endNanos > now()) {
@@ -345,39 +342,49 @@ public final class Simulator {
         return events;
     }
 
-    private void dispatch(Scheduled s) {
-        switch (s.type) {
+    private void dispatch(long time, int type, Object payload) {
+        switch (type) {
             case DELIVER:
-                deliver((Link.Packet) s.payload);
+                deliver((Link.Packet) payload);
                 break;
             case WAKE: {
-                Host h = (Host) s.payload;
-                if (h.wakeAt == s.time) {
+                Host h = (Host) payload;
+                if (h.wakeAt == time) {
                     h.wakeAt = Tcb.NO_DEADLINE;
                     h.stack().poll();
                 }
                 break;
             }
             default: {
-                Object[] a = (Object[]) s.payload;
+                Object[] a = (Object[]) payload;
                 record(TraceEvent.Kind.APP, "app", 0, null, (String) a[0]);
                 ((Runnable) a[1]).run();
             }
         }
     }
 
+    /**
+     * Makes sure each host wakes by its next deadline. A pending wake that comes earlier is
+     * kept: when a deadline only moves later (the retransmission timer on every ACK), the early
+     * wake polls, finds nothing due and books the next one, instead of one queued wake per ACK.
+     */
     private void refreshWakes() {
-        for (Host h : hosts.values()) {
+        for (int i = 0; i < hostList.size(); i++) {
+            Host h = hostList.get(i);
             long d = h.stack().nextDeadlineNanos();
-            if (d != Tcb.NO_DEADLINE && d != h.wakeAt) {
-                h.wakeAt = Math.max(d, now());
-                schedule(h.wakeAt, WAKE, h);
+            if (d == Tcb.NO_DEADLINE) {
+                continue;
+            }
+            long at = Math.max(d, now());
+            if (h.wakeAt == Tcb.NO_DEADLINE || at < h.wakeAt) {
+                h.wakeAt = at;
+                schedule(at, WAKE, h);
             }
         }
     }
 
     private void schedule(long time, int type, Object payload) {
-        queue.add(new Scheduled(time, order++, type, payload));
+        queue.add(time, type, payload);
     }
 
     // ------------------------------------------------------------------ the network
