@@ -110,6 +110,53 @@ public final class Tcb {
     }
 
     /**
+     * The snapshot after a predicted ACK ({@link HeaderPrediction}): {@code t} with the fields
+     * an in-order ACK of new data changes, and the retransmission and probe counters cleared.
+     */
+    Tcb(Tcb t, int sndUna, Bytes sendQueue, int sndWnd, int sndWl1, int sndWl2, int maxSndWnd,
+            long rtoNanos, long srttNanos, long rttvarNanos, long rttStartNanos,
+            long rtxDeadline, long oldestUnackedNanos, long keepAliveDeadline) {
+        config = t.config;
+        localPort = t.localPort;
+        remotePort = t.remotePort;
+        state = t.state;
+        passive = t.passive;
+        iss = t.iss;
+        this.sndUna = sndUna;
+        sndNxt = t.sndNxt;
+        this.sndWnd = sndWnd;
+        this.sndWl1 = sndWl1;
+        this.sndWl2 = sndWl2;
+        sndMss = t.sndMss;
+        this.maxSndWnd = maxSndWnd;
+        this.sendQueue = sendQueue;
+        finQueued = t.finQueued;
+        finSent = t.finSent;
+        appClosed = t.appClosed;
+        irs = t.irs;
+        rcvNxt = t.rcvNxt;
+        unread = t.unread;
+        held = t.held;
+        this.rtoNanos = rtoNanos;
+        this.srttNanos = srttNanos;
+        this.rttvarNanos = rttvarNanos;
+        rttSeq = t.rttSeq;
+        this.rttStartNanos = rttStartNanos;
+        retries = 0;
+        persistBackoff = 0;
+        this.rtxDeadline = rtxDeadline;
+        persistDeadline = t.persistDeadline;
+        timeWaitDeadline = t.timeWaitDeadline;
+        finWait2Deadline = t.finWait2Deadline;
+        this.keepAliveDeadline = keepAliveDeadline;
+        this.oldestUnackedNanos = oldestUnackedNanos;
+        keepAliveProbesSent = 0;
+        lastChallengeAckNanos = t.lastChallengeAckNanos;
+        lastOutOfWindowAckNanos = t.lastOutOfWindowAckNanos;
+        closeReason = t.closeReason;
+    }
+
+    /**
      * A fresh connection in CLOSED, ready for {@link Event.Open} or {@link Event.Listen}.
      *
      * @param remotePort the peer's port, or 0 for a listener that takes it from the SYN

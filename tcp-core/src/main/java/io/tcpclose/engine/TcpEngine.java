@@ -56,6 +56,17 @@ public final class TcpEngine {
     public static Step step(Tcb tcb, Event event, long nowNanos) {
         Objects.requireNonNull(tcb, "tcb");
         Objects.requireNonNull(event, "event");
+        if (event instanceof Event.Arrive) {
+            Step predicted = HeaderPrediction.ack(tcb, ((Event.Arrive) event).segment(), nowNanos);
+            if (predicted != null) {
+                return predicted;
+            }
+        }
+        return fullStep(tcb, event, nowNanos);
+    }
+
+    /** The full RFC 9293 processing of one event, without header prediction. */
+    static Step fullStep(Tcb tcb, Event event, long nowNanos) {
         Work w = new Work(tcb, nowNanos);
         if (event instanceof Event.Arrive) {
             w.arrive(((Event.Arrive) event).segment());

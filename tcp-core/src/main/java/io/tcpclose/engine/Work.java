@@ -829,15 +829,24 @@ final class Work {
 
     /** RFC 6298 §2.2-2.4 (clock granularity is a nanosecond, so G vanishes). */
     private void rttSample(long r) {
-        if (srttNanos == UNSET) {
-            srttNanos = r;
-            rttvarNanos = r / 2;
-        } else {
-            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - r)) / 4;
-            srttNanos = (7 * srttNanos + r) / 8;
-        }
-        long rto = srttNanos + 4 * rttvarNanos;
-        rtoNanos = Math.max(config.rtoMinNanos, Math.min(rto, config.rtoMaxNanos));
+        rttvarNanos = rttvarAfter(srttNanos, rttvarNanos, r); // uses the old SRTT, as §2.3 orders
+        srttNanos = srttAfter(srttNanos, r);
+        rtoNanos = rtoFor(config, srttNanos, rttvarNanos);
+    }
+
+    /** RFC 6298 §2.2/§2.3: RTTVAR after a sample {@code r}, given the SRTT before it. */
+    static long rttvarAfter(long srtt, long rttvar, long r) {
+        return srtt == UNSET ? r / 2 : (3 * rttvar + Math.abs(srtt - r)) / 4;
+    }
+
+    /** RFC 6298 §2.2/§2.3: SRTT after a sample {@code r}. */
+    static long srttAfter(long srtt, long r) {
+        return srtt == UNSET ? r : (7 * srtt + r) / 8;
+    }
+
+    /** RFC 6298 §2.4 with the configured floor (§2.4's 1 s, or Linux's 200 ms) and ceiling. */
+    static long rtoFor(TcpConfig config, long srtt, long rttvar) {
+        return Math.max(config.rtoMinNanos, Math.min(srtt + 4 * rttvar, config.rtoMaxNanos));
     }
 
     private void updateWindow(Segment seg) {
