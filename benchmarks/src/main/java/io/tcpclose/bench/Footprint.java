@@ -19,15 +19,27 @@ public final class Footprint {
         int timeWait = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int established = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         System.out.printf("TimerWheel:  %d pending timers, %.1f bytes each%n", timeWait, perTimer(timeWait));
-        System.out.printf("ESTABLISHED: %d connections, %.0f bytes each%n", established, perConnection(established, false));
-        System.out.printf("TIME-WAIT:   %d connections, %.0f bytes each%n", timeWait, perConnection(timeWait, true));
+        System.out.printf("ESTABLISHED: %d connections, %.0f bytes each%n", established, perConnection(established, false, false));
+        System.out.printf("TIME-WAIT:   %d connections, %.0f bytes each (compactTimeWait, opened and closed in waves of 10,000)%n",
+                timeWait, perConnection(timeWait, true, true, 10_000));
+        System.out.printf("TIME-WAIT:   %d connections, %.0f bytes each (compactTimeWait, all open at once first: the stack keeps that peak's arrays)%n",
+                timeWait, perConnection(timeWait, true, true, 0));
+        System.out.printf("TIME-WAIT:   %d connections, %.0f bytes each (default: each keeps its Connection and snapshot; waves of 10,000)%n",
+                timeWait, perConnection(timeWait, true, false, 10_000));
     }
 
-    static double perConnection(int n, boolean intoTimeWait) {
+    static double perConnection(int n, boolean intoTimeWait, boolean compact) {
+        return perConnection(n, intoTimeWait, compact, 0);
+    }
+
+    /** @param wave as in {@link RawPeer}: 0 opens all at once, else that many at a time, each wave closed before the next */
+    static double perConnection(int n, boolean intoTimeWait, boolean compact, int wave) {
         long before = used();
-        RawPeer peer = new RawPeer(n, TcpConfig.DEFAULTS);
+        RawPeer peer = new RawPeer(n, TcpConfig.DEFAULTS, compact, intoTimeWait ? wave : 0);
         if (intoTimeWait) {
-            peer.closeAllIntoTimeWait();
+            if (wave == 0) {
+                peer.closeAllIntoTimeWait();
+            }
             int tw = peer.server.stats().connections(TcpState.TIME_WAIT);
             if (tw != n) {
                 throw new IllegalStateException(tw + " of " + n + " connections reached TIME-WAIT");

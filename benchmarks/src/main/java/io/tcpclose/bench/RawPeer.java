@@ -4,6 +4,7 @@ import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.spi.ManualClock;
 import io.tcpclose.stack.Connection;
 import io.tcpclose.stack.ConnectionListener;
+import io.tcpclose.stack.FourTuple;
 import io.tcpclose.stack.IsnGenerator;
 import io.tcpclose.stack.TcpStack;
 import io.tcpclose.wire.Bytes;
@@ -41,7 +42,21 @@ final class RawPeer {
     };
 
     RawPeer(int connections, TcpConfig config) {
-        server = TcpStack.builder((src, dst, b) -> sentByServer++, clock).config(config).isn(IsnGenerator.fixed(5000)).build();
+        this(connections, config, false);
+    }
+
+    RawPeer(int connections, TcpConfig config, boolean compactTimeWait) {
+        this(connections, config, compactTimeWait, 0);
+    }
+
+    /**
+     * @param wave 0 opens all connections at once; otherwise they are opened {@code wave} at a
+     *             time and each wave is closed into TIME-WAIT before the next opens, as on a
+     *             busy server whose TIME-WAITs accumulate while few connections are open at once
+     */
+    RawPeer(int connections, TcpConfig config, boolean compactTimeWait, int wave) {
+        server = TcpStack.builder((src, dst, b) -> sentByServer++, clock).config(config).isn(IsnGenerator.fixed(5000))
+                .compactTimeWait(compactTimeWait).build();
         server.listen(80, c -> reader);
         clientIps = new InetAddress[connections];
         clientPorts = new int[connections];
@@ -52,12 +67,31 @@ final class RawPeer {
             clientIps[i] = ip("10." + (host >> 8 & 255) + "." + (host & 255) + ".1");
             clientPorts[i] = 10_000 + i % 50_000;
             toServer[i] = PseudoHeader.of(clientIps[i], SERVER);
-            receive(i, TcpFlags.SYN, 1000, 0, Bytes.EMPTY);
-            receive(i, TcpFlags.ACK, 1001, 5001, Bytes.EMPTY);
-            nextSeq[i] = 1001;
+        }
+        int step = wave == 0 ? connections : wave;
+        for (int from = 0; from < connections; from += step) {
+            int to = Math.min(connections, from + step);
+            for (int i = from; i < to; i++) {
+                receive(i, TcpFlags.SYN, 1000, 0, Bytes.EMPTY);
+                receive(i, TcpFlags.ACK, 1001, 5001, Bytes.EMPTY);
+                nextSeq[i] = 1001;
+            }
+            if (wave != 0) {
+                closeIntoTimeWait(from, to);
+            }
         }
         if (server.connectionCount() != connections) {
             throw new IllegalStateException("opened " + server.connectionCount() + " of " + connections);
+        }
+    }
+
+    /** Connections [from, to): the server closes first, the peer ACKs that FIN and sends its own. */
+    void closeIntoTimeWait(int from, int to) {
+        for (int i = from; i < to; i++) {
+            server.connection(new FourTuple(SERVER, 80, clientIps[i], clientPorts[i])).close();
+        }
+        for (int i = from; i < to; i++) {
+            receive(i, TcpFlags.FIN | TcpFlags.ACK, nextSeq[i], 5002, Bytes.EMPTY);
         }
     }
 

@@ -114,8 +114,10 @@ class BenchmarkSmokeTest {
     }
 
     @Test
-    void footprint_measures_time_wait_connections() {
-        double per = Footprint.perConnection(2000, true);
-        assertTrue(per > 0 && per < 100_000, "bytes per connection: " + per);
+    void footprint_measures_time_wait_connections_both_ways() {
+        double full = Footprint.perConnection(2000, true, false);
+        assertTrue(full > 0 && full < 100_000, "bytes per connection: " + full);
+        double compact = Footprint.perConnection(2000, true, true);
+        assertTrue(compact > 0 && compact < 100_000, "bytes per compacted connection: " + compact);
     }
 }

@@ -31,6 +31,8 @@ public final class Connection {
     long scheduledDeadline = Tcb.NO_DEADLINE;
     boolean established;
     boolean peerFinished;
+    /** Handed to the stack's TIME-WAIT table: the stack no longer holds this object. */
+    boolean compacted;
 
     Connection(TcpStack stack, FourTuple id, Tcb tcb, ConnectionListener listener) {
         this.stack = stack;
@@ -45,15 +47,18 @@ public final class Connection {
     }
 
     public TcpState state() {
+        if (compacted) {
+            return stack.holdsTimeWait(id) ? TcpState.TIME_WAIT : TcpState.CLOSED;
+        }
         return tcb.state();
     }
 
-    /** Why it closed, or null while it is open. */
+    /** Why it closed, or null while it is open (NORMAL once a compacted TIME-WAIT began). */
     public CloseReason closeReason() {
-        return tcb.closeReason();
+        return compacted ? CloseReason.NORMAL : tcb.closeReason();
     }
 
-    /** The engine's current snapshot, for inspection. */
+    /** The engine's current snapshot, for inspection (for a compacted TIME-WAIT, the one it began with). */
     public Tcb tcb() {
         return tcb;
     }

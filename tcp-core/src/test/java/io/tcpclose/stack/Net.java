@@ -30,8 +30,13 @@ final class Net {
     }
 
     TcpStack host(String address, TcpConfig config) {
+        return host(address, config, false);
+    }
+
+    TcpStack host(String address, TcpConfig config, boolean compactTimeWait) {
         InetAddress a = ip(address);
-        TcpStack s = TcpStack.builder(this::send, clock).config(config).isn(IsnGenerator.rfc6528(1, 2)).build();
+        TcpStack s = TcpStack.builder(this::send, clock).config(config).isn(IsnGenerator.rfc6528(1, 2))
+                .compactTimeWait(compactTimeWait).build();
         hosts.put(a, s);
         return s;
     }
