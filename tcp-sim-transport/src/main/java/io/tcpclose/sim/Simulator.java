@@ -67,6 +67,7 @@ public final class Simulator {
     private long maxVirtualNanos = Duration.ofHours(2).toNanos();
     private long networkMslNanos = Duration.ofSeconds(30).toNanos();
     private boolean traceEnabled = true;
+    private boolean compactTimeWait;
 
     public Simulator(long seed) {
         this.seed = seed;
@@ -94,6 +95,15 @@ public final class Simulator {
     /** Turns trace recording off (for throughput benchmarks); the trace hash then covers nothing. */
     public Simulator traceEnabled(boolean on) {
         traceEnabled = on;
+        return this;
+    }
+
+    /**
+     * Builds the stacks of hosts added from now on with
+     * {@link TcpStack.Builder#compactTimeWait(boolean)}: orphaned TIME-WAITs in the packed table.
+     */
+    public Simulator compactTimeWait(boolean on) {
+        compactTimeWait = on;
         return this;
     }
 
@@ -147,6 +157,7 @@ public final class Simulator {
         }
         Host[] self = new Host[1];
         TcpStack stack = TcpStack.builder((src, dst, bytes) -> send(self[0], dst, bytes), clock)
+                .compactTimeWait(compactTimeWait)
                 .config(config).isn(isn).observer(observer(name)).build();
         Host h = new Host(name, address, stack, config);
         self[0] = h;

@@ -47,10 +47,11 @@ class CloseInvariantProperties {
             @ForAll @IntRange(min = 1, max = 1_000_000) int seed,
             @ForAll @IntRange(max = 5_000) int outageStartMs,
             @ForAll("outageLengths") int outageMs,
-            @ForAll @IntRange(min = 100, max = 60_000) int closeAtMs) {
+            @ForAll @IntRange(min = 100, max = 60_000) int closeAtMs,
+            @ForAll boolean compactTimeWait) {
         Duel.Outage outage = new Duel.Outage(Duration.ofMillis(outageStartMs), Duration.ofMillis(outageMs));
         Duel d = new Duel(seed, CONFIG, conditions, plan, order, clientBytes, serverBytes, HEAL, outage,
-                Duration.ofMillis(closeAtMs));
+                Duration.ofMillis(closeAtMs), compactTimeWait);
 
         assertEquals(List.of(), d.violations, d::describe);
         // Liveness: once the faults stop, both ends reach CLOSED within 2xMSL, the keep-alive

@@ -107,12 +107,13 @@ final class Duel {
 
     Duel(long seed, TcpConfig config, LinkConditions conditions, FaultPlan plan, Order order,
          int clientBytes, int serverBytes, Duration healAt) {
-        this(seed, config, conditions, plan, order, clientBytes, serverBytes, healAt, new Outage(Duration.ZERO, Duration.ZERO), Duration.ofMillis(700));
+        this(seed, config, conditions, plan, order, clientBytes, serverBytes, healAt, new Outage(Duration.ZERO, Duration.ZERO), Duration.ofMillis(700), false);
     }
 
+    /** @param compactTimeWait both stacks keep orphaned TIME-WAITs in their packed tables */
     Duel(long seed, TcpConfig config, LinkConditions conditions, FaultPlan plan, Order order,
-         int clientBytes, int serverBytes, Duration healAt, Outage outage, Duration closeAt) {
-        sim = new Simulator(seed).limits(5_000_000, Duration.ofHours(3));
+         int clientBytes, int serverBytes, Duration healAt, Outage outage, Duration closeAt, boolean compactTimeWait) {
+        sim = new Simulator(seed).limits(5_000_000, Duration.ofHours(3)).compactTimeWait(compactTimeWait);
         Host c = sim.addHost("client", "10.0.0.1", config);
         Host s = sim.addHost("server", "10.0.0.2", config);
         sim.connect(c, s, conditions.toConfig());
@@ -191,7 +192,9 @@ final class Duel {
                 inbound = segment;
                 inboundHost = host;
                 Connection conn = sim.host(host).stack().connection(id);
-                if (conn != null && segment.has(TcpFlags.FIN) && conn.state() == TcpState.TIME_WAIT) {
+                boolean inTimeWait = conn != null ? conn.state() == TcpState.TIME_WAIT
+                        : sim.host(host).stack().timeWait(id) != null; // compacted: no Connection
+                if (segment.has(TcpFlags.FIN) && inTimeWait) {
                     paths.add("lost last ACK (FIN repeated into TIME-WAIT)");
                 }
                 if (segment.has(TcpFlags.RST) && conn != null && conn.state().isSynchronized()
