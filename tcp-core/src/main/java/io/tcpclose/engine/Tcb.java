@@ -1,6 +1,5 @@
 package io.tcpclose.engine;
 
-import com.google.common.collect.ImmutableList;
 import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Seq;
 import java.util.Objects;
@@ -49,7 +48,7 @@ public final class Tcb {
     final int irs;
     final int rcvNxt;
     final int unread;
-    final ImmutableList<Held> held;
+    final HeldQueue held;
     final long rtoNanos;
     final long srttNanos;
     final long rttvarNanos;

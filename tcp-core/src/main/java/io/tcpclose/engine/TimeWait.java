@@ -1,6 +1,5 @@
 package io.tcpclose.engine;
 
-import com.google.common.collect.ImmutableList;
 import io.tcpclose.wire.Bytes;
 
 /**
@@ -73,7 +72,7 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
         w.finSent = true;
         w.appClosed = true;
         w.rcvNxt = rcvNxt;
-        w.held = ImmutableList.of();
+        w.held = HeldQueue.EMPTY;
         w.timeWaitDeadline = deadlineNanos;
         w.lastChallengeAckNanos = lastChallengeAckNanos;
         w.lastOutOfWindowAckNanos = lastOutOfWindowAckNanos;

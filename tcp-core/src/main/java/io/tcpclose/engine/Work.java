@@ -8,7 +8,6 @@ import static io.tcpclose.wire.TcpFlags.PSH;
 import static io.tcpclose.wire.TcpFlags.RST;
 import static io.tcpclose.wire.TcpFlags.SYN;
 
-import com.google.common.collect.ImmutableList;
 import io.tcpclose.engine.Effect.Why;
 import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Segment;
@@ -44,7 +43,7 @@ final class Work {
     int irs;
     int rcvNxt;
     int unread;
-    ImmutableList<Tcb.Held> held;
+    HeldQueue held;
     long rtoNanos;
     long srttNanos;
     long rttvarNanos;
@@ -76,7 +75,7 @@ final class Work {
         this.remotePort = remotePort;
         state = TcpState.CLOSED;
         sendQueue = Bytes.EMPTY;
-        held = ImmutableList.of();
+        held = HeldQueue.EMPTY;
         rtoNanos = config.rtoInitialNanos;
         srttNanos = UNSET;
         rttvarNanos = 0;
@@ -181,12 +180,12 @@ final class Work {
                 cancelAllTimers();
                 timeWaitDeadline = now + config.timeWaitNanos();
                 sendQueue = Bytes.EMPTY;
-                held = ImmutableList.of();
+                held = HeldQueue.EMPTY;
                 break;
             case CLOSED:
                 cancelAllTimers();
                 sendQueue = Bytes.EMPTY;
-                held = ImmutableList.of();
+                held = HeldQueue.EMPTY;
                 closeReason = reason;
                 effects.add(new Effect.Closed(reason));
                 break;
@@ -924,19 +923,7 @@ final class Work {
             reject(RejectReason.REASSEMBLY_QUEUE_FULL, seg);
             return;
         }
-        ImmutableList.Builder<Tcb.Held> b = ImmutableList.builderWithExpectedSize(held.size() + 1);
-        boolean placed = false;
-        for (Tcb.Held h : held) {
-            if (!placed && Seq.lt(seq, h.seq())) {
-                b.add(new Tcb.Held(seq, data, fin));
-                placed = true;
-            }
-            b.add(h);
-        }
-        if (!placed) {
-            b.add(new Tcb.Held(seq, data, fin));
-        }
-        held = b.build();
+        held = held.add(new Tcb.Held(seq, data, fin));
     }
 
     /** Delivers held segments that the gap's filling made contiguous; true when a held FIN is reached. */
@@ -961,7 +948,7 @@ final class Work {
             }
         }
         if (i > 0) {
-            held = held.subList(i, held.size());
+            held = held.dropFirst(i);
         }
         return finReached;
     }
@@ -969,7 +956,7 @@ final class Work {
     /** RFC 9293 §3.10.7.4 eighth: the peer's FIN, in order. */
     private void finArrives() {
         rcvNxt += 1;
-        held = ImmutableList.of();
+        held = HeldQueue.EMPTY;
         effects.add(Effect.PEER_FINISHED);
         switch (state) {
             case SYN_RECEIVED:
