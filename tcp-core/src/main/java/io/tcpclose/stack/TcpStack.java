@@ -159,8 +159,6 @@ public final class TcpStack {
      * counted by reason and dropped.
      */
     public void receive(InetAddress source, InetAddress destination, ByteBuffer bytes) {
-        long now = clock.nanoTime();
-        counters.segmentsIn++;
         int len = bytes.remaining();
         byte[] array;
         int offset;
@@ -175,9 +173,26 @@ public final class TcpStack {
             array = scratchIn;
             offset = 0;
         }
+        receive(source, destination, array, offset, len, false);
+    }
+
+    /**
+     * As {@link #receive(InetAddress, InetAddress, ByteBuffer)} for a transport that hands the
+     * array over: the stack may keep the payload as a view of {@code packet} instead of copying
+     * it, so the caller must never write to the array again.
+     */
+    public void receiveOwned(InetAddress source, InetAddress destination, byte[] packet) {
+        receive(source, destination, packet, 0, packet.length, true);
+    }
+
+    private void receive(InetAddress source, InetAddress destination, byte[] array, int offset, int len, boolean owned) {
+        long now = clock.nanoTime();
+        counters.segmentsIn++;
         Segment seg;
         try {
-            seg = SegmentCodec.decode(array, offset, len, inboundPseudo(source, destination));
+            PseudoHeader pseudo = inboundPseudo(source, destination);
+            seg = owned ? SegmentCodec.decodeSharing(array, offset, len, pseudo)
+                    : SegmentCodec.decode(array, offset, len, pseudo);
         } catch (MalformedSegmentException e) {
             counters.malformed[e.reason().ordinal()]++;
             counters.rejected[io.tcpclose.engine.RejectReason.MALFORMED.ordinal()]++;

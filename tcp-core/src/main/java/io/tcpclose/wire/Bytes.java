@@ -38,6 +38,11 @@ public final class Bytes {
         return new Bytes(Arrays.copyOfRange(src, offset, offset + length), 0, length);
     }
 
+    /** A view of {@code src} without a copy: only for arrays nobody will write again. */
+    static Bytes view(byte[] src, int offset, int length) {
+        return length == 0 ? EMPTY : new Bytes(src, offset, length);
+    }
+
     /** A copy of the buffer's remaining bytes; the buffer's position is not moved. */
     public static Bytes copyOf(ByteBuffer src) {
         byte[] a = new byte[src.remaining()];

@@ -104,9 +104,24 @@ public final class SegmentCodec {
 
     /**
      * Decodes {@code buf[offset, offset + length)} as one segment, verifying its checksum under
-     * {@code pseudo} unless {@code pseudo} is null.
+     * {@code pseudo} unless {@code pseudo} is null. The payload is copied: the caller may reuse
+     * {@code buf}.
      */
     public static Segment decode(byte[] buf, int offset, int length, PseudoHeader pseudo)
+            throws MalformedSegmentException {
+        return decode(buf, offset, length, pseudo, false);
+    }
+
+    /**
+     * As {@link #decode}, but the payload is a view of {@code buf}, not a copy: for a caller that
+     * hands the array over (a fresh array per packet) and never writes to it again.
+     */
+    public static Segment decodeSharing(byte[] buf, int offset, int length, PseudoHeader pseudo)
+            throws MalformedSegmentException {
+        return decode(buf, offset, length, pseudo, true);
+    }
+
+    private static Segment decode(byte[] buf, int offset, int length, PseudoHeader pseudo, boolean share)
             throws MalformedSegmentException {
         if (offset < 0 || length < 0 || offset + length > buf.length || offset + length < 0) {
             throw new IllegalArgumentException("range [" + offset + ", +" + length + ") outside a buffer of " + buf.length);
@@ -145,7 +160,8 @@ public final class SegmentCodec {
                 buf[offset + 13] & 0xFF,
                 get16(buf, offset + 14),
                 options,
-                Bytes.copyOf(buf, offset + headerLen, length - headerLen));
+                share ? Bytes.view(buf, offset + headerLen, length - headerLen)
+                        : Bytes.copyOf(buf, offset + headerLen, length - headerLen));
     }
 
     /** The checksum value that would have verified, for the error message. */

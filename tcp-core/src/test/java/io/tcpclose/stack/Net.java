@@ -19,6 +19,8 @@ final class Net {
     final Map<InetAddress, TcpStack> hosts = new HashMap<>();
     final Deque<Packet> inFlight = new ArrayDeque<>();
     Predicate<Packet> drop = p -> false;
+    /** Deliver with {@link TcpStack#receiveOwned} (each packet's array is fresh and never reused). */
+    boolean handOver;
     int delivered;
 
     static InetAddress ip(String s) {
@@ -60,7 +62,11 @@ final class Net {
                 TcpStack to = hosts.get(p.dst());
                 if (to != null) {
                     delivered++;
-                    to.receive(p.src(), p.dst(), ByteBuffer.wrap(p.bytes()));
+                    if (handOver) {
+                        to.receiveOwned(p.src(), p.dst(), p.bytes());
+                    } else {
+                        to.receive(p.src(), p.dst(), ByteBuffer.wrap(p.bytes()));
+                    }
                 }
                 continue;
             }

@@ -86,6 +86,26 @@ class TcpStackTest {
     }
 
     @Test
+    void a_transport_that_hands_its_arrays_over_gets_the_same_behaviour() {
+        Net net = new Net();
+        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
+        TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
+        net.handOver = true; // receiveOwned: payloads kept as views of the delivered arrays
+        AppLog serverApp = new AppLog();
+        serverApp.echoAndClose = true;
+        server.listen(80, c -> serverApp);
+        AppLog clientApp = new AppLog();
+        Connection c = client.connect(ip("10.0.0.1"), 0, ip("10.0.0.2"), 80, clientApp);
+        net.run(SECOND);
+        c.send(Bytes.utf8("hello"));
+        c.shutdownOutput();
+        net.run(SECOND);
+        assertEquals("hello", serverApp.data.toString());
+        assertEquals("echo:hello", clientApp.data.toString());
+        assertEquals(TcpState.TIME_WAIT, c.state());
+    }
+
+    @Test
     void a_client_and_server_exchange_data_and_close_normally_through_the_driver() {
         Net net = new Net();
         TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);

@@ -25,6 +25,8 @@ class SegmentCodecTest {
         assertTrue(packets.size() >= 3, file + " holds TCP packets");
         for (Pcapng.Packet p : packets) {
             Segment s = SegmentCodec.decode(p.tcp(), 0, p.tcp().length, p.pseudoHeader());
+            assertEquals(s, SegmentCodec.decodeSharing(p.tcp().clone(), 0, p.tcp().length, p.pseudoHeader()),
+                    "decoding with a shared payload gives the same segment");
             byte[] again = SegmentCodec.encode(s, p.pseudoHeader());
             if (!s.has(TcpFlags.SYN)) {
                 // Linux lays out non-SYN options (NOP NOP timestamps) exactly as we do.

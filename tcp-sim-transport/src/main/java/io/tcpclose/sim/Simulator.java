@@ -536,7 +536,8 @@ public final class Simulator {
         }
         link.delivered++;
         record(TraceEvent.Kind.DELIVER, link.name(), p.number(), p.segment(), p.corrupted() ? "corrupted" : "");
-        link.to.stack().receive(link.from.address(), link.to.address(), ByteBuffer.wrap(p.bytes()));
+        // Each packet's array is the link's own copy, never written after it is scheduled.
+        link.to.stack().receiveOwned(link.from.address(), link.to.address(), p.bytes());
         for (DeliveryListener l : deliveryListeners) {
             l.delivered(link.to, p.corrupted() ? null : p.segment(), now());
         }
