@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TcpStackTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -85,29 +87,12 @@ class TcpStackTest {
         assertEquals(0, s.read(10).length());
     }
 
-    @Test
-    void a_transport_that_hands_its_arrays_over_gets_the_same_behaviour() {
+    /** @param handOver deliver with {@code receiveOwned}, the payloads staying views of the delivered arrays */
+    @ParameterizedTest(name = "arrays handed over: {0}")
+    @ValueSource(booleans = {false, true})
+    void a_client_and_server_exchange_data_and_close_normally_through_the_driver(boolean handOver) {
         Net net = new Net();
-        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
-        TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
-        net.handOver = true; // receiveOwned: payloads kept as views of the delivered arrays
-        AppLog serverApp = new AppLog();
-        serverApp.echoAndClose = true;
-        server.listen(80, c -> serverApp);
-        AppLog clientApp = new AppLog();
-        Connection c = client.connect(ip("10.0.0.1"), 0, ip("10.0.0.2"), 80, clientApp);
-        net.run(SECOND);
-        c.send(Bytes.utf8("hello"));
-        c.shutdownOutput();
-        net.run(SECOND);
-        assertEquals("hello", serverApp.data.toString());
-        assertEquals("echo:hello", clientApp.data.toString());
-        assertEquals(TcpState.TIME_WAIT, c.state());
-    }
-
-    @Test
-    void a_client_and_server_exchange_data_and_close_normally_through_the_driver() {
-        Net net = new Net();
+        net.handOver = handOver;
         TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
         TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
         AppLog serverApp = new AppLog();
