@@ -8,10 +8,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Compacted TIME-WAIT connections between IPv4 addresses, packed into primitive arrays: about
- * 60 bytes of fields per connection, a 4-byte index slot or two, and a 12-byte expiry record.
+ * Compacted TIME-WAIT connections between IPv4 addresses, packed into primitive arrays: 64
+ * bytes of fields per connection, a 4-byte index slot or two, and a 12-byte expiry record.
  *
- * <p>Entries live in parallel arrays with a free list; an open-addressing index (linear probing,
+ * <p>Entries live in one array, eight words each, with a free list; an open-addressing index (linear probing,
  * backward-shift deletion, so no tombstones) maps a 4-tuple to its entry. Expiry needs no timer
  * per entry: every TIME-WAIT lasts the same 2×MSL, so entries expire in the order they were
  * added, and a FIFO of (deadline, entry) records is already sorted. A restarted wait (a repeated
@@ -25,17 +25,21 @@ final class TimeWaitTable {
 
     /** Odd multiplier keying the index hash: random per table so peers cannot aim at one probe run. */
     private final long hashSeed;
-    private long[] addresses = new long[0]; // local << 32 | remote
-    private int[] ports = new int[0];       // local << 16 | remote
-    private int[] sndNxt = new int[0];      // doubles as the free-list link of a free entry
-    private int[] rcvNxt = new int[0];
-    private int[] sndWnd = new int[0];      // FREE marks a free entry (a window is never negative)
-    private int[] sndWl1 = new int[0];
-    private int[] sndWl2 = new int[0];
-    private int[] maxSndWnd = new int[0];
-    private long[] deadline = new long[0];
-    private long[] lastChallengeAck = new long[0];
-    private long[] lastOutOfWindowAck = new long[0];
+    // One entry is eight words side by side in one array (a few large arrays rather than eleven
+    // keep the garbage collector's rounding of huge arrays small, and one entry one cache line):
+    private static final int STRIDE = 8;
+    private static final int ADDRESSES = 0;  // local << 32 | remote
+    private static final int PORTS_SND = 1;  // (local << 16 | remote) << 32 | SND.NXT
+    private static final int RCV_WND = 2;    // RCV.NXT << 32 | SND.WND (FREE marks a free entry; SND.NXT is then the free-list link)
+    private static final int WL = 3;         // SND.WL1 << 32 | SND.WL2
+    private static final int MAX_WND = 4;    // the largest window offered
+    private static final int DEADLINE = 5;
+    private static final int CHALLENGE = 6;
+    private static final int OUT_OF_WINDOW = 7;
+    private static final long LOW = 0xFFFF_FFFFL;
+
+    private long[] words = new long[0];
+    private int capacity;
     private int used;
     private int size;
     private int freeHead = FREE;
@@ -85,7 +89,7 @@ final class TimeWaitTable {
             if (e < 0) {
                 return -1;
             }
-            if (addresses[e] == addrs && ports[e] == p) {
+            if (words[e * STRIDE + ADDRESSES] == addrs && ports(e) == p) {
                 return e;
             }
         }
@@ -102,16 +106,15 @@ final class TimeWaitTable {
     int add(long addrs, TimeWait tw) {
         int e = freeHead;
         if (e != FREE) {
-            freeHead = sndNxt[e];
+            freeHead = (int) words[e * STRIDE + PORTS_SND];
         } else {
-            if (used == addresses.length) {
+            if (used == capacity) {
                 grow(Math.max(64, 2 * used));
             }
             e = used++;
         }
-        addresses[e] = addrs;
-        ports[e] = (tw.localPort() << 16) | tw.remotePort();
-        write(e, tw);
+        words[e * STRIDE + ADDRESSES] = addrs;
+        write(e, (tw.localPort() << 16) | tw.remotePort(), tw);
         size++;
         if (2 * size > index.length) {
             rehash(2 * index.length);
@@ -124,14 +127,27 @@ final class TimeWaitTable {
 
     /** The entry's compact form. */
     TimeWait get(int e) {
-        return new TimeWait(ports[e] >>> 16, ports[e] & 0xFFFF, sndNxt[e], rcvNxt[e], sndWnd[e], sndWl1[e], sndWl2[e],
-                maxSndWnd[e], deadline[e], lastChallengeAck[e], lastOutOfWindowAck[e]);
+        int b = e * STRIDE;
+        int p = ports(e);
+        long rw = words[b + RCV_WND];
+        long wl = words[b + WL];
+        return new TimeWait(p >>> 16, p & 0xFFFF, (int) words[b + PORTS_SND], (int) (rw >>> 32), (int) rw,
+                (int) (wl >>> 32), (int) wl, (int) words[b + MAX_WND], words[b + DEADLINE], words[b + CHALLENGE],
+                words[b + OUT_OF_WINDOW]);
+    }
+
+    private int ports(int e) {
+        return (int) (words[e * STRIDE + PORTS_SND] >>> 32);
+    }
+
+    private boolean live(int e) {
+        return (int) words[e * STRIDE + RCV_WND] != FREE;
     }
 
     /** Replaces the entry's fields after a step; a moved deadline gets a new expiry record. */
     void update(int e, TimeWait tw) {
-        long before = deadline[e];
-        write(e, tw);
+        long before = words[e * STRIDE + DEADLINE];
+        write(e, ports(e), tw);
         if (tw.deadlineNanos() != before) {
             pushExpiry(tw.deadlineNanos(), e);
         }
@@ -139,8 +155,8 @@ final class TimeWaitTable {
 
     void remove(int e) {
         removeIndex(e);
-        sndWnd[e] = FREE;
-        sndNxt[e] = freeHead;
+        words[e * STRIDE + RCV_WND] = FREE & LOW; // SND.WND = FREE (a window is never negative)
+        words[e * STRIDE + PORTS_SND] = freeHead;
         freeHead = e;
         size--;
     }
@@ -158,7 +174,7 @@ final class TimeWaitTable {
             int e = fifoEntry[fifoHead];
             fifoHead = (fifoHead + 1) & (fifoDeadline.length - 1);
             fifoCount--;
-            if (sndWnd[e] != FREE && deadline[e] == d) {
+            if (live(e) && words[e * STRIDE + DEADLINE] == d) {
                 return e;
             }
         }
@@ -171,8 +187,9 @@ final class TimeWaitTable {
     }
 
     FourTuple tuple(int e) {
-        return new FourTuple(address((int) (addresses[e] >>> 32)), ports[e] >>> 16,
-                address((int) addresses[e]), ports[e] & 0xFFFF);
+        long addrs = words[e * STRIDE + ADDRESSES];
+        int p = ports(e);
+        return new FourTuple(address((int) (addrs >>> 32)), p >>> 16, address((int) addrs), p & 0xFFFF);
     }
 
     private static InetAddress address(int v) {
@@ -183,30 +200,20 @@ final class TimeWaitTable {
         }
     }
 
-    private void write(int e, TimeWait tw) {
-        sndNxt[e] = tw.sndNxt();
-        rcvNxt[e] = tw.rcvNxt();
-        sndWnd[e] = tw.sndWnd();
-        sndWl1[e] = tw.sndWl1();
-        sndWl2[e] = tw.sndWl2();
-        maxSndWnd[e] = tw.maxSndWnd();
-        deadline[e] = tw.deadlineNanos();
-        lastChallengeAck[e] = tw.lastChallengeAckNanos();
-        lastOutOfWindowAck[e] = tw.lastOutOfWindowAckNanos();
+    private void write(int e, int ports, TimeWait tw) {
+        int b = e * STRIDE;
+        words[b + PORTS_SND] = ((long) ports << 32) | (tw.sndNxt() & LOW);
+        words[b + RCV_WND] = ((long) tw.rcvNxt() << 32) | (tw.sndWnd() & LOW);
+        words[b + WL] = ((long) tw.sndWl1() << 32) | (tw.sndWl2() & LOW);
+        words[b + MAX_WND] = tw.maxSndWnd();
+        words[b + DEADLINE] = tw.deadlineNanos();
+        words[b + CHALLENGE] = tw.lastChallengeAckNanos();
+        words[b + OUT_OF_WINDOW] = tw.lastOutOfWindowAckNanos();
     }
 
     private void grow(int n) {
-        addresses = Arrays.copyOf(addresses, n);
-        ports = Arrays.copyOf(ports, n);
-        sndNxt = Arrays.copyOf(sndNxt, n);
-        rcvNxt = Arrays.copyOf(rcvNxt, n);
-        sndWnd = Arrays.copyOf(sndWnd, n);
-        sndWl1 = Arrays.copyOf(sndWl1, n);
-        sndWl2 = Arrays.copyOf(sndWl2, n);
-        maxSndWnd = Arrays.copyOf(maxSndWnd, n);
-        deadline = Arrays.copyOf(deadline, n);
-        lastChallengeAck = Arrays.copyOf(lastChallengeAck, n);
-        lastOutOfWindowAck = Arrays.copyOf(lastOutOfWindowAck, n);
+        words = Arrays.copyOf(words, n * STRIDE);
+        capacity = n;
     }
 
     private int slotOf(long addrs, int p) {
@@ -218,7 +225,7 @@ final class TimeWaitTable {
 
     private void insertIndex(int e) {
         int mask = index.length - 1;
-        int s = slotOf(addresses[e], ports[e]);
+        int s = slotOf(words[e * STRIDE + ADDRESSES], ports(e));
         while (index[s] != 0) {
             s = (s + 1) & mask;
         }
@@ -227,7 +234,7 @@ final class TimeWaitTable {
 
     private void removeIndex(int e) {
         int mask = index.length - 1;
-        int s = slotOf(addresses[e], ports[e]);
+        int s = slotOf(words[e * STRIDE + ADDRESSES], ports(e));
         while (index[s] != e + 1) {
             s = (s + 1) & mask;
         }
@@ -235,7 +242,7 @@ final class TimeWaitTable {
         int hole = s;
         for (int t = (s + 1) & mask; index[t] != 0; t = (t + 1) & mask) {
             int k = index[t] - 1;
-            int home = slotOf(addresses[k], ports[k]);
+            int home = slotOf(words[k * STRIDE + ADDRESSES], ports(k));
             // k may move to the hole if its home is not cyclically within (hole, t].
             if (((t - home) & mask) >= ((t - hole) & mask)) {
                 index[hole] = index[t];
@@ -248,7 +255,7 @@ final class TimeWaitTable {
     private void rehash(int n) {
         index = new int[n];
         for (int e = 0; e < used; e++) {
-            if (sndWnd[e] != FREE) {
+            if (live(e)) {
                 insertIndex(e);
             }
         }
