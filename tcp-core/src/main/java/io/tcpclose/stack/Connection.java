@@ -8,6 +8,8 @@ import io.tcpclose.timer.TimerWheel;
 import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.PseudoHeader;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The application's handle on one connection of a {@link TcpStack}: send, read, half-close,
@@ -100,7 +102,7 @@ public final class Connection {
                 received.addFirst(first.dropFirst(want));
             }
         } else { // one copy of every chunk, not a copy per chunk
-            java.util.List<Bytes> parts = new java.util.ArrayList<>();
+            List<Bytes> parts = new ArrayList<>();
             int taken = 0;
             while (taken < want) {
                 Bytes head = received.poll();

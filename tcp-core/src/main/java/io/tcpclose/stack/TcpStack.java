@@ -269,16 +269,12 @@ public final class TcpStack {
         PseudoHeader outbound = null;
         for (Effect effect : s.effects()) {
             if (effect instanceof Effect.Transmit) {
-                Effect.Transmit t = (Effect.Transmit) effect;
-                count(t.why());
                 if (outbound == null) {
                     outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
                 }
-                transmit(id, outbound, t.segment(), now);
+                send(id, outbound, (Effect.Transmit) effect, now);
             } else if (effect instanceof Effect.Rejected) {
-                Effect.Rejected r = (Effect.Rejected) effect;
-                counters.rejected[r.reason().ordinal()]++;
-                observer.rejected(now, id, r.reason(), r.segment());
+                rejected(id, (Effect.Rejected) effect, now);
             } else if (effect instanceof Effect.StateChanged) {
                 Effect.StateChanged sc = (Effect.StateChanged) effect;
                 observer.stateChanged(now, id, sc.from(), sc.to());
@@ -295,8 +291,7 @@ public final class TcpStack {
 
     /** Ends a compacted TIME-WAIT early for a newer incarnation (RFC 6191); it closed normally. */
     private void closeTimeWait(int e, FourTuple id, long now) {
-        observer.stateChanged(now, id, TcpState.TIME_WAIT, TcpState.CLOSED);
-        counters.closed[CloseReason.NORMAL.ordinal()]++;
+        timeWaitEndsEarly(id, now);
         timeWaits.remove(e);
     }
 
@@ -405,15 +400,31 @@ public final class TcpStack {
 
     // ------------------------------------------------------------------ effects
 
+    /** A Transmit effect: counted by why, encoded and sent. */
+    private void send(FourTuple id, PseudoHeader outbound, Effect.Transmit t, long now) {
+        count(t.why());
+        transmit(id, outbound, t.segment(), now);
+    }
+
+    /** A Rejected effect: counted by reason and shown to the observer. */
+    private void rejected(FourTuple id, Effect.Rejected r, long now) {
+        counters.rejected[r.reason().ordinal()]++;
+        observer.rejected(now, id, r.reason(), r.segment());
+    }
+
+    /** A TIME-WAIT cut short by a newer incarnation (RFC 6191) counts as a normal close. */
+    private void timeWaitEndsEarly(FourTuple id, long now) {
+        observer.stateChanged(now, id, TcpState.TIME_WAIT, TcpState.CLOSED);
+        counters.closed[CloseReason.NORMAL.ordinal()]++;
+    }
+
     private void step(Connection c, Event event, long now) {
         Step s = TcpEngine.step(c.tcb, event, now);
         c.tcb = s.tcb();
         List<Runnable> notices = null;
         for (Effect e : s.effects()) {
             if (e instanceof Effect.Transmit) {
-                Effect.Transmit t = (Effect.Transmit) e;
-                count(t.why());
-                transmit(c.id, c.outbound, t.segment(), now);
+                send(c.id, c.outbound, (Effect.Transmit) e, now);
             } else if (e instanceof Effect.Deliver) {
                 Bytes data = ((Effect.Deliver) e).data();
                 if (c.received == null) {
@@ -443,9 +454,7 @@ public final class TcpStack {
                     notices = notice(notices, c, Notice.CLOSED, reason);
                 }
             } else if (e instanceof Effect.Rejected) {
-                Effect.Rejected r = (Effect.Rejected) e;
-                counters.rejected[r.reason().ordinal()]++;
-                observer.rejected(now, c.id, r.reason(), r.segment());
+                rejected(c.id, (Effect.Rejected) e, now);
             }
             // Effect.NextDeadline: the wheel follows Tcb.nextDeadline() below, derived, not told.
         }
@@ -577,8 +586,7 @@ public final class TcpStack {
 
     /** Ends a TIME-WAIT connection early for a newer incarnation; it closed normally. */
     private void retire(Connection c, long now) {
-        observer.stateChanged(now, c.id, TcpState.TIME_WAIT, TcpState.CLOSED);
-        counters.closed[CloseReason.NORMAL.ordinal()]++;
+        timeWaitEndsEarly(c.id, now);
         unregister(c);
         if (c.established && c.listener != null) {
             c.listener.onClosed(c, CloseReason.NORMAL);

@@ -3,6 +3,7 @@ package io.tcpclose.wire;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An immutable sequence of bytes: segment payloads, send queues and delivered data.
@@ -102,7 +103,7 @@ public final class Bytes {
     }
 
     /** The parts one after another, copied once into a fresh array (or shared when there is one part). */
-    public static Bytes join(java.util.List<Bytes> parts) {
+    public static Bytes join(List<Bytes> parts) {
         if (parts.size() == 1) {
             return parts.get(0);
         }
