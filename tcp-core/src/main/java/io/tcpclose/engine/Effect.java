@@ -56,10 +56,26 @@ public sealed interface Effect {
     record Rejected(RejectReason reason, Segment segment) implements Effect {}
 
     /**
-     * The earliest deadline changed: call {@code step} with a {@link Event.Tick} at or after
-     * {@code atNanos}; {@link Tcb#NO_DEADLINE} means nothing is pending.
+     * The earliest deadline changed: when {@code pending}, call {@code step} with a {@link
+     * Event.Tick} at or after {@code atNanos} (any {@code long}); when not, nothing is pending
+     * and {@code atNanos} is {@link Tcb#NO_DEADLINE}.
+     *
+     * @param atNanos when to tick, meaningful only when {@code pending}
+     * @param pending whether any timer is armed
      */
-    record NextDeadline(long atNanos) implements Effect {}
+    record NextDeadline(long atNanos, boolean pending) implements Effect {
+        /**
+         * A pending deadline at {@code atNanos}.
+         *
+         * @param atNanos when to tick
+         */
+        public NextDeadline(long atNanos) {
+            this(atNanos, true);
+        }
+    }
+
+    /** The {@link NextDeadline} that says no timer is armed any more. */
+    NextDeadline NO_DEADLINE = new NextDeadline(Tcb.NO_DEADLINE, false);
 
     /** The shared {@link PeerFinished} instance. */
     PeerFinished PEER_FINISHED = new PeerFinished();

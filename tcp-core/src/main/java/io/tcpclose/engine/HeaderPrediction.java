@@ -1,7 +1,10 @@
 package io.tcpclose.engine;
 
-import static io.tcpclose.engine.Tcb.NO_DEADLINE;
-import static io.tcpclose.engine.Tcb.UNSET;
+import static io.tcpclose.engine.Tcb.A_KEEPALIVE;
+import static io.tcpclose.engine.Tcb.A_OLDEST;
+import static io.tcpclose.engine.Tcb.A_PERSIST;
+import static io.tcpclose.engine.Tcb.A_RTT;
+import static io.tcpclose.engine.Tcb.A_RTX;
 
 import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Segment;
@@ -29,7 +32,7 @@ final class HeaderPrediction {
                 || seg.seq() != t.rcvNxt // in order: acceptable whatever the window (first check)
                 || !seg.payload().isEmpty()
                 || t.finQueued || t.finSent
-                || t.persistDeadline != NO_DEADLINE
+                || (t.armed & A_PERSIST) != 0
                 || t.sndUna == t.iss) {
             return null;
         }
@@ -47,18 +50,20 @@ final class HeaderPrediction {
         long srtt = t.srttNanos;
         long rttvar = t.rttvarNanos;
         long rto = t.rtoNanos;
-        long rttStart = t.rttStartNanos;
-        if (rttStart != UNSET && Seq.ge(ack, t.rttSeq)) {
-            long r = now - rttStart;
+        int armed = t.armed;
+        if ((armed & A_RTT) != 0 && Seq.ge(ack, t.rttSeq)) {
+            long r = now - t.rttStartNanos;
             rttvar = Work.rttvarAfter(srtt, rttvar, r);
             srtt = Work.srttAfter(srtt, r);
             rto = Work.rtoFor(config, srtt, rttvar);
-            rttStart = UNSET;
+            armed &= ~A_RTT;
         }
-        long oldestUnacked = UNSET;
-        long rtx = NO_DEADLINE;
+        long oldestUnacked = t.oldestUnackedNanos;
+        long rtx = t.rtxDeadline;
+        armed &= ~(A_RTX | A_OLDEST);
         if (ack != t.sndNxt) {
             oldestUnacked = now;
+            armed |= A_RTX | A_OLDEST;
             rtx = now + rto;
             if (config.userTimeoutNanos != TcpConfig.NONE && now + config.userTimeoutNanos - rtx < 0) {
                 rtx = now + config.userTimeoutNanos; // the user timeout clamps the RTO
@@ -75,10 +80,18 @@ final class HeaderPrediction {
             wl2 = ack;
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
         }
-        long keepAlive = config.keepAlive ? now + config.keepAliveIdleNanos : t.keepAliveDeadline;
-        Tcb next = new Tcb(t, ack, queue, sndWnd, wl1, wl2, maxSndWnd, rto, srtt, rttvar, rttStart,
-                rtx, oldestUnacked, keepAlive);
+        long keepAlive = t.keepAliveDeadline;
+        if (config.keepAlive) {
+            keepAlive = now + config.keepAliveIdleNanos;
+            armed |= A_KEEPALIVE;
+        }
+        Tcb next = new Tcb(t, ack, queue, sndWnd, wl1, wl2, maxSndWnd, rto, srtt, rttvar, t.rttStartNanos,
+                rtx, oldestUnacked, keepAlive, armed);
         long d = next.nextDeadline();
-        return new Step(next, d == t.nextDeadline() ? List.of() : List.of(new Effect.NextDeadline(d)));
+        boolean pending = next.hasDeadline();
+        if (d == t.nextDeadline() && pending == t.hasDeadline()) {
+            return new Step(next, List.of());
+        }
+        return new Step(next, List.of(pending ? new Effect.NextDeadline(d) : Effect.NO_DEADLINE));
     }
 }

@@ -9,6 +9,11 @@ package io.tcpclose.engine;
 public enum RejectReason {
     /** Sequence number outside the receive window (RFC 9293 §3.10.7.4 first check). */
     OUT_OF_WINDOW,
+    /**
+     * The peer's FIN again, after we took it: our ACK of it was lost, so it is acknowledged
+     * again (and TIME-WAIT's 2×MSL restarts, RFC 9293 §3.6.1). Not a fault, but not new input.
+     */
+    FIN_REPEATED,
     /** RST whose sequence number is not RCV.NXT, or outside the window (RFC 5961 §3.2). */
     RST_NOT_EXACT,
     /** RST ignored in TIME-WAIT (RFC 1337). */
@@ -21,7 +26,7 @@ public enum RejectReason {
     NO_ACK,
     /** ACK of something not yet sent, or too old to be plausible (RFC 9293 §3.10.7.4, RFC 5961 §5). */
     UNACCEPTABLE_ACK,
-    /** Data after the peer's FIN, or otherwise ignored in this state. */
+    /** A segment this state has no use for (a RST in LISTEN, a bare segment in SYN-SENT). */
     IGNORED_IN_STATE,
     /** Out-of-order segment dropped because the reassembly queue is full. */
     REASSEMBLY_QUEUE_FULL,

@@ -10,16 +10,38 @@ import java.util.Objects;
  *
  * <p>Invariants: SND.UNA ≤ SND.NXT (modulo 2<sup>32</sup>); the send queue holds exactly the
  * bytes from SND.UNA on that are not yet acknowledged, sent or not; at most one deadline per
- * {@link TimerKind}; in CLOSED every deadline is {@link #NO_DEADLINE}. Deadlines are absolute
- * times on the caller's monotonic nanosecond clock and are compared by subtraction.
+ * {@link TimerKind}; in CLOSED no deadline is armed. Deadlines are absolute times on the
+ * caller's monotonic nanosecond clock and are compared by subtraction, so any {@code long} the
+ * clock returns works, wrap-around included: whether a deadline or a timestamp is set is kept
+ * in flags beside it, never in a magic value.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Tcb {
-    /** The value of a deadline that is not set. */
+    /**
+     * What {@link #nextDeadline()} and {@link #deadline} return when nothing is armed. A real
+     * deadline may have this value too: {@link #hasDeadline()} and {@link #armed} tell them apart.
+     */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
-    /** Marks an unset time or sample in nanosecond fields. */
+    /** Marks an SRTT before the first sample (a duration, never a clock reading). */
     static final long UNSET = Long.MIN_VALUE;
+
+    // Bits of {@link #armed}: which deadline and timestamp fields hold a value.
+    static final int A_RTX = 1;
+    static final int A_PERSIST = 1 << 1;
+    static final int A_TIME_WAIT = 1 << 2;
+    static final int A_FIN_WAIT_2 = 1 << 3;
+    static final int A_KEEPALIVE = 1 << 4;
+    /** {@link #oldestUnackedNanos} is set: the user timeout runs from it. */
+    static final int A_OLDEST = 1 << 5;
+    /** {@link #rttStartNanos} is set: a segment is being timed. */
+    static final int A_RTT = 1 << 6;
+    /** {@link #lastChallengeAckNanos} is set. */
+    static final int A_CHALLENGE = 1 << 7;
+    /** {@link #lastOutOfWindowAckNanos} is set. */
+    static final int A_OUT_OF_WINDOW = 1 << 8;
+    /** The bits of the five stored deadlines. */
+    static final int A_DEADLINES = A_RTX | A_PERSIST | A_TIME_WAIT | A_FIN_WAIT_2 | A_KEEPALIVE;
 
     /** A segment held for reassembly: its data, and whether a FIN follows it. */
     record Held(int seq, Bytes data, boolean fin) {
@@ -66,6 +88,8 @@ public final class Tcb {
     final long lastChallengeAckNanos;
     final long lastOutOfWindowAckNanos;
     final CloseReason closeReason;
+    /** Which deadline and timestamp fields are set ({@code A_*} bits). */
+    final int armed;
 
     Tcb(Work w) {
         config = w.config;
@@ -106,6 +130,7 @@ public final class Tcb {
         lastChallengeAckNanos = w.lastChallengeAckNanos;
         lastOutOfWindowAckNanos = w.lastOutOfWindowAckNanos;
         closeReason = w.closeReason;
+        armed = w.armed;
     }
 
     /**
@@ -114,7 +139,7 @@ public final class Tcb {
      */
     Tcb(Tcb t, int sndUna, Bytes sendQueue, int sndWnd, int sndWl1, int sndWl2, int maxSndWnd,
             long rtoNanos, long srttNanos, long rttvarNanos, long rttStartNanos,
-            long rtxDeadline, long oldestUnackedNanos, long keepAliveDeadline) {
+            long rtxDeadline, long oldestUnackedNanos, long keepAliveDeadline, int armed) {
         config = t.config;
         localPort = t.localPort;
         remotePort = t.remotePort;
@@ -153,6 +178,7 @@ public final class Tcb {
         lastChallengeAckNanos = t.lastChallengeAckNanos;
         lastOutOfWindowAckNanos = t.lastOutOfWindowAckNanos;
         closeReason = t.closeReason;
+        this.armed = armed;
     }
 
     /**
@@ -286,15 +312,18 @@ public final class Tcb {
         return closeReason;
     }
 
-    /** The deadline of one timer, or {@link #NO_DEADLINE}. */
+    /** The deadline of one timer, or {@link #NO_DEADLINE} when it is not {@link #armed}. */
     public long deadline(TimerKind kind) {
+        if (!armed(kind)) {
+            return NO_DEADLINE;
+        }
         switch (kind) {
             case TIME_WAIT:
                 return timeWaitDeadline;
             case FIN_WAIT_2:
                 return finWait2Deadline;
             case USER_TIMEOUT:
-                return userTimeoutDeadline();
+                return oldestUnackedNanos + config.userTimeoutNanos;
             case RETRANSMISSION:
                 return rtxDeadline;
             case PERSIST:
@@ -306,33 +335,76 @@ public final class Tcb {
         }
     }
 
-    long userTimeoutDeadline() {
-        return config.userTimeoutNanos == TcpConfig.NONE || oldestUnackedNanos == UNSET
-                ? NO_DEADLINE
-                : oldestUnackedNanos + config.userTimeoutNanos;
+    /** Whether timer {@code kind} is armed (its deadline may be any {@code long}). */
+    public boolean armed(TimerKind kind) {
+        switch (kind) {
+            case TIME_WAIT:
+                return (armed & A_TIME_WAIT) != 0;
+            case FIN_WAIT_2:
+                return (armed & A_FIN_WAIT_2) != 0;
+            case USER_TIMEOUT:
+                return userTimeoutArmed();
+            case RETRANSMISSION:
+                return (armed & A_RTX) != 0;
+            case PERSIST:
+                return (armed & A_PERSIST) != 0;
+            case KEEPALIVE:
+                return (armed & A_KEEPALIVE) != 0;
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    boolean userTimeoutArmed() {
+        return config.userTimeoutNanos != TcpConfig.NONE && (armed & A_OLDEST) != 0;
+    }
+
+    /** Whether any timer is armed, that is whether {@link #nextDeadline()} means a time. */
+    public boolean hasDeadline() {
+        return (armed & A_DEADLINES) != 0 || userTimeoutArmed();
     }
 
     /**
-     * When this connection next needs a {@link Event.Tick}: the earliest of its deadlines, or
-     * {@link #NO_DEADLINE}. Derived from the snapshot, never stored separately.
+     * When this connection next needs a {@link Event.Tick}: the earliest armed deadline, or
+     * {@link #NO_DEADLINE} when {@link #hasDeadline()} is false. Derived from the snapshot,
+     * never stored separately.
      */
     public long nextDeadline() {
         // Unrolled over the timer kinds: this runs twice per step, on the hot path.
-        long best = earlier(rtxDeadline, timeWaitDeadline);
-        best = earlier(best, finWait2Deadline);
-        best = earlier(best, persistDeadline);
-        best = earlier(best, keepAliveDeadline);
-        return earlier(best, userTimeoutDeadline());
-    }
-
-    private static long earlier(long a, long b) {
-        if (a == NO_DEADLINE) {
-            return b;
+        int a = armed;
+        boolean ut = userTimeoutArmed();
+        if ((a & A_DEADLINES) == 0 && !ut) {
+            return NO_DEADLINE;
         }
-        if (b == NO_DEADLINE) {
-            return a;
+        boolean any = false;
+        long best = 0;
+        if ((a & A_RTX) != 0) {
+            best = rtxDeadline;
+            any = true;
         }
-        return b - a < 0 ? b : a;
+        if ((a & A_TIME_WAIT) != 0 && (!any || timeWaitDeadline - best < 0)) {
+            best = timeWaitDeadline;
+            any = true;
+        }
+        if ((a & A_FIN_WAIT_2) != 0 && (!any || finWait2Deadline - best < 0)) {
+            best = finWait2Deadline;
+            any = true;
+        }
+        if ((a & A_PERSIST) != 0 && (!any || persistDeadline - best < 0)) {
+            best = persistDeadline;
+            any = true;
+        }
+        if ((a & A_KEEPALIVE) != 0 && (!any || keepAliveDeadline - best < 0)) {
+            best = keepAliveDeadline;
+            any = true;
+        }
+        if (ut) {
+            long d = oldestUnackedNanos + config.userTimeoutNanos;
+            if (!any || d - best < 0) {
+                best = d;
+            }
+        }
+        return best;
     }
 
     @Override

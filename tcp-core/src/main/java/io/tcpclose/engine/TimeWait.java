@@ -26,12 +26,14 @@ import io.tcpclose.wire.Bytes;
  * @param sndWl2               SND.WL2
  * @param maxSndWnd            the largest window the peer offered (RFC 5961 §5.2's ACK check)
  * @param deadlineNanos        when the 2×MSL wait ends
- * @param lastChallengeAckNanos   when the last challenge ACK went out, or {@code Long.MIN_VALUE}
- * @param lastOutOfWindowAckNanos when the last ACK to an unacceptable ACK went out, or {@code Long.MIN_VALUE}
+ * @param lastChallengeAckNanos   when the last challenge ACK went out (meaningful when {@code challengeAckSent})
+ * @param lastOutOfWindowAckNanos when the last ACK to an unacceptable ACK went out (meaningful when {@code outOfWindowAckSent})
+ * @param challengeAckSent        whether a challenge ACK went out at all
+ * @param outOfWindowAckSent      whether an ACK to an unacceptable bare ACK went out at all
  */
 public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, int sndWnd, int sndWl1,
                        int sndWl2, int maxSndWnd, long deadlineNanos, long lastChallengeAckNanos,
-                       long lastOutOfWindowAckNanos) {
+                       long lastOutOfWindowAckNanos, boolean challengeAckSent, boolean outOfWindowAckSent) {
 
     /**
      * Compacts a TIME-WAIT snapshot.
@@ -44,7 +46,8 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
             throw new IllegalArgumentException("only an orphan in TIME-WAIT with nothing unread compacts: " + t);
         }
         return new TimeWait(t.localPort, t.remotePort, t.sndNxt, t.rcvNxt, t.sndWnd, t.sndWl1, t.sndWl2,
-                t.maxSndWnd, t.timeWaitDeadline, t.lastChallengeAckNanos, t.lastOutOfWindowAckNanos);
+                t.maxSndWnd, t.timeWaitDeadline, t.lastChallengeAckNanos, t.lastOutOfWindowAckNanos,
+                (t.armed & Tcb.A_CHALLENGE) != 0, (t.armed & Tcb.A_OUT_OF_WINDOW) != 0);
     }
 
     /** Whether {@link #of} accepts {@code t}. */
@@ -76,6 +79,8 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
         w.timeWaitDeadline = deadlineNanos;
         w.lastChallengeAckNanos = lastChallengeAckNanos;
         w.lastOutOfWindowAckNanos = lastOutOfWindowAckNanos;
+        w.armed = Tcb.A_TIME_WAIT | (challengeAckSent ? Tcb.A_CHALLENGE : 0)
+                | (outOfWindowAckSent ? Tcb.A_OUT_OF_WINDOW : 0);
         return new Tcb(w);
     }
 }

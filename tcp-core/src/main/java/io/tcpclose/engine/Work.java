@@ -1,6 +1,15 @@
 package io.tcpclose.engine;
 
-import static io.tcpclose.engine.Tcb.NO_DEADLINE;
+import static io.tcpclose.engine.Tcb.A_CHALLENGE;
+import static io.tcpclose.engine.Tcb.A_DEADLINES;
+import static io.tcpclose.engine.Tcb.A_FIN_WAIT_2;
+import static io.tcpclose.engine.Tcb.A_KEEPALIVE;
+import static io.tcpclose.engine.Tcb.A_OLDEST;
+import static io.tcpclose.engine.Tcb.A_OUT_OF_WINDOW;
+import static io.tcpclose.engine.Tcb.A_PERSIST;
+import static io.tcpclose.engine.Tcb.A_RTT;
+import static io.tcpclose.engine.Tcb.A_RTX;
+import static io.tcpclose.engine.Tcb.A_TIME_WAIT;
 import static io.tcpclose.engine.Tcb.UNSET;
 import static io.tcpclose.wire.TcpFlags.ACK;
 import static io.tcpclose.wire.TcpFlags.FIN;
@@ -61,9 +70,12 @@ final class Work {
     long lastChallengeAckNanos;
     long lastOutOfWindowAckNanos;
     CloseReason closeReason;
+    /** Which deadline and timestamp fields hold a value ({@code Tcb.A_*} bits): no magic values. */
+    int armed;
 
     private long now;
     private long deadlineBefore;
+    private boolean hadDeadlineBefore;
     private final List<Effect> effects = new ArrayList<>(4);
     /** Set by segment processing: an ACK is owed, carried by data if any goes out. */
     private boolean ackNeeded;
@@ -79,11 +91,8 @@ final class Work {
         rtoNanos = config.rtoInitialNanos;
         srttNanos = UNSET;
         rttvarNanos = 0;
-        rttStartNanos = UNSET;
         sndMss = 536; // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-        cancelAllTimers();
-        lastChallengeAckNanos = UNSET;
-        lastOutOfWindowAckNanos = UNSET;
+        armed = 0; // no timer, no timestamp
     }
 
     Work(Tcb t, long now) {
@@ -125,15 +134,18 @@ final class Work {
         lastChallengeAckNanos = t.lastChallengeAckNanos;
         lastOutOfWindowAckNanos = t.lastOutOfWindowAckNanos;
         closeReason = t.closeReason;
+        armed = t.armed;
         this.now = now;
         this.deadlineBefore = t.nextDeadline();
+        this.hadDeadlineBefore = t.hasDeadline();
     }
 
     Step finish() {
         Tcb next = new Tcb(this);
         long d = next.nextDeadline();
-        if (d != deadlineBefore) {
-            effects.add(new Effect.NextDeadline(d));
+        boolean pending = next.hasDeadline();
+        if (d != deadlineBefore || pending != hadDeadlineBefore) {
+            effects.add(pending ? new Effect.NextDeadline(d) : Effect.NO_DEADLINE);
         }
         return new Step(next, Collections.unmodifiableList(effects));
     }
@@ -165,13 +177,14 @@ final class Work {
                 // keep-alive (if on) can tell it the peer has gone.
                 if (appClosed && config.orphanFinWait2TimeoutNanos != TcpConfig.NONE) {
                     finWait2Deadline = now + config.orphanFinWait2TimeoutNanos;
+                    arm(A_FIN_WAIT_2);
                 }
-                if (keepAliveDeadline == NO_DEADLINE) {
+                if (!has(A_KEEPALIVE)) {
                     armKeepAlive();
                 }
                 break;
             case CLOSE_WAIT:
-                if (keepAliveDeadline == NO_DEADLINE) {
+                if (!has(A_KEEPALIVE)) {
                     armKeepAlive();
                 }
                 break;
@@ -179,6 +192,7 @@ final class Work {
                 // RFC 9293 §3.6.1: 2×MSL, so a lost last ACK can be repeated and old duplicates die out.
                 cancelAllTimers();
                 timeWaitDeadline = now + config.timeWaitNanos();
+                arm(A_TIME_WAIT);
                 sendQueue = Bytes.EMPTY;
                 held = HeldQueue.EMPTY;
                 break;
@@ -195,13 +209,19 @@ final class Work {
     }
 
     private void cancelAllTimers() {
-        rtxDeadline = NO_DEADLINE;
-        persistDeadline = NO_DEADLINE;
-        timeWaitDeadline = NO_DEADLINE;
-        finWait2Deadline = NO_DEADLINE;
-        keepAliveDeadline = NO_DEADLINE;
-        oldestUnackedNanos = UNSET;
-        rttStartNanos = UNSET;
+        disarm(A_DEADLINES | A_OLDEST | A_RTT);
+    }
+
+    private boolean has(int bits) {
+        return (armed & bits) != 0;
+    }
+
+    private void arm(int bits) {
+        armed |= bits;
+    }
+
+    private void disarm(int bits) {
+        armed &= ~bits;
     }
 
     // ------------------------------------------------------------------ application calls
@@ -216,7 +236,7 @@ final class Work {
         setState(TcpState.SYN_SENT, null);
         transmit(synSegment(SYN), Why.SEND);
         startRtt(sndNxt);
-        oldestUnackedNanos = now;
+        markOldestUnacked();
         armRtx();
     }
 
@@ -299,6 +319,7 @@ final class Work {
         appClosed = true;
         if (state == TcpState.FIN_WAIT_2 && config.orphanFinWait2TimeoutNanos != TcpConfig.NONE) {
             finWait2Deadline = now + config.orphanFinWait2TimeoutNanos;
+            arm(A_FIN_WAIT_2);
         }
         shutdownOutput();
     }
@@ -344,44 +365,57 @@ final class Work {
 
     void tick() {
         // Fixed order (TimerKind declaration order) keeps runs deterministic.
-        if (due(timeWaitDeadline)) {
-            timeWaitDeadline = NO_DEADLINE;
+        if (due(A_TIME_WAIT, timeWaitDeadline)) {
+            disarm(A_TIME_WAIT);
             setState(TcpState.CLOSED, CloseReason.NORMAL);
             return;
         }
-        if (due(finWait2Deadline)) {
-            finWait2Deadline = NO_DEADLINE;
+        if (due(A_FIN_WAIT_2, finWait2Deadline)) {
+            disarm(A_FIN_WAIT_2);
             setState(TcpState.CLOSED, CloseReason.TIMED_OUT_FIN_WAIT_2);
             return;
         }
-        long ut = userTimeoutDeadline();
-        if (ut != NO_DEADLINE && due(ut)) {
-            // RFC 5482 §3 / RFC 9293 §3.10.8: data waited too long for its ACK.
+        if (userTimeoutArmed() && userTimeoutDeadline() - now <= 0) {
+            // RFC 5482 §3 / RFC 9293 §3.10.8: data waited too long for its ACK (or for a window).
             setState(TcpState.CLOSED, CloseReason.TIMED_OUT_USER);
             return;
         }
-        if (due(rtxDeadline)) {
+        if (due(A_RTX, rtxDeadline)) {
             retransmissionTimeout();
             if (state == TcpState.CLOSED) {
                 return;
             }
         }
-        if (due(persistDeadline)) {
+        if (due(A_PERSIST, persistDeadline)) {
             persistTimeout();
+            if (state == TcpState.CLOSED) {
+                return;
+            }
         }
-        if (due(keepAliveDeadline)) {
+        if (due(A_KEEPALIVE, keepAliveDeadline)) {
             keepAliveTimeout();
         }
     }
 
-    private boolean due(long deadline) {
-        return deadline != NO_DEADLINE && deadline - now <= 0;
+    private boolean due(int bit, long deadline) {
+        return has(bit) && deadline - now <= 0;
     }
 
+    private boolean userTimeoutArmed() {
+        return config.userTimeoutNanos != TcpConfig.NONE && has(A_OLDEST);
+    }
+
+    /** Valid only while {@link #userTimeoutArmed()}. */
     private long userTimeoutDeadline() {
-        return config.userTimeoutNanos == TcpConfig.NONE || oldestUnackedNanos == UNSET
-                ? NO_DEADLINE
-                : oldestUnackedNanos + config.userTimeoutNanos;
+        return oldestUnackedNanos + config.userTimeoutNanos;
+    }
+
+    /** Queued data starts waiting now (sent, or held back by a zero window), unless it already was. */
+    private void markOldestUnacked() {
+        if (!has(A_OLDEST)) {
+            oldestUnackedNanos = now;
+            arm(A_OLDEST);
+        }
     }
 
     private void retransmissionTimeout() {
@@ -396,9 +430,9 @@ final class Work {
         retries++;
         // RFC 6298 §5.5: back off; §3 Karn: a retransmitted segment gives no RTT sample.
         rtoNanos = Math.min(rtoNanos * 2, config.rtoMaxNanos);
-        rttStartNanos = UNSET;
+        disarm(A_RTT);
         retransmitHead();
-        rtxDeadline = NO_DEADLINE;
+        disarm(A_RTX);
         armRtx();
     }
 
@@ -429,23 +463,35 @@ final class Work {
     }
 
     private void persistTimeout() {
-        persistDeadline = NO_DEADLINE;
+        disarm(A_PERSIST);
         if (sndWnd == 0 && unsent() > 0 && sndNxt == sndUna) {
+            // RFC 1122 4.2.2.17 / RFC 9293 §3.8.6.1: a peer that answers its probes may hold the
+            // window shut indefinitely, but an unanswered probe counts toward the give-up like a
+            // retransmission (`retries` is free while nothing is in flight; any acceptable ACK
+            // clears it). An orphan's data has no reader waiting for it: it gets its orphan limit
+            // of probes in all, answered or not. Linux counts its probes the same two ways.
+            int limit = appClosed ? config.maxOrphanRetransmissions : config.maxRetransmissions;
+            if ((appClosed ? persistBackoff : retries) >= limit) {
+                setState(TcpState.CLOSED, CloseReason.TIMED_OUT_RETRANSMISSION);
+                return;
+            }
             // Zero-window probe at SND.UNA-1: the peer must answer with an ACK that carries
             // its current window (RFC 9293 §3.8.6.1; the form Linux uses).
             transmit(segment(sndUna - 1, ACK, Bytes.EMPTY), Why.WINDOW_PROBE);
-            persistBackoff = Math.min(persistBackoff + 1, 30);
+            retries++;
+            if (persistBackoff < Integer.MAX_VALUE) {
+                persistBackoff++;
+            }
             armPersist();
         }
     }
 
     private void keepAliveTimeout() {
-        keepAliveDeadline = NO_DEADLINE;
-        if (!keepAliveApplies()) {
-            return;
-        }
-        if (sndNxt != sndUna || unsent() > 0) {
-            armKeepAlive(); // not idle: retransmission covers a silent peer
+        disarm(A_KEEPALIVE);
+        if (!keepAliveApplies() || sndNxt != sndUna || unsent() > 0) {
+            // Not idle (retransmission or window probing covers a silent peer), or a state that
+            // never idles: the idle clock keeps running, so probing starts once it applies.
+            armKeepAlive();
             return;
         }
         if (keepAliveProbesSent >= config.keepAliveProbes) {
@@ -458,6 +504,7 @@ final class Work {
         transmit(segment(sndNxt - 1, ACK, Bytes.EMPTY), Why.KEEPALIVE_PROBE);
         keepAliveProbesSent++;
         keepAliveDeadline = now + config.keepAliveIntervalNanos;
+        arm(A_KEEPALIVE);
     }
 
     private boolean keepAliveApplies() {
@@ -469,25 +516,27 @@ final class Work {
     private void armKeepAlive() {
         if (config.keepAlive && state.isSynchronized() && state != TcpState.TIME_WAIT) {
             keepAliveDeadline = now + config.keepAliveIdleNanos;
+            arm(A_KEEPALIVE);
         }
     }
 
     private void armRtx() {
-        if (rtxDeadline != NO_DEADLINE) {
+        if (has(A_RTX)) {
             return;
         }
         long d = now + rtoNanos;
-        long ut = userTimeoutDeadline();
         // Clamp so the user timeout fires on time instead of after a long backed-off RTO.
-        if (ut != NO_DEADLINE && ut - d < 0) {
-            d = ut;
+        if (userTimeoutArmed() && userTimeoutDeadline() - d < 0) {
+            d = userTimeoutDeadline();
         }
         rtxDeadline = d;
+        arm(A_RTX);
     }
 
     private void armPersist() {
         long interval = Math.min(rtoNanos << Math.min(persistBackoff, 20), config.rtoMaxNanos);
         persistDeadline = now + interval;
+        arm(A_PERSIST);
     }
 
     // ------------------------------------------------------------------ segment arrival
@@ -545,7 +594,7 @@ final class Work {
         setState(TcpState.SYN_RECEIVED, null);
         transmit(synSegment(SYN | ACK), Why.SEND);
         startRtt(sndNxt);
-        oldestUnackedNanos = now;
+        markOldestUnacked();
         armRtx();
     }
 
@@ -595,6 +644,13 @@ final class Work {
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */
     private void synchronizedArrives(Segment seg) {
+        if (state == TcpState.TIME_WAIT && seg.has(RST) && config.timeWaitRst == TcpConfig.TimeWaitRst.IGNORE) {
+            // RFC 1337 §3: ignoring RST in TIME-WAIT prevents its assassination, and ignoring
+            // means silence: no challenge ACK for any RST, exact, in the window or beyond it
+            // (Linux, FreeBSD and gVisor drop it the same way).
+            reject(RejectReason.RST_IN_TIME_WAIT, seg);
+            return;
+        }
         if ((state == TcpState.SYN_RECEIVED || synUnacked()) && seg.has(SYN) && !seg.has(RST) && seg.seq() == irs) {
             if (!seg.has(ACK)) {
                 // A repeated SYN means our SYN,ACK was lost: send it again.
@@ -620,11 +676,15 @@ final class Work {
                 reject(RejectReason.OUT_OF_WINDOW, seg); // RFC 5961 §3.2: outside the window, drop silently
                 return;
             }
-            reject(RejectReason.OUT_OF_WINDOW, seg);
-            if (state == TcpState.TIME_WAIT && seg.has(FIN) && seg.seq() + seg.seqLength() == rcvNxt) {
-                // RFC 9293 §3.10.7.4 eighth / §3.6.1: the peer repeats its FIN because our last ACK
-                // was lost. ACK it again and restart the 2×MSL wait.
-                timeWaitDeadline = now + config.timeWaitNanos();
+            if (state.peerFinReceived() && seg.has(FIN) && seg.seq() + seg.seqLength() == rcvNxt) {
+                // RFC 9293 §3.10.7.4 eighth: the peer repeats its FIN because our ACK of it was
+                // lost. ACK it again; in TIME-WAIT also restart the 2×MSL wait (§3.6.1).
+                reject(RejectReason.FIN_REPEATED, seg);
+                if (state == TcpState.TIME_WAIT) {
+                    timeWaitDeadline = now + config.timeWaitNanos();
+                }
+            } else {
+                reject(RejectReason.OUT_OF_WINDOW, seg);
             }
             duplicateAck(seg);
             return;
@@ -675,6 +735,9 @@ final class Work {
             updateWindow(seg);
         }
         keepAliveProbesSent = 0;
+        if (sndNxt == sndUna) {
+            retries = 0; // nothing in flight: this answers a window probe, the peer is alive (RFC 1122 4.2.2.17)
+        }
         armKeepAlive();
 
         // A FIN that reaches RCV.NXT once this segment's data is in: its FIN step decides.
@@ -729,8 +792,16 @@ final class Work {
         return finSent && sndUna == sndNxt;
     }
 
-    /** RFC 9293 §3.10.7.4 first check, with a FIN at RCV.NXT accepted even into a zero window. */
+    /**
+     * RFC 9293 §3.10.7.4 first check, with a FIN at RCV.NXT accepted even into a zero window.
+     * Once the peer's FIN is in, no sequence space lies beyond RCV.NXT: only a segment at
+     * RCV.NXT without text is acceptable (Linux, FreeBSD and gVisor agree), whatever window we
+     * still advertise. A RST is still judged against the window, for RFC 5961 §3.2's challenge.
+     */
     private boolean acceptable(Segment seg) {
+        if (state.peerFinReceived() && !seg.has(RST)) {
+            return seg.seq() == rcvNxt && seg.seqLength() == 0;
+        }
         int len = seg.seqLength();
         int wnd = rcvWndNow();
         int seq = seg.seq();
@@ -781,28 +852,31 @@ final class Work {
      */
     private void duplicateAck(Segment seg) {
         if (seg.seqLength() == 0) {
-            if (lastOutOfWindowAckNanos != UNSET && now - lastOutOfWindowAckNanos < config.challengeAckIntervalNanos) {
+            if (has(A_OUT_OF_WINDOW) && now - lastOutOfWindowAckNanos < config.challengeAckIntervalNanos) {
                 return;
             }
             lastOutOfWindowAckNanos = now;
+            arm(A_OUT_OF_WINDOW);
         }
         transmit(ackSegment(), Why.DUPLICATE_ACK);
     }
 
     private void challengeAck() {
         // RFC 5961 §7: at most one challenge ACK per interval per connection.
-        if (lastChallengeAckNanos != UNSET && now - lastChallengeAckNanos < config.challengeAckIntervalNanos) {
+        if (has(A_CHALLENGE) && now - lastChallengeAckNanos < config.challengeAckIntervalNanos) {
             return;
         }
         lastChallengeAckNanos = now;
+        arm(A_CHALLENGE);
         transmit(ackSegment(), Why.CHALLENGE_ACK);
     }
 
     private void ackAdvance(int ack) {
         int acked = Seq.diff(ack, sndUna);
         int ctl = 0;
-        if (sndUna == iss) {
-            ctl++; // our SYN (SND.UNA returns to ISS only after 2^32 bytes; not a concern at these sizes)
+        boolean synAcked = sndUna == iss; // SND.UNA returns to ISS only after 2^32 bytes; not a concern at these sizes
+        if (synAcked) {
+            ctl++; // our SYN
         }
         if (finSent && ack == sndNxt) {
             ctl++; // our FIN
@@ -810,21 +884,33 @@ final class Work {
         int dataAcked = Math.max(0, Math.min(acked - ctl, sendQueue.length()));
         sendQueue = sendQueue.dropFirst(dataAcked);
         sndUna = ack;
-        if (rttStartNanos != UNSET && Seq.ge(ack, rttSeq)) {
+        if (has(A_RTT) && Seq.ge(ack, rttSeq)) {
             rttSample(now - rttStartNanos);
-            rttStartNanos = UNSET;
+            disarm(A_RTT);
+        }
+        if (synAcked && retries > 0 && srttNanos == UNSET && config.rtoInitialNanos < SYN_FALLBACK_RTO_NANOS) {
+            // RFC 6298 §5.7: the SYN (or SYN,ACK) timed out and no RTT was measured, so the
+            // 1 s initial RTO proved too short for this path: data starts with 3 s.
+            rtoNanos = Math.max(config.rtoMinNanos, Math.min(SYN_FALLBACK_RTO_NANOS, config.rtoMaxNanos));
         }
         retries = 0;
         persistBackoff = 0;
-        rtxDeadline = NO_DEADLINE;
-        if (sndUna == sndNxt) {
-            oldestUnackedNanos = UNSET;
+        disarm(A_RTX);
+        if (sndUna == sndNxt && sendQueue.isEmpty()) {
+            disarm(A_OLDEST);
         } else {
-            // RFC 6298 §5.3: restart the timer when new data is acknowledged.
+            // RFC 6298 §5.3: restart the timer when new data is acknowledged; the user timeout
+            // runs again from this progress, for data in flight or still waiting for a window.
             oldestUnackedNanos = now;
-            armRtx();
+            arm(A_OLDEST);
+            if (sndUna != sndNxt) {
+                armRtx();
+            }
         }
     }
+
+    /** RFC 6298 §5.7's RTO once data transmission begins after a handshake that timed out. */
+    static final long SYN_FALLBACK_RTO_NANOS = 3_000_000_000L;
 
     /** RFC 6298 §2.2-2.4 (clock granularity is a nanosecond, so G vanishes). */
     private void rttSample(long r) {
@@ -856,7 +942,10 @@ final class Work {
             sndWl2 = seg.ack();
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
             if (sndWnd > 0) {
-                persistDeadline = NO_DEADLINE;
+                if (has(A_PERSIST) && sndNxt == sndUna && has(A_OLDEST)) {
+                    oldestUnackedNanos = now; // the window opened: progress, the wait starts over
+                }
+                disarm(A_PERSIST);
                 persistBackoff = 0;
             }
         }
@@ -879,12 +968,6 @@ final class Work {
             fin = false;
         }
         if (data.isEmpty() && !fin) {
-            return;
-        }
-        if (!state.mayReceive()) {
-            // The peer's FIN was already processed: anything after it is ignored (RFC 9293 §3.10.7.4 seventh).
-            reject(RejectReason.IGNORED_IN_STATE, seg);
-            ackNeeded = true;
             return;
         }
         if (appClosed && !data.isEmpty()) {
@@ -1004,9 +1087,7 @@ final class Work {
                 transmit(segment(sndNxt, flags, sendQueue.slice(inFlight, n)), Why.SEND);
                 sent = true;
                 startRttIfIdle(sndNxt + n);
-                if (oldestUnackedNanos == UNSET) {
-                    oldestUnackedNanos = now;
-                }
+                markOldestUnacked();
                 sndNxt += n + (fin ? 1 : 0);
                 finSent |= fin;
                 inFlight += n;
@@ -1017,14 +1098,15 @@ final class Work {
                 transmit(segment(sndNxt, FIN | ACK, Bytes.EMPTY), Why.SEND);
                 sent = true;
                 startRttIfIdle(sndNxt + 1);
-                if (oldestUnackedNanos == UNSET) {
-                    oldestUnackedNanos = now;
-                }
+                markOldestUnacked();
                 sndNxt += 1;
                 finSent = true;
             }
-            if (unsent > 0 && sndWnd == 0 && sndNxt == sndUna && persistDeadline == NO_DEADLINE) {
-                armPersist();
+            if (unsent > 0) {
+                markOldestUnacked(); // the user timeout covers data a shut window holds back too
+                if (sndWnd == 0 && sndNxt == sndUna && !has(A_PERSIST)) {
+                    armPersist();
+                }
             }
         }
         if (sndNxt != sndUna) {
@@ -1055,10 +1137,11 @@ final class Work {
     private void startRtt(int endSeq) {
         rttSeq = endSeq;
         rttStartNanos = now;
+        arm(A_RTT);
     }
 
     private void startRttIfIdle(int endSeq) {
-        if (rttStartNanos == UNSET && retries == 0) {
+        if (!has(A_RTT) && retries == 0) {
             startRtt(endSeq);
         }
     }

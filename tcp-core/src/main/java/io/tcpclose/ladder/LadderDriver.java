@@ -161,11 +161,10 @@ public final class LadderDriver {
 
     /** Moves the clock to the next deadline and fires it; fails when there is none. */
     public LadderDriver toNextDeadline() {
-        long d = tcb.nextDeadline();
-        if (d == Tcb.NO_DEADLINE) {
+        if (!tcb.hasDeadline()) {
             fail("a pending deadline", "none");
         }
-        return advanceTo(d);
+        return advanceTo(tcb.nextDeadline());
     }
 
     private LadderDriver advanceTo(long target) {
@@ -174,7 +173,7 @@ public final class LadderDriver {
         }
         while (true) {
             long d = tcb.nextDeadline();
-            if (d == Tcb.NO_DEADLINE || d - target > 0) {
+            if (!tcb.hasDeadline() || d - target > 0) {
                 break;
             }
             nowNanos = Math.max(nowNanos, d);
@@ -332,15 +331,15 @@ public final class LadderDriver {
     /** Timer {@code kind} is due exactly {@code d} from now. */
     public LadderDriver expectDeadlineIn(io.tcpclose.engine.TimerKind kind, Duration d) {
         long at = tcb.deadline(kind);
-        if (at == Tcb.NO_DEADLINE || at - nowNanos != d.toNanos()) {
-            fail(kind + " due in " + d, at == Tcb.NO_DEADLINE ? "not armed" : kind + " due in " + Duration.ofNanos(at - nowNanos));
+        if (!tcb.armed(kind) || at - nowNanos != d.toNanos()) {
+            fail(kind + " due in " + d, !tcb.armed(kind) ? "not armed" : kind + " due in " + Duration.ofNanos(at - nowNanos));
         }
         return this;
     }
 
     /** Timer {@code kind} is not armed. */
     public LadderDriver expectNoDeadline(io.tcpclose.engine.TimerKind kind) {
-        if (tcb.deadline(kind) != Tcb.NO_DEADLINE) {
+        if (tcb.armed(kind)) {
             fail(kind + " not armed", kind + " due in " + Duration.ofNanos(tcb.deadline(kind) - nowNanos));
         }
         return this;

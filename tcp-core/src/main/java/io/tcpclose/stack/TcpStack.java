@@ -334,16 +334,25 @@ public final class TcpStack {
     }
 
     /**
-     * The earliest pending deadline of any connection, or {@link Tcb#NO_DEADLINE}: when a
-     * simulator should next call {@link #poll}. O(timers); not for a hot loop.
+     * The earliest pending deadline of any connection, or {@link Tcb#NO_DEADLINE} when
+     * {@link #hasDeadline()} is false: when a simulator should next call {@link #poll}.
+     * O(timers); not for a hot loop.
      */
     public long nextDeadlineNanos() {
-        long d = wheel.earliestDeadline();
-        long t = timeWaits.earliestDeadline();
-        if (t != Long.MAX_VALUE && (d == Long.MAX_VALUE || t - d < 0)) {
-            d = t;
+        boolean timers = wheel.pendingCount() > 0;
+        long d = timers ? wheel.earliestDeadline() : Tcb.NO_DEADLINE;
+        if (timeWaits.size() > 0) {
+            long t = timeWaits.earliestDeadline();
+            if (!timers || t - d < 0) {
+                d = t;
+            }
         }
-        return d == Long.MAX_VALUE ? Tcb.NO_DEADLINE : d;
+        return d;
+    }
+
+    /** Whether any connection has a timer pending, so that {@link #nextDeadlineNanos()} means a time. */
+    public boolean hasDeadline() {
+        return wheel.pendingCount() > 0 || timeWaits.size() > 0;
     }
 
     private void onTimer(long timerId, long attachment, long now) {
@@ -541,10 +550,11 @@ public final class TcpStack {
             return;
         }
         long want = c.tcb.nextDeadline();
-        if (want == c.scheduledDeadline) {
+        boolean pending = c.tcb.hasDeadline();
+        if (pending == (c.timerId != TimerWheel.NULL_TIMER) && (!pending || want == c.scheduledDeadline)) {
             return;
         }
-        if (want == Tcb.NO_DEADLINE) {
+        if (!pending) {
             wheel.cancel(c.timerId);
             c.timerId = TimerWheel.NULL_TIMER;
         } else if (!wheel.reschedule(c.timerId, want)) {

@@ -32,7 +32,7 @@ final class TimeWaitTable {
     private static final int PORTS_SND = 1;  // (local << 16 | remote) << 32 | SND.NXT
     private static final int RCV_WND = 2;    // RCV.NXT << 32 | SND.WND (FREE marks a free entry; SND.NXT is then the free-list link)
     private static final int WL = 3;         // SND.WL1 << 32 | SND.WL2
-    private static final int MAX_WND = 4;    // the largest window offered
+    private static final int MAX_WND = 4;    // flags << 32 | the largest window offered (flags: challenge ACK sent 1, out-of-window ACK sent 2)
     private static final int DEADLINE = 5;
     private static final int CHALLENGE = 6;
     private static final int OUT_OF_WINDOW = 7;
@@ -133,7 +133,7 @@ final class TimeWaitTable {
         long wl = words[b + WL];
         return new TimeWait(p >>> 16, p & 0xFFFF, (int) words[b + PORTS_SND], (int) (rw >>> 32), (int) rw,
                 (int) (wl >>> 32), (int) wl, (int) words[b + MAX_WND], words[b + DEADLINE], words[b + CHALLENGE],
-                words[b + OUT_OF_WINDOW]);
+                words[b + OUT_OF_WINDOW], (words[b + MAX_WND] & (1L << 32)) != 0, (words[b + MAX_WND] & (2L << 32)) != 0);
     }
 
     private int ports(int e) {
@@ -205,7 +205,8 @@ final class TimeWaitTable {
         words[b + PORTS_SND] = ((long) ports << 32) | (tw.sndNxt() & LOW);
         words[b + RCV_WND] = ((long) tw.rcvNxt() << 32) | (tw.sndWnd() & LOW);
         words[b + WL] = ((long) tw.sndWl1() << 32) | (tw.sndWl2() & LOW);
-        words[b + MAX_WND] = tw.maxSndWnd();
+        words[b + MAX_WND] = (tw.maxSndWnd() & LOW) | (tw.challengeAckSent() ? 1L << 32 : 0)
+                | (tw.outOfWindowAckSent() ? 2L << 32 : 0);
         words[b + DEADLINE] = tw.deadlineNanos();
         words[b + CHALLENGE] = tw.lastChallengeAckNanos();
         words[b + OUT_OF_WINDOW] = tw.lastOutOfWindowAckNanos();

@@ -34,7 +34,7 @@ final class Effects {
     }
 
     static Effect.NextDeadline noDeadline() {
-        return new Effect.NextDeadline(Tcb.NO_DEADLINE);
+        return Effect.NO_DEADLINE;
     }
 
     static long ms(long ms) {

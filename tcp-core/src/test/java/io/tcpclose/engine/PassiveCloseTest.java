@@ -71,7 +71,7 @@ class PassiveCloseTest {
     void a_repeated_fin_in_close_wait_is_acked_again_rfc9293_3_10_7_4() {
         Fixtures.closeWait().atMillis(1_000).in("FIN|ACK seq=5001 ack=1001")
                 .expectOut("ACK seq=1001 ack=5002")
-                .expectRejected(RejectReason.OUT_OF_WINDOW)
+                .expectRejected(RejectReason.FIN_REPEATED)
                 .expectState(TcpState.CLOSE_WAIT);
     }
 

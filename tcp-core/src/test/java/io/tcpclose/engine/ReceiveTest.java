@@ -119,10 +119,10 @@ class ReceiveTest {
     }
 
     @Test
-    void data_after_the_peers_fin_is_ignored() {
+    void data_after_the_peers_fin_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
         Fixtures.closeWait().in("ACK seq=5002 ack=1001 data=\"ghost\"")
                 .expectOut("ACK seq=1001 ack=5002")
-                .expectRejected(RejectReason.IGNORED_IN_STATE)
+                .expectRejected(RejectReason.OUT_OF_WINDOW)
                 .expectDelivered("");
     }
 

@@ -62,6 +62,29 @@ class ResetTest {
     }
 
     @Test
+    void an_in_window_inexact_rst_in_time_wait_is_dropped_silently_rfc1337_3() {
+        Fixtures.timeWait().atMillis(200).in("RST seq=5100")
+                .expectNoOut()
+                .expectRejected(RejectReason.RST_IN_TIME_WAIT)
+                .expectState(TcpState.TIME_WAIT);
+    }
+
+    @Test
+    void an_rst_beyond_the_window_in_time_wait_is_dropped_silently_rfc1337_3() {
+        Fixtures.timeWait().atMillis(200).in("RST|ACK seq=900000 ack=1002")
+                .expectNoOut()
+                .expectState(TcpState.TIME_WAIT);
+    }
+
+    @Test
+    void with_the_close_policy_an_inexact_rst_in_time_wait_still_earns_a_challenge_ack_rfc5961_3_2() {
+        Fixtures.timeWait(TcpConfig.LINUX).atMillis(200).in("RST seq=5100")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectRejected(RejectReason.RST_NOT_EXACT)
+                .expectState(TcpState.TIME_WAIT);
+    }
+
+    @Test
     void rst_in_time_wait_closes_it_when_configured_like_linux() {
         Fixtures.timeWait(TcpConfig.LINUX).atMillis(200).in("RST seq=5002")
                 .expectNoOut()

@@ -117,7 +117,33 @@ class RetransmissionTest {
                 .atMillis(1_010).in("SYN|ACK seq=5000 ack=1001")
                 .expectOut("ACK seq=1001 ack=5001");
         assertEquals(-1, d.tcb().srttNanos(), "an ambiguous ACK is not timed");
-        assertEquals(Effects.s(2), d.tcb().rtoNanos(), "the backed-off RTO is kept until a valid sample");
+    }
+
+    @Test
+    void after_a_retransmitted_syn_data_starts_with_a_3s_rto_rfc6298_5_7() {
+        Fixtures.synSent(TcpConfig.DEFAULTS)
+                .atMillis(1_000).expectOut("SYN seq=1000")          // the SYN timed out: RTO backed off to 2 s
+                .atMillis(1_010).in("SYN|ACK seq=5000 ack=1001 mss=1460")
+                .expectOut("ACK seq=1001 ack=5001")
+                .send("data").expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"")
+                .expectDeadlineIn(TimerKind.RETRANSMISSION, Duration.ofSeconds(3))
+                .atMillis(1_010 + 2_999).expectNoOut()
+                .atMillis(1_010 + 3_000).expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"");
+    }
+
+    @Test
+    void after_a_retransmitted_syn_ack_data_starts_with_a_3s_rto_rfc6298_5_7() {
+        Fixtures.synReceived(TcpConfig.DEFAULTS)
+                .atMillis(1_010).expectOut("SYN|ACK seq=1000 ack=5001 mss=1460")
+                .atMillis(1_020).in("ACK seq=5001 ack=1001").expectState(TcpState.ESTABLISHED)
+                .send("data").expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"")
+                .expectDeadlineIn(TimerKind.RETRANSMISSION, Duration.ofSeconds(3));
+    }
+
+    @Test
+    void a_handshake_without_retransmission_keeps_the_initial_rto_rfc6298_5_7() {
+        Fixtures.established().send("data").expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"")
+                .expectDeadlineIn(TimerKind.RETRANSMISSION, Duration.ofSeconds(1));
     }
 
     @Test

@@ -22,7 +22,7 @@ class TimeWaitTableProperties {
     record Op(int kind, int key, int amount) {}
 
     private static TimeWait tw(int key, long deadline) {
-        return new TimeWait(key & 0xFFFF, 80, key * 7, key * 13, 100, 1, 2, 100, deadline, Long.MIN_VALUE, Long.MIN_VALUE);
+        return new TimeWait(key & 0xFFFF, 80, key * 7, key * 13, 100, 1, 2, 100, deadline, key * 3L, key * 5L, (key & 1) != 0, (key & 2) != 0);
     }
 
     private static long addresses(int key) {

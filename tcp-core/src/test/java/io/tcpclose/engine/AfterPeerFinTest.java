@@ -1,0 +1,75 @@
+package io.tcpclose.engine;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * No sequence space after the peer's FIN (RFC 9293 §3.10.7.4 first check, §3.10.7.4 eighth):
+ * in CLOSE-WAIT, CLOSING, LAST-ACK and TIME-WAIT the peer has nothing more to send, so only a
+ * segment at exactly RCV.NXT without text is acceptable, whatever window we still advertise.
+ * Anything else gets the (rate-limited) ACK of the first check, as in Linux, FreeBSD and gVisor.
+ * The peer's FIN is 5001, so RCV.NXT is 5002.
+ */
+class AfterPeerFinTest {
+
+    @Test
+    void a_bare_ack_beyond_rcv_nxt_in_time_wait_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
+        Fixtures.timeWait().atMillis(200).in("ACK seq=5003 ack=1002")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectRejected(RejectReason.OUT_OF_WINDOW)
+                .expectState(TcpState.TIME_WAIT);
+    }
+
+    @Test
+    void data_at_rcv_nxt_in_time_wait_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
+        Fixtures.timeWait().atMillis(200).in("ACK seq=5002 ack=1002 data=\"late\"")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectRejected(RejectReason.OUT_OF_WINDOW)
+                .expectDelivered("")
+                .expectState(TcpState.TIME_WAIT);
+    }
+
+    @Test
+    void a_segment_far_beyond_rcv_nxt_in_last_ack_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
+        Fixtures.lastAck().atMillis(300).in("ACK seq=9000 ack=1002")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectRejected(RejectReason.OUT_OF_WINDOW)
+                .expectState(TcpState.LAST_ACK);
+    }
+
+    @Test
+    void an_unacceptable_segment_does_not_take_its_ack_rfc9293_3_10_7_4() {
+        // The ACK of our FIN rides on a segment beyond RCV.NXT: the segment is dropped whole.
+        Fixtures.lastAck().atMillis(300).in("ACK seq=5003 ack=1002")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectState(TcpState.LAST_ACK);
+    }
+
+    @Test
+    void a_bare_ack_beyond_rcv_nxt_in_closing_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
+        Fixtures.closing(TcpConfig.DEFAULTS).atMillis(200).in("ACK seq=5010 ack=1002")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectState(TcpState.CLOSING);
+    }
+
+    @Test
+    void a_bare_ack_at_rcv_nxt_is_still_acceptable_after_the_peers_fin_rfc9293_3_10_7_4() {
+        Fixtures.lastAck().atMillis(300).in("ACK seq=5002 ack=1002")
+                .expectNoOut()
+                .expectClosed(CloseReason.NORMAL);
+    }
+
+    @Test
+    void answers_to_unacceptable_bare_acks_are_rate_limited_rfc5961_7() {
+        Fixtures.timeWait().atMillis(200).in("ACK seq=5003 ack=1002").expectOut("ACK seq=1002 ack=5002")
+                .atMillis(300).in("ACK seq=5004 ack=1002").expectNoOut()
+                .atMillis(800).in("ACK seq=5005 ack=1002").expectOut("ACK seq=1002 ack=5002");
+    }
+
+    @Test
+    void a_repeated_fin_in_time_wait_is_acked_again_with_its_own_reason_rfc9293_3_6_1() {
+        Fixtures.timeWait().atMillis(5_000).in("FIN|ACK seq=5001 ack=1002")
+                .expectOut("ACK seq=1002 ack=5002")
+                .expectRejected(RejectReason.FIN_REPEATED)
+                .expectDeadlineIn(TimerKind.TIME_WAIT, java.time.Duration.ofSeconds(60));
+    }
+}
