@@ -77,6 +77,44 @@ public sealed interface Effect {
     /** The {@link NextDeadline} that says no timer is armed any more. */
     NextDeadline NO_DEADLINE = new NextDeadline(Tcb.NO_DEADLINE, false);
 
+    /**
+     * In TIME-WAIT, a SYN that may start a new incarnation of the same 4-tuple (RFC 9293 §3.6.1,
+     * RFC 6191 §2): reuse is on, a listener waits ({@link Event.Arrive#listening()}), and the
+     * SYN's sequence number lies above everything the old incarnation received. The snapshot is
+     * left in TIME-WAIT and sends nothing: the driver sets it aside, hands {@code syn} to a new
+     * connection in LISTEN whose ISS comes from {@link #iss(int)}, and goes back to the
+     * TIME-WAIT snapshot (its deadline unchanged) if the new connection closes before it is
+     * synchronized — the SYN was an old duplicate after all (§3.6.1's second condition).
+     *
+     * @param syn       the SYN, to be handed to the new connection
+     * @param oldSndNxt the old incarnation's SND.NXT: every number it used lies below
+     */
+    record NewIncarnation(Segment syn, int oldSndNxt) implements Effect {
+        /**
+         * The new incarnation's ISS: the generator's value when it lies above the old
+         * incarnation's sequence space by at least one unscaled window, otherwise exactly that
+         * far above it (as Linux does, {@code tw_snd_nxt + 65535 + 2}), so no segment of the old
+         * incarnation can be taken for one of the new whatever the generator returns.
+         *
+         * @param generated what the ISN generator returned
+         * @return the ISS to open the new connection with
+         */
+        public int iss(int generated) {
+            int ahead = io.tcpclose.wire.Seq.diff(generated, oldSndNxt); // negative when behind, or 2^31 or more ahead
+            return ahead >= 65537 ? generated : oldSndNxt + 65537;
+        }
+    }
+
+    /**
+     * The close handshake has completed: our FIN is acknowledged and the peer's FIN received.
+     * The active closer hears it on entering TIME-WAIT, 2×MSL before {@link Closed}; the
+     * passive closer when the ACK of its FIN arrives, just before {@link Closed}.
+     */
+    record CloseCompleted() implements Effect {}
+
+    /** The shared {@link CloseCompleted} instance. */
+    CloseCompleted CLOSE_COMPLETED = new CloseCompleted();
+
     /** The shared {@link PeerFinished} instance. */
     PeerFinished PEER_FINISHED = new PeerFinished();
 }

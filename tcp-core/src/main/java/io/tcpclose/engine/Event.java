@@ -41,10 +41,28 @@ public sealed interface Event {
     /** The application took {@code bytes} delivered bytes out of the receive buffer, reopening the window. */
     record Consume(int bytes) implements Event {}
 
-    /** A segment arrived from the peer (already decoded and checksum-verified). */
-    record Arrive(Segment segment) implements Event {
+    /**
+     * A segment arrived from the peer (already decoded and checksum-verified).
+     *
+     * @param segment   the segment
+     * @param listening whether the driver has a listener on the segment's destination port, one
+     *                  that would take a new connection: in TIME-WAIT, a SYN may then start a new
+     *                  incarnation of the 4-tuple ({@link Effect.NewIncarnation}, RFC 9293 §3.6.1,
+     *                  RFC 6191); elsewhere it changes nothing
+     */
+    record Arrive(Segment segment, boolean listening) implements Event {
+        /** Checks the segment. */
         public Arrive {
             Objects.requireNonNull(segment, "segment");
+        }
+
+        /**
+         * A segment for a port with no listener (the common case).
+         *
+         * @param segment the segment
+         */
+        public Arrive(Segment segment) {
+            this(segment, false);
         }
     }
 

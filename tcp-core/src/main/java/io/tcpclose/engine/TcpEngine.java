@@ -69,7 +69,8 @@ public final class TcpEngine {
     static Step fullStep(Tcb tcb, Event event, long nowNanos) {
         Work w = new Work(tcb, nowNanos);
         if (event instanceof Event.Arrive) {
-            w.arrive(((Event.Arrive) event).segment());
+            Event.Arrive a = (Event.Arrive) event;
+            w.arrive(a.segment(), a.listening());
         } else if (event instanceof Event.Tick) {
             w.tick();
         } else if (event instanceof Event.Send) {

@@ -189,6 +189,8 @@ final class Work {
                 }
                 break;
             case TIME_WAIT:
+                // Both FINs are acknowledged: the close handshake is done, the wait begins.
+                effects.add(Effect.CLOSE_COMPLETED);
                 // RFC 9293 §3.6.1: 2×MSL, so a lost last ACK can be repeated and old duplicates die out.
                 cancelAllTimers();
                 timeWaitDeadline = now + config.timeWaitNanos();
@@ -197,6 +199,9 @@ final class Work {
                 held = HeldQueue.EMPTY;
                 break;
             case CLOSED:
+                if (from == TcpState.LAST_ACK && reason == CloseReason.NORMAL) {
+                    effects.add(Effect.CLOSE_COMPLETED); // the passive closer's FIN is acknowledged
+                }
                 cancelAllTimers();
                 sendQueue = Bytes.EMPTY;
                 held = HeldQueue.EMPTY;
@@ -541,7 +546,10 @@ final class Work {
 
     // ------------------------------------------------------------------ segment arrival
 
-    void arrive(Segment seg) {
+    void arrive(Segment seg, boolean listening) {
+        if (state == TcpState.TIME_WAIT && listening && newIncarnation(seg)) {
+            return;
+        }
         switch (state) {
             case CLOSED:
                 closedArrives(seg);
@@ -640,6 +648,18 @@ final class Work {
             setState(TcpState.SYN_RECEIVED, null);
             transmit(synSegment(SYN | ACK), Why.SEND);
         }
+    }
+
+    /**
+     * RFC 9293 §3.6.1, RFC 6191 §2: with a listener waiting, a SYN above everything this
+     * TIME-WAIT received may open a new incarnation of the 4-tuple; the driver does it.
+     */
+    private boolean newIncarnation(Segment seg) {
+        if (!config.timeWaitReuse || !seg.has(SYN) || seg.has(ACK) || seg.has(RST) || !Seq.gt(seg.seq(), rcvNxt)) {
+            return false;
+        }
+        effects.add(new Effect.NewIncarnation(seg, sndNxt));
+        return true;
     }
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */

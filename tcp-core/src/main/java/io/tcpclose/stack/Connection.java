@@ -15,8 +15,10 @@ import java.util.List;
  * The application's handle on one connection of a {@link TcpStack}: send, read, half-close,
  * close, abort. Every call is one engine step at the stack clock's current time.
  *
- * <p>Misuse (sending after {@link #shutdownOutput()}, reading more than is available) throws
- * {@link io.tcpclose.engine.TcpApiException} naming the state; nothing is lost.
+ * <p>Misuse (sending after {@link #shutdownOutput()}) throws {@link
+ * io.tcpclose.engine.TcpApiException} naming the state; nothing is lost. Reading never fails
+ * on a closing or closed connection: it returns what is left; only a stream that a reset or a
+ * timeout cut short says so, with {@link ConnectionFailedException}, once its bytes are read.
  *
  * <p>Not thread-safe: call it only on the stack's driver thread (listener callbacks run there).
  */
@@ -33,8 +35,17 @@ public final class Connection {
     long scheduledDeadline = Tcb.NO_DEADLINE;
     boolean established;
     boolean peerFinished;
+    boolean closeCompleted;
     /** Handed to the stack's TIME-WAIT table: the stack no longer holds this object. */
     boolean compacted;
+    /** A TIME-WAIT ended early by a new incarnation (RFC 6191): closed normally, whatever its snapshot says. */
+    boolean superseded;
+    /** A compacted TIME-WAIT brought back by an old duplicate SYN: it stays a Connection. */
+    boolean restored;
+    /** The TIME-WAIT this new incarnation replaces, set aside until it is synchronized (RFC 9293 §3.6.1). */
+    Connection predecessor;
+    /** As {@link #predecessor}, for a compacted TIME-WAIT. */
+    io.tcpclose.engine.TimeWait compactPredecessor;
 
     Connection(TcpStack stack, FourTuple id, Tcb tcb, ConnectionListener listener) {
         this.stack = stack;
@@ -44,20 +55,30 @@ public final class Connection {
         this.outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
     }
 
+    /**
+     * The connection's identity.
+     *
+     * @return the local and remote address and port
+     */
     public FourTuple id() {
         return id;
     }
 
+    /**
+     * The connection's state now.
+     *
+     * @return the engine's state; for a compacted TIME-WAIT, TIME_WAIT until it ends, then CLOSED
+     */
     public TcpState state() {
         if (compacted) {
             return stack.holdsTimeWait(id) ? TcpState.TIME_WAIT : TcpState.CLOSED;
         }
-        return tcb.state();
+        return superseded ? TcpState.CLOSED : tcb.state();
     }
 
     /** Why it closed, or null while it is open (NORMAL once a compacted TIME-WAIT began). */
     public CloseReason closeReason() {
-        return compacted ? CloseReason.NORMAL : tcb.closeReason();
+        return compacted || superseded ? CloseReason.NORMAL : tcb.closeReason();
     }
 
     /** The engine's current snapshot, for inspection (for a compacted TIME-WAIT, the one it began with). */
@@ -75,27 +96,68 @@ public final class Connection {
         return peerFinished;
     }
 
-    /** Queues bytes for sending. */
+    /**
+     * Whether the close handshake has completed: our FIN acknowledged and the peer's FIN
+     * received ({@link ConnectionListener#onCloseCompleted}). The connection may still wait in
+     * TIME-WAIT.
+     *
+     * @return true from the moment the handshake completed on
+     */
+    public boolean closeCompleted() {
+        return closeCompleted;
+    }
+
+    /**
+     * Queues bytes for sending.
+     *
+     * @param data the bytes; they are sent in order after everything queued before
+     * @throws io.tcpclose.engine.TcpApiException after {@link #shutdownOutput()} or once closed
+     */
     public void send(Bytes data) {
         stack.apply(this, new Event.Send(data));
     }
 
-    /** Queues a copy of {@code data} for sending. */
+    /**
+     * Queues a copy of {@code data} for sending.
+     *
+     * @param data the bytes, copied
+     * @throws io.tcpclose.engine.TcpApiException after {@link #shutdownOutput()} or once closed
+     */
     public void send(byte[] data) {
         send(Bytes.copyOf(data));
     }
 
-    /** Reads (and consumes) up to {@code max} available bytes, reopening the receive window. */
+    /**
+     * Reads (and consumes) up to {@code max} of the {@link #available()} bytes, reopening the
+     * receive window by as many. Returns empty bytes when nothing is available: check {@link
+     * #peerFinished()} to tell the end of the stream from "nothing yet". In any state, TIME-WAIT
+     * and CLOSED included, it returns what is left and never fails, except as below.
+     *
+     * @param max the most bytes to return; 0 returns empty bytes
+     * @return between 0 and {@code max} bytes, in order
+     * @throws IllegalArgumentException   when {@code max} is negative
+     * @throws ConnectionFailedException  when nothing is left to read and the connection was
+     *                                    reset or timed out before the peer's FIN arrived: a
+     *                                    lost stream must not pass for a finished one
+     */
     public Bytes read(int max) {
         if (max < 0) {
             throw new IllegalArgumentException("max must not be negative, was " + max);
         }
         int want = Math.min(max, receivedBytes);
+        if (want == 0) {
+            if (receivedBytes == 0 && !peerFinished) {
+                CloseReason r = closeReason();
+                if (r != null && r != CloseReason.NORMAL && r != CloseReason.ABORTED
+                        && r != CloseReason.ABORTED_UNREAD_DATA) {
+                    throw new ConnectionFailedException(r);
+                }
+            }
+            return Bytes.EMPTY;
+        }
         Bytes out;
         Bytes first = received.peek();
-        if (want == 0) {
-            out = Bytes.EMPTY;
-        } else if (first.length() >= want) { // the common case: no copy at all
+        if (first.length() >= want) { // the common case: no copy at all
             out = first.slice(0, want);
             received.poll();
             if (want < first.length()) {
@@ -122,7 +184,12 @@ public final class Connection {
         return out;
     }
 
-    /** Reads everything available. */
+    /**
+     * Reads everything available, as {@link #read(int)} does.
+     *
+     * @return the available bytes, perhaps none
+     * @throws ConnectionFailedException as {@link #read(int)}
+     */
     public Bytes readAll() {
         return read(receivedBytes);
     }
@@ -132,12 +199,15 @@ public final class Connection {
         stack.apply(this, Event.SHUTDOWN_OUTPUT);
     }
 
-    /** Closes fully; unread or later-arriving data resets the connection (configurable). */
+    /**
+     * Closes fully; unread or later-arriving data resets the connection (configurable).
+     * Idempotent, like {@code java.net.Socket.close()}.
+     */
     public void close() {
         stack.apply(this, Event.CLOSE);
     }
 
-    /** Resets the connection at once. */
+    /** Resets the connection at once (RFC 9293 §3.10.5); harmless once it is closed. */
     public void abort() {
         stack.apply(this, Event.ABORT);
     }

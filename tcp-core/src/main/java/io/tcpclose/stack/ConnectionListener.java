@@ -15,9 +15,31 @@ public interface ConnectionListener {
     /** New bytes are available to {@link Connection#read}. */
     default void onReadable(Connection c) {}
 
-    /** The peer finished sending (its FIN): end of stream after the bytes already readable. */
+    /**
+     * The peer finished sending (its FIN): end of stream after the bytes already readable.
+     *
+     * @param c the connection
+     */
     default void onPeerFinished(Connection c) {}
 
-    /** The connection reached CLOSED; called exactly once. */
+    /**
+     * The close handshake has completed: our FIN is acknowledged and the peer's FIN received.
+     * Whoever closed first hears this on entering TIME-WAIT, 2×MSL before {@link #onClosed};
+     * the other end when its FIN is acknowledged, just before {@link #onClosed}. Not called
+     * for a connection that ends any other way (reset, abort, timeout).
+     *
+     * @param c the connection
+     */
+    default void onCloseCompleted(Connection c) {}
+
+    /**
+     * The connection is gone (CLOSED), or handed to the stack's compact TIME-WAIT table. Called
+     * exactly once for every connection the application has seen: from {@code connect()} on for
+     * an active open (a refused or timed-out connect included), from acceptance on for a
+     * passive one.
+     *
+     * @param c      the connection
+     * @param reason why it closed
+     */
     default void onClosed(Connection c, CloseReason reason) {}
 }

@@ -16,6 +16,7 @@ final class Counters {
     long windowProbesSent;
     long connectionsOpened;
     long timeWaitReused;
+    long timeWaitRestored;
     final long[] closed = new long[CloseReason.values().length];
     final long[] rejected = new long[RejectReason.values().length];
     final long[] malformed = new long[MalformedSegmentException.Reason.values().length];

@@ -24,6 +24,7 @@ public final class StackStats {
     private final long windowProbesSent;
     private final long connectionsOpened;
     private final long timeWaitReused;
+    private final long timeWaitRestored;
     private final Map<CloseReason, Long> closed;
     private final Map<RejectReason, Long> rejected;
     private final Map<MalformedSegmentException.Reason, Long> malformed;
@@ -40,6 +41,7 @@ public final class StackStats {
         windowProbesSent = c.windowProbesSent;
         connectionsOpened = c.connectionsOpened;
         timeWaitReused = c.timeWaitReused;
+        timeWaitRestored = c.timeWaitRestored;
         closed = toMap(CloseReason.class, CloseReason.values(), c.closed);
         rejected = toMap(RejectReason.class, RejectReason.values(), c.rejected);
         malformed = toMap(MalformedSegmentException.Reason.class, MalformedSegmentException.Reason.values(), c.malformed);
@@ -91,9 +93,23 @@ public final class StackStats {
         return connectionsOpened;
     }
 
-    /** TIME-WAIT connections replaced by a newer SYN (RFC 6191). */
+    /**
+     * TIME-WAIT 4-tuples a newer SYN was admitted to (RFC 9293 §3.6.1, RFC 6191).
+     *
+     * @return the count since the stack was built
+     */
     public long timeWaitReused() {
         return timeWaitReused;
+    }
+
+    /**
+     * Admitted SYNs that proved old duplicates: the new connection closed before it was
+     * synchronized, and the TIME-WAIT it would have replaced went on (RFC 9293 §3.6.1).
+     *
+     * @return the count since the stack was built
+     */
+    public long timeWaitRestored() {
+        return timeWaitRestored;
     }
 
     /** Connections closed, by reason; the timeouts say which timer. */

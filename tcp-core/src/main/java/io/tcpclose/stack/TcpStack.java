@@ -205,26 +205,27 @@ public final class TcpStack {
         FourTuple id = new FourTuple(destination, seg.dstPort(), source, seg.srcPort());
         observer.segmentIn(now, id, seg);
         Connection c = connections.get(id);
+        // The engine decides whether a SYN may reopen a TIME-WAIT 4-tuple; it needs to know
+        // whether anyone listens.
+        Event.Arrive arrive = new Event.Arrive(seg, listeners.containsKey(seg.dstPort()));
         if (c == null && timeWaits.size() > 0 && TimeWaitTable.fits(id)) {
             int e = timeWaits.find(TimeWaitTable.addresses(destination, source), seg.dstPort(), seg.srcPort());
             if (e >= 0) {
-                if (!mayReuseTimeWait(timeWaits.get(e).rcvNxt(), seg)) {
-                    stepTimeWait(e, id, new Event.Arrive(seg), now);
-                    return;
+                TimeWait old = timeWaits.get(e);
+                Effect.NewIncarnation n = stepTimeWait(e, id, arrive, now);
+                if (n != null) {
+                    timeWaits.remove(e);
+                    reincarnate(id, n, null, old, now);
                 }
-                counters.timeWaitReused++;
-                closeTimeWait(e, id, now);
+                return;
             }
         }
-        if (c != null && c.tcb.state() == TcpState.TIME_WAIT && mayReuseTimeWait(c.tcb.rcvNxt(), seg)) {
-            // RFC 9293 §3.6.1, RFC 6191: a new incarnation whose SYN lies above everything the
-            // old one used cannot be confused with it; let it take the 4-tuple.
-            counters.timeWaitReused++;
-            retire(c, now);
-            c = null;
-        }
         if (c != null) {
-            step(c, new Event.Arrive(seg), now);
+            Effect.NewIncarnation n = step(c, arrive, now);
+            if (n != null) {
+                unregister(c);
+                reincarnate(id, n, c, null, now);
+            }
             return;
         }
         Acceptor acceptor = listeners.get(seg.dstPort());
@@ -256,18 +257,73 @@ public final class TcpStack {
         return lastPseudo;
     }
 
-    private boolean mayReuseTimeWait(int rcvNxt, Segment seg) {
-        return config.timeWaitReuse()
-                && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)
-                && listeners.containsKey(seg.dstPort())
-                && Seq.gt(seg.seq(), rcvNxt);
+    /**
+     * The engine admitted a SYN for a TIME-WAIT 4-tuple as a new incarnation (RFC 9293 §3.6.1,
+     * RFC 6191): the new connection takes the 4-tuple with an ISS above the old sequence space,
+     * and the old TIME-WAIT waits beside it until the new one is synchronized.
+     */
+    private void reincarnate(FourTuple id, Effect.NewIncarnation n, Connection old, TimeWait oldCompact, long now) {
+        counters.timeWaitReused++;
+        Segment syn = n.syn();
+        Connection fresh = new Connection(this, id, Tcb.create(config, syn.dstPort(), syn.srcPort()), null);
+        fresh.predecessor = old;
+        fresh.compactPredecessor = oldCompact;
+        register(fresh);
+        counters.connectionsOpened++;
+        step(fresh, new Event.Listen(n.iss(isn.isn(id, now))), now);
+        step(fresh, new Event.Arrive(syn), now);
+    }
+
+    /** The new incarnation is synchronized: the TIME-WAIT it replaced ends now, normally. */
+    private List<Runnable> retirePredecessor(Connection c, List<Runnable> notices, long now) {
+        Connection old = c.predecessor;
+        boolean had = old != null || c.compactPredecessor != null;
+        c.predecessor = null;
+        c.compactPredecessor = null;
+        if (!had) {
+            return notices;
+        }
+        timeWaitEndsEarly(c.id, now);
+        if (old != null) {
+            old.superseded = true;
+        }
+        if (old != null && (old.established || old.listener != null)) {
+            return notice(notices, old, Notice.CLOSED, CloseReason.NORMAL);
+        }
+        return notices;
+    }
+
+    /**
+     * The new incarnation closed before it was synchronized, so its SYN was an old duplicate:
+     * the TIME-WAIT it would have replaced goes on with its own deadline (RFC 9293 §3.6.1).
+     */
+    private void restorePredecessor(Connection c, long now) {
+        Connection old = c.predecessor;
+        TimeWait compactOld = c.compactPredecessor;
+        c.predecessor = null;
+        c.compactPredecessor = null;
+        if (old == null && compactOld == null) {
+            return;
+        }
+        counters.timeWaitRestored++;
+        if (old == null) {
+            // A compacted one comes back as a Connection: the table's expiry FIFO is in
+            // deadline order and takes no older deadline. Its application was told already.
+            old = new Connection(this, c.id, compactOld.toTcb(config), null);
+            old.restored = true;
+        }
+        register(old);
+        step(old, Event.TICK, now); // ends it now if its 2×MSL ran out meanwhile; arms its timer otherwise
     }
 
     /** One engine step for a compacted TIME-WAIT: the snapshot is rebuilt, stepped, compacted again. */
-    private void stepTimeWait(int e, FourTuple id, Event event, long now) {
+    private Effect.NewIncarnation stepTimeWait(int e, FourTuple id, Event event, long now) {
         Step s = TcpEngine.step(timeWaits.get(e).toTcb(config), event, now);
         PseudoHeader outbound = null;
         for (Effect effect : s.effects()) {
+            if (effect instanceof Effect.NewIncarnation) {
+                return (Effect.NewIncarnation) effect; // the snapshot is unchanged; the caller sets it aside
+            }
             if (effect instanceof Effect.Transmit) {
                 if (outbound == null) {
                     outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
@@ -287,22 +343,21 @@ public final class TcpStack {
         } else {
             timeWaits.remove(e);
         }
+        return null;
     }
 
-    /** Ends a compacted TIME-WAIT early for a newer incarnation (RFC 6191); it closed normally. */
-    private void closeTimeWait(int e, FourTuple id, long now) {
-        timeWaitEndsEarly(id, now);
-        timeWaits.remove(e);
-    }
-
-    /** Whether a compacted TIME-WAIT holds this 4-tuple. */
+    /** Whether a compacted TIME-WAIT holds this 4-tuple (or holds it again, restored as a Connection). */
     boolean holdsTimeWait(FourTuple id) {
-        return timeWaits.find(id) >= 0;
+        if (timeWaits.find(id) >= 0) {
+            return true;
+        }
+        Connection c = connections.get(id);
+        return c != null && c.restored && c.tcb.state() == TcpState.TIME_WAIT;
     }
 
     /** Hands an orphan that has just entered TIME-WAIT to the packed table and lets the Connection go. */
     private boolean compact(Connection c) {
-        if (!compactTimeWait || c.slot < 0 || c.receivedBytes != 0 || !TimeWaitTable.fits(c.id)
+        if (!compactTimeWait || c.slot < 0 || c.restored || c.receivedBytes != 0 || !TimeWaitTable.fits(c.id)
                 || !TimeWait.compactable(c.tcb) || c.tcb.config() != config) {
             return false;
         }
@@ -427,10 +482,12 @@ public final class TcpStack {
         counters.closed[CloseReason.NORMAL.ordinal()]++;
     }
 
-    private void step(Connection c, Event event, long now) {
+    /** One engine step for a connection; returns the engine's admission of a new incarnation, if any. */
+    private Effect.NewIncarnation step(Connection c, Event event, long now) {
         Step s = TcpEngine.step(c.tcb, event, now);
         c.tcb = s.tcb();
         List<Runnable> notices = null;
+        Effect.NewIncarnation incarnation = null;
         for (Effect e : s.effects()) {
             if (e instanceof Effect.Transmit) {
                 send(c.id, c.outbound, (Effect.Transmit) e, now);
@@ -452,23 +509,36 @@ public final class TcpStack {
                     c.established = true;
                     notices = notice(notices, c, Notice.ESTABLISHED, null);
                 }
+                if (sc.from() == TcpState.SYN_RECEIVED && sc.to().isSynchronized()) {
+                    notices = retirePredecessor(c, notices, now);
+                }
                 if (sc.to() == TcpState.TIME_WAIT && c.receivedBytes == 0) {
                     c.received = null; // TIME-WAIT keeps only the engine snapshot
                 }
+            } else if (e instanceof Effect.CloseCompleted) {
+                c.closeCompleted = true;
+                notices = notice(notices, c, Notice.CLOSE_COMPLETED, null);
             } else if (e instanceof Effect.Closed) {
                 CloseReason reason = ((Effect.Closed) e).reason();
                 counters.closed[reason.ordinal()]++;
                 unregister(c);
-                if (c.established) {
+                if (!c.established) {
+                    restorePredecessor(c, now);
+                }
+                // Every connection the application knows of hears it once: an active open from
+                // the start, a passive one from its acceptance.
+                if (c.established || c.listener != null) {
                     notices = notice(notices, c, Notice.CLOSED, reason);
                 }
             } else if (e instanceof Effect.Rejected) {
                 rejected(c.id, (Effect.Rejected) e, now);
+            } else if (e instanceof Effect.NewIncarnation) {
+                incarnation = (Effect.NewIncarnation) e;
             }
             // Effect.NextDeadline: the wheel follows Tcb.nextDeadline() below, derived, not told.
         }
         syncTimer(c);
-        if (c.tcb.state() == TcpState.TIME_WAIT && compact(c) && c.established) {
+        if (c.tcb.state() == TcpState.TIME_WAIT && compact(c) && (c.established || c.listener != null)) {
             // The application closed and lets go now; its TIME-WAIT goes on in the stack.
             notices = notice(notices, c, Notice.CLOSED, CloseReason.NORMAL);
         }
@@ -477,9 +547,10 @@ public final class TcpStack {
                 r.run();
             }
         }
+        return incarnation;
     }
 
-    private enum Notice { ESTABLISHED, READABLE, PEER_FINISHED, CLOSED }
+    private enum Notice { ESTABLISHED, READABLE, PEER_FINISHED, CLOSE_COMPLETED, CLOSED }
 
     private List<Runnable> notice(List<Runnable> notices, Connection c, Notice kind, CloseReason reason) {
         List<Runnable> list = notices == null ? new ArrayList<>(2) : notices;
@@ -504,6 +575,9 @@ public final class TcpStack {
                     break;
                 case PEER_FINISHED:
                     l.onPeerFinished(c);
+                    break;
+                case CLOSE_COMPLETED:
+                    l.onCloseCompleted(c);
                     break;
                 default:
                     l.onClosed(c, reason);
@@ -592,15 +666,6 @@ public final class TcpStack {
         slots[c.slot] = null;
         freeSlots[freeCount++] = c.slot;
         c.slot = -1;
-    }
-
-    /** Ends a TIME-WAIT connection early for a newer incarnation; it closed normally. */
-    private void retire(Connection c, long now) {
-        timeWaitEndsEarly(c.id, now);
-        unregister(c);
-        if (c.established && c.listener != null) {
-            c.listener.onClosed(c, CloseReason.NORMAL);
-        }
     }
 
     private int pickEphemeral(InetAddress local, InetAddress remote, int remotePort) {

@@ -76,6 +76,7 @@ class ActiveCloseTest {
         assertEquals(List.of(
                 Effect.PEER_FINISHED,
                 moved(TcpState.FIN_WAIT_2, TcpState.TIME_WAIT),
+                Effect.CLOSE_COMPLETED,                      // both FINs acknowledged: the handshake is done
                 out("ACK seq=1002 ack=5002"),
                 deadline(ms(120) + s(60))), d.lastEffects());
     }
@@ -86,6 +87,7 @@ class ActiveCloseTest {
         assertEquals(List.of(
                 Effect.PEER_FINISHED,
                 moved(TcpState.FIN_WAIT_1, TcpState.TIME_WAIT),
+                Effect.CLOSE_COMPLETED,                      // both FINs acknowledged: the handshake is done
                 out("ACK seq=1002 ack=5002"),
                 deadline(ms(110) + s(60))), d.lastEffects());
     }

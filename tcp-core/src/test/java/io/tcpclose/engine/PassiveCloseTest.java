@@ -49,6 +49,7 @@ class PassiveCloseTest {
         LadderDriver d = Fixtures.lastAck().atMillis(210).in("ACK seq=5002 ack=1002");
         assertEquals(List.of(
                 moved(TcpState.LAST_ACK, TcpState.CLOSED),
+                Effect.CLOSE_COMPLETED,
                 closed(CloseReason.NORMAL),
                 noDeadline()), d.lastEffects());
     }

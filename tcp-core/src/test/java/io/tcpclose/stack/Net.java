@@ -36,8 +36,12 @@ final class Net {
     }
 
     TcpStack host(String address, TcpConfig config, boolean compactTimeWait) {
+        return host(address, config, compactTimeWait, IsnGenerator.rfc6528(1, 2));
+    }
+
+    TcpStack host(String address, TcpConfig config, boolean compactTimeWait, IsnGenerator isn) {
         InetAddress a = ip(address);
-        TcpStack s = TcpStack.builder(this::send, clock).config(config).isn(IsnGenerator.rfc6528(1, 2))
+        TcpStack s = TcpStack.builder(this::send, clock).config(config).isn(isn)
                 .compactTimeWait(compactTimeWait).build();
         hosts.put(a, s);
         return s;
