@@ -54,6 +54,9 @@ public final class LadderDriver {
     private final Deque<Segment> pendingOut = new ArrayDeque<>();
     private final List<String> transcript = new ArrayList<>();
     private final List<Effect> lastEffects = new ArrayList<>();
+    private final List<Segment> sentSinceInput = new ArrayList<>();
+    /** Set while one clock move fires several timers, so their effects add up. */
+    private boolean ticking;
     private final StringBuilder delivered = new StringBuilder();
     private int deliveredBytes;
     private boolean peerFinished;
@@ -171,13 +174,21 @@ public final class LadderDriver {
         if (target - nowNanos < 0) {
             fail("time to move forward from " + fmt(nowNanos), fmt(target));
         }
-        while (true) {
-            long d = tcb.nextDeadline();
-            if (!tcb.hasDeadline() || d - target > 0) {
-                break;
+        lastEffects.clear();
+        ticking = true;
+        try {
+            while (true) {
+                long d = tcb.nextDeadline();
+                if (!tcb.hasDeadline() || d - target > 0) {
+                    break;
+                }
+                if (d - nowNanos > 0) {
+                    nowNanos = d; // by subtraction: the clock may wrap around
+                }
+                apply("timer", Event.TICK);
             }
-            nowNanos = Math.max(nowNanos, d);
-            apply("timer", Event.TICK);
+        } finally {
+            ticking = false;
         }
         nowNanos = target;
         return this;
@@ -191,6 +202,9 @@ public final class LadderDriver {
             }
             pendingOut.clear();
         }
+        if (!(event instanceof Event.Tick)) {
+            sentSinceInput.clear();
+        }
         Step step;
         try {
             step = TcpEngine.step(tcb, event, nowNanos);
@@ -201,7 +215,9 @@ public final class LadderDriver {
         if (!(event instanceof Event.Tick)) {
             transcript.add(line(what));
         }
-        lastEffects.clear();
+        if (!ticking) {
+            lastEffects.clear();
+        }
         lastEffects.addAll(step.effects());
         boolean inputWasRst = event instanceof Event.Arrive && ((Event.Arrive) event).segment().has(TcpFlags.RST);
         for (Effect e : step.effects()) {
@@ -213,6 +229,7 @@ public final class LadderDriver {
                             t.segment().toString());
                 }
                 pendingOut.add(t.segment());
+                sentSinceInput.add(t.segment());
             } else if (e instanceof Effect.StateChanged) {
                 Effect.StateChanged c = (Effect.StateChanged) e;
                 transcript.add(line("   " + c.from() + " -> " + c.to()));
@@ -357,9 +374,24 @@ public final class LadderDriver {
         return nowNanos;
     }
 
-    /** The effects of the most recent step. */
+    /**
+     * The effects of the most recent input, or of every timer the most recent clock move fired,
+     * in order (a move over several deadlines keeps every tick's output).
+     *
+     * @return an immutable copy
+     */
     public List<Effect> lastEffects() {
         return List.copyOf(lastEffects);
+    }
+
+    /**
+     * Every segment transmitted since the last input (segment or application call), timer
+     * output included, claimed by {@link #expectOut} or not.
+     *
+     * @return an immutable copy, oldest first
+     */
+    public List<Segment> sentSinceLastInput() {
+        return List.copyOf(sentSinceInput);
     }
 
     /** The exchange so far, one line per input, output and state change. */

@@ -175,8 +175,31 @@ public final class Bytes {
         return h;
     }
 
+    /** How many bytes {@link #toString()} shows. */
+    private static final int PREVIEW = 24;
+
+    /**
+     * The length and a preview of the content: up to 24 bytes, printable ASCII as itself and
+     * anything else as {@code \xNN}, with {@code ...} when there is more; for example
+     * {@code 5 bytes "hello"} or {@code 3 bytes "\x00\x01\x02"}.
+     */
     @Override
     public String toString() {
-        return length + " bytes";
+        StringBuilder sb = new StringBuilder(16 + 4 * Math.min(length, PREVIEW));
+        sb.append(length).append(length == 1 ? " byte" : " bytes");
+        if (length == 0) {
+            return sb.toString();
+        }
+        sb.append(" \"");
+        for (int i = 0; i < Math.min(length, PREVIEW); i++) {
+            int b = data[offset + i] & 0xFF;
+            if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\') {
+                sb.append((char) b);
+            } else {
+                sb.append(String.format("\\x%02x", b));
+            }
+        }
+        sb.append(length > PREVIEW ? "\"..." : "\"");
+        return sb.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +14,7 @@ class AfterPeerFinTest {
 
     @Test
     void a_bare_ack_beyond_rcv_nxt_in_time_wait_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
-        Fixtures.timeWait().atMillis(200).in("ACK seq=5003 ack=1002")
+        States.timeWait().atMillis(200).in("ACK seq=5003 ack=1002")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectRejected(RejectReason.OUT_OF_WINDOW)
                 .expectState(TcpState.TIME_WAIT);
@@ -21,7 +22,7 @@ class AfterPeerFinTest {
 
     @Test
     void data_at_rcv_nxt_in_time_wait_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
-        Fixtures.timeWait().atMillis(200).in("ACK seq=5002 ack=1002 data=\"late\"")
+        States.timeWait().atMillis(200).in("ACK seq=5002 ack=1002 data=\"late\"")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectRejected(RejectReason.OUT_OF_WINDOW)
                 .expectDelivered("")
@@ -30,7 +31,7 @@ class AfterPeerFinTest {
 
     @Test
     void a_segment_far_beyond_rcv_nxt_in_last_ack_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
-        Fixtures.lastAck().atMillis(300).in("ACK seq=9000 ack=1002")
+        States.lastAck().atMillis(300).in("ACK seq=9000 ack=1002")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectRejected(RejectReason.OUT_OF_WINDOW)
                 .expectState(TcpState.LAST_ACK);
@@ -39,35 +40,35 @@ class AfterPeerFinTest {
     @Test
     void an_unacceptable_segment_does_not_take_its_ack_rfc9293_3_10_7_4() {
         // The ACK of our FIN rides on a segment beyond RCV.NXT: the segment is dropped whole.
-        Fixtures.lastAck().atMillis(300).in("ACK seq=5003 ack=1002")
+        States.lastAck().atMillis(300).in("ACK seq=5003 ack=1002")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectState(TcpState.LAST_ACK);
     }
 
     @Test
     void a_bare_ack_beyond_rcv_nxt_in_closing_is_unacceptable_and_acked_rfc9293_3_10_7_4() {
-        Fixtures.closing(TcpConfig.DEFAULTS).atMillis(200).in("ACK seq=5010 ack=1002")
+        States.closing(TcpConfig.DEFAULTS).atMillis(200).in("ACK seq=5010 ack=1002")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectState(TcpState.CLOSING);
     }
 
     @Test
     void a_bare_ack_at_rcv_nxt_is_still_acceptable_after_the_peers_fin_rfc9293_3_10_7_4() {
-        Fixtures.lastAck().atMillis(300).in("ACK seq=5002 ack=1002")
+        States.lastAck().atMillis(300).in("ACK seq=5002 ack=1002")
                 .expectNoOut()
                 .expectClosed(CloseReason.NORMAL);
     }
 
     @Test
     void answers_to_unacceptable_bare_acks_are_rate_limited_rfc5961_7() {
-        Fixtures.timeWait().atMillis(200).in("ACK seq=5003 ack=1002").expectOut("ACK seq=1002 ack=5002")
+        States.timeWait().atMillis(200).in("ACK seq=5003 ack=1002").expectOut("ACK seq=1002 ack=5002")
                 .atMillis(300).in("ACK seq=5004 ack=1002").expectNoOut()
                 .atMillis(800).in("ACK seq=5005 ack=1002").expectOut("ACK seq=1002 ack=5002");
     }
 
     @Test
     void a_repeated_fin_in_time_wait_is_acked_again_with_its_own_reason_rfc9293_3_6_1() {
-        Fixtures.timeWait().atMillis(5_000).in("FIN|ACK seq=5001 ack=1002")
+        States.timeWait().atMillis(5_000).in("FIN|ACK seq=5001 ack=1002")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectRejected(RejectReason.FIN_REPEATED)
                 .expectDeadlineIn(TimerKind.TIME_WAIT, java.time.Duration.ofSeconds(60));

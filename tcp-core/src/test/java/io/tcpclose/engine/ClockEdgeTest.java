@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ClockEdgeTest {
 
-    /** A client whose clock reads {@code start} when it opens; the ladder of {@link Fixtures}, relative to it. */
+    /** A client whose clock reads {@code start} when it opens; the ladder of {@link States}, relative to it. */
     private static LadderDriver established(TcpConfig config, long start) {
         return LadderDriver.of(Tcb.create(config, LadderDriver.CLIENT_PORT, LadderDriver.SERVER_PORT), start).strict()
                 .open(1000).expectOut("SYN seq=1000")

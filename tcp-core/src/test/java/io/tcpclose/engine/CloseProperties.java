@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,25 +160,25 @@ class CloseProperties {
             TcpConfig c = TcpConfig.DEFAULTS;
             switch (this) {
                 case SYN_SENT:
-                    return Fixtures.synSent(c).tcb();
+                    return States.synSent(c).tcb();
                 case SYN_RECEIVED:
-                    return Fixtures.synReceived(c).tcb();
+                    return States.synReceived(c).tcb();
                 case ESTABLISHED:
-                    return Fixtures.established(c).tcb();
+                    return States.established(c).tcb();
                 case FIN_WAIT_1:
-                    return Fixtures.finWait1(c).tcb();
+                    return States.finWait1(c).tcb();
                 case ORPHAN_FIN_WAIT_1:
-                    return Fixtures.orphanFinWait1(c).tcb();
+                    return States.orphanFinWait1(c).tcb();
                 case FIN_WAIT_2:
-                    return Fixtures.finWait2(c).tcb();
+                    return States.finWait2(c).tcb();
                 case CLOSING:
-                    return Fixtures.closing(c).tcb();
+                    return States.closing(c).tcb();
                 case TIME_WAIT:
-                    return Fixtures.timeWait(c).tcb();
+                    return States.timeWait(c).tcb();
                 case CLOSE_WAIT:
-                    return Fixtures.closeWait(c).tcb();
+                    return States.closeWait(c).tcb();
                 default:
-                    return Fixtures.lastAck(c).tcb();
+                    return States.lastAck(c).tcb();
             }
         }
     }

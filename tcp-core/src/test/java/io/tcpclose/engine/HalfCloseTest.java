@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,7 @@ class HalfCloseTest {
 
     @Test
     void after_shutdown_output_data_keeps_arriving_in_fin_wait_1_and_fin_wait_2_rfc9293_3_6() {
-        Fixtures.finWait1()
+        States.finWait1()
                 .in("PSH|ACK seq=5001 ack=1001 data=\"still \"")
                 .expectOut("ACK seq=1002 ack=5007")
                 .expectDelivered("still ")
@@ -33,13 +34,13 @@ class HalfCloseTest {
 
     @Test
     void fin_wait_2_after_shutdown_output_has_no_timeout() {
-        Fixtures.finWait2().expectNoDeadline(TimerKind.FIN_WAIT_2);
-        assertEquals(Tcb.NO_DEADLINE, Fixtures.finWait2().tcb().nextDeadline());
+        States.finWait2().expectNoDeadline(TimerKind.FIN_WAIT_2);
+        assertEquals(Tcb.NO_DEADLINE, States.finWait2().tcb().nextDeadline());
     }
 
     @Test
     void send_after_shutdown_output_throws_naming_the_state() {
-        LadderDriver d = Fixtures.finWait1();
+        LadderDriver d = States.finWait1();
         TcpApiException e = assertThrows(TcpApiException.class, () -> d.send("late"));
         assertEquals(TcpState.FIN_WAIT_1, e.state());
         assertTrue(e.getMessage().contains("FIN-WAIT-1"), e.getMessage());
@@ -54,14 +55,14 @@ class HalfCloseTest {
 
     @Test
     void consuming_more_than_was_delivered_throws() {
-        LadderDriver d = Fixtures.established();
+        LadderDriver d = States.established();
         TcpApiException e = assertThrows(TcpApiException.class, () -> d.consume(1));
         assertTrue(e.getMessage().contains("0 delivered bytes"), e.getMessage());
     }
 
     @Test
     void close_with_unread_data_sends_rst_instead_of_fin_rfc2525_2_17() {
-        LadderDriver d = Fixtures.established()
+        LadderDriver d = States.established()
                 .in("PSH|ACK seq=5001 ack=1001 data=\"unread bytes\"")
                 .expectOut("ACK seq=1001 ack=5013")
                 .atMillis(100).close();
@@ -73,7 +74,7 @@ class HalfCloseTest {
 
     @Test
     void close_after_the_application_read_everything_sends_fin() {
-        Fixtures.established()
+        States.established()
                 .in("PSH|ACK seq=5001 ack=1001 data=\"read\"").expectOut("ACK seq=1001 ack=5005")
                 .consume(4).expectNoOut()
                 .close().expectOut("FIN|ACK seq=1001 ack=5005")
@@ -83,7 +84,7 @@ class HalfCloseTest {
     @Test
     void close_with_unread_data_sends_fin_when_that_reset_is_configured_off() {
         TcpConfig lenient = TcpConfig.builder().rstOnCloseWithUnreadData(false).build();
-        Fixtures.established(lenient)
+        States.established(lenient)
                 .in("PSH|ACK seq=5001 ack=1001 data=\"unread\"").expectOut("ACK seq=1001 ack=5007")
                 .close().expectOut("FIN|ACK seq=1001 ack=5007 win=65529")
                 .expectState(TcpState.FIN_WAIT_1);
@@ -91,7 +92,7 @@ class HalfCloseTest {
 
     @Test
     void data_arriving_after_close_is_answered_with_rst_rfc1122_4_2_2_13() {
-        LadderDriver d = Fixtures.orphanFinWait1(TcpConfig.DEFAULTS)
+        LadderDriver d = States.orphanFinWait1(TcpConfig.DEFAULTS)
                 .atMillis(110).in("PSH|ACK seq=5001 ack=1002 data=\"too late\"");
         assertEquals(List.of(
                 Effects.moved(TcpState.FIN_WAIT_1, TcpState.FIN_WAIT_2),
@@ -103,7 +104,7 @@ class HalfCloseTest {
 
     @Test
     void a_plain_fin_after_close_still_completes_the_close() {
-        Fixtures.orphanFinWait1(TcpConfig.DEFAULTS)
+        States.orphanFinWait1(TcpConfig.DEFAULTS)
                 .atMillis(110).in("FIN|ACK seq=5001 ack=1002")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectState(TcpState.TIME_WAIT);
@@ -111,6 +112,6 @@ class HalfCloseTest {
 
     @Test
     void close_and_shutdown_output_are_idempotent() {
-        Fixtures.finWait1().shutdownOutput().expectNoOut().close().expectNoOut().expectState(TcpState.FIN_WAIT_1);
+        States.finWait1().shutdownOutput().expectNoOut().close().expectNoOut().expectState(TcpState.FIN_WAIT_1);
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class NewIncarnationTest {
 
     @Test
     void a_newer_syn_with_a_listener_waiting_may_start_a_new_incarnation_rfc6191_2() {
-        Tcb tw = Fixtures.timeWait().tcb();
+        Tcb tw = States.timeWait().tcb();
         Segment syn = peer("SYN seq=9000");
         Step s = TcpEngine.step(tw, new Event.Arrive(syn, true), Effects.ms(500));
         assertEquals(List.of(new Effect.NewIncarnation(syn, 1002)), s.effects());
@@ -35,27 +36,27 @@ class NewIncarnationTest {
 
     @Test
     void without_a_listener_a_syn_in_time_wait_gets_a_challenge_ack_rfc5961_4() {
-        Step s = TcpEngine.step(Fixtures.timeWait().tcb(), new Event.Arrive(peer("SYN seq=9000"), false), Effects.ms(500));
+        Step s = TcpEngine.step(States.timeWait().tcb(), new Event.Arrive(peer("SYN seq=9000"), false), Effects.ms(500));
         assertEquals(List.of(new Effect.Rejected(RejectReason.SYN_IN_SYNCHRONIZED_STATE, peer("SYN seq=9000")),
                 Effects.out("ACK seq=1002 ack=5002", Effect.Why.CHALLENGE_ACK)), s.effects());
     }
 
     @Test
     void an_older_syn_never_starts_a_new_incarnation_rfc9293_3_6_1() {
-        Step s = TcpEngine.step(Fixtures.timeWait().tcb(), new Event.Arrive(peer("SYN seq=5002"), true), Effects.ms(500));
+        Step s = TcpEngine.step(States.timeWait().tcb(), new Event.Arrive(peer("SYN seq=5002"), true), Effects.ms(500));
         assertTrue(s.effects().stream().noneMatch(e -> e instanceof Effect.NewIncarnation), s.effects().toString());
     }
 
     @Test
     void reuse_switched_off_in_the_config_is_honoured_by_the_engine() {
         TcpConfig off = TcpConfig.builder().timeWaitReuse(false).build();
-        Step s = TcpEngine.step(Fixtures.timeWait(off).tcb(), new Event.Arrive(peer("SYN seq=9000"), true), Effects.ms(500));
+        Step s = TcpEngine.step(States.timeWait(off).tcb(), new Event.Arrive(peer("SYN seq=9000"), true), Effects.ms(500));
         assertTrue(s.effects().stream().noneMatch(e -> e instanceof Effect.NewIncarnation), s.effects().toString());
     }
 
     @Test
     void only_time_wait_admits_a_new_incarnation() {
-        Step s = TcpEngine.step(Fixtures.finWait2().tcb(), new Event.Arrive(peer("SYN seq=9000"), true), Effects.ms(500));
+        Step s = TcpEngine.step(States.finWait2().tcb(), new Event.Arrive(peer("SYN seq=9000"), true), Effects.ms(500));
         assertTrue(s.effects().stream().noneMatch(e -> e instanceof Effect.NewIncarnation), s.effects().toString());
     }
 
@@ -78,7 +79,7 @@ class NewIncarnationTest {
     @Test
     void time_wait_repeats_its_ack_for_a_repeated_fin_after_a_failed_incarnation() {
         // The snapshot the driver set aside is still the TIME-WAIT it was.
-        Tcb tw = Fixtures.timeWait().tcb();
+        Tcb tw = States.timeWait().tcb();
         Step admitted = TcpEngine.step(tw, new Event.Arrive(peer("SYN seq=9000"), true), Effects.ms(500));
         assertSame(TcpState.TIME_WAIT, admitted.tcb().state());
         LadderDriver.of(admitted.tcb(), Effects.ms(600)).in("FIN|ACK seq=5001 ack=1002")

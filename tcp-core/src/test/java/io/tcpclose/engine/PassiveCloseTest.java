@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static io.tcpclose.engine.Effects.closed;
 import static io.tcpclose.engine.Effects.deadline;
 import static io.tcpclose.engine.Effects.moved;
@@ -18,7 +19,7 @@ class PassiveCloseTest {
 
     @Test
     void fin_in_established_is_acked_with_fin_seq_plus_1_signals_eof_and_enters_close_wait_rfc9293_3_10_7_4() {
-        LadderDriver d = Fixtures.established().atMillis(100).in("FIN|ACK seq=5001 ack=1001");
+        LadderDriver d = States.established().atMillis(100).in("FIN|ACK seq=5001 ack=1001");
         assertEquals(List.of(
                 Effect.PEER_FINISHED,
                 moved(TcpState.ESTABLISHED, TcpState.CLOSE_WAIT),
@@ -27,7 +28,7 @@ class PassiveCloseTest {
 
     @Test
     void data_and_fin_in_one_segment_are_delivered_then_acked_once() {
-        Fixtures.established().in("FIN|PSH|ACK seq=5001 ack=1001 data=\"bye\"")
+        States.established().in("FIN|PSH|ACK seq=5001 ack=1001 data=\"bye\"")
                 .expectOut("ACK seq=1001 ack=5005")
                 .expectNoOut()
                 .expectDelivered("bye")
@@ -37,7 +38,7 @@ class PassiveCloseTest {
 
     @Test
     void close_in_close_wait_sends_fin_and_enters_last_ack_rfc9293_3_10_4() {
-        LadderDriver d = Fixtures.closeWait().atMillis(200).close();
+        LadderDriver d = States.closeWait().atMillis(200).close();
         assertEquals(List.of(
                 moved(TcpState.CLOSE_WAIT, TcpState.LAST_ACK),
                 out("FIN|ACK seq=1001 ack=5002"),
@@ -46,7 +47,7 @@ class PassiveCloseTest {
 
     @Test
     void ack_of_our_fin_in_last_ack_closes_normally_without_time_wait_rfc9293_3_10_7_4() {
-        LadderDriver d = Fixtures.lastAck().atMillis(210).in("ACK seq=5002 ack=1002");
+        LadderDriver d = States.lastAck().atMillis(210).in("ACK seq=5002 ack=1002");
         assertEquals(List.of(
                 moved(TcpState.LAST_ACK, TcpState.CLOSED),
                 Effect.CLOSE_COMPLETED,
@@ -56,7 +57,7 @@ class PassiveCloseTest {
 
     @Test
     void ack_below_our_fin_leaves_last_ack() {
-        Fixtures.closeWait().send("tail").expectOut("PSH|ACK seq=1001 ack=5002 data=\"tail\"")
+        States.closeWait().send("tail").expectOut("PSH|ACK seq=1001 ack=5002 data=\"tail\"")
                 .close().expectOut("FIN|ACK seq=1005 ack=5002")
                 .in("ACK seq=5002 ack=1005").expectNoOut().expectState(TcpState.LAST_ACK)
                 .in("ACK seq=5002 ack=1006").expectClosed(CloseReason.NORMAL);
@@ -64,13 +65,13 @@ class PassiveCloseTest {
 
     @Test
     void data_may_still_be_sent_in_close_wait_before_our_fin_rfc9293_3_10_2() {
-        Fixtures.closeWait().send("reply").expectOut("PSH|ACK seq=1001 ack=5002 data=\"reply\"")
+        States.closeWait().send("reply").expectOut("PSH|ACK seq=1001 ack=5002 data=\"reply\"")
                 .expectState(TcpState.CLOSE_WAIT);
     }
 
     @Test
     void a_repeated_fin_in_close_wait_is_acked_again_rfc9293_3_10_7_4() {
-        Fixtures.closeWait().atMillis(1_000).in("FIN|ACK seq=5001 ack=1001")
+        States.closeWait().atMillis(1_000).in("FIN|ACK seq=5001 ack=1001")
                 .expectOut("ACK seq=1001 ack=5002")
                 .expectRejected(RejectReason.FIN_REPEATED)
                 .expectState(TcpState.CLOSE_WAIT);
@@ -78,6 +79,6 @@ class PassiveCloseTest {
 
     @Test
     void lost_fin_in_last_ack_is_retransmitted_rfc6298_5_4() {
-        Fixtures.lastAck().atMillis(1_200).expectOut("FIN|ACK seq=1001 ack=5002").expectState(TcpState.LAST_ACK);
+        States.lastAck().atMillis(1_200).expectOut("FIN|ACK seq=1001 ack=5002").expectState(TcpState.LAST_ACK);
     }
 }

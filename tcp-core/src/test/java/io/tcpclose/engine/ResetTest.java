@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -15,7 +16,7 @@ class ResetTest {
 
     @Test
     void rst_at_exactly_rcv_nxt_resets_the_connection_rfc5961_3_2() {
-        LadderDriver d = Fixtures.established().atMillis(100).in("RST seq=5001");
+        LadderDriver d = States.established().atMillis(100).in("RST seq=5001");
         assertEquals(List.of(
                 Effects.moved(TcpState.ESTABLISHED, TcpState.CLOSED),
                 Effects.closed(CloseReason.RESET_BY_PEER)), d.lastEffects());
@@ -23,7 +24,7 @@ class ResetTest {
 
     @Test
     void rst_in_window_but_not_exact_gets_a_challenge_ack_and_changes_nothing_rfc5961_3_2() {
-        LadderDriver d = Fixtures.established().atMillis(100).in("RST seq=5100");
+        LadderDriver d = States.established().atMillis(100).in("RST seq=5100");
         assertEquals(List.of(
                 new Effect.Rejected(RejectReason.RST_NOT_EXACT, SegmentSpec.parse("RST seq=5100").toSegment(80, 40000)),
                 Effects.out("ACK seq=1001 ack=5001", Effect.Why.CHALLENGE_ACK)), d.lastEffects());
@@ -33,7 +34,7 @@ class ResetTest {
 
     @Test
     void challenge_acks_are_limited_to_one_per_interval_rfc5961_7() {
-        Fixtures.established()
+        States.established()
                 .atMillis(100).in("RST seq=5100").expectOut("ACK seq=1001 ack=5001")
                 .atMillis(599).in("RST seq=5200").expectNoOut().expectRejected(RejectReason.RST_NOT_EXACT)
                 .atMillis(600).in("RST seq=5300").expectOut("ACK seq=1001 ack=5001");
@@ -41,7 +42,7 @@ class ResetTest {
 
     @Test
     void rst_outside_the_window_is_dropped_silently_rfc5961_3_2() {
-        Fixtures.established().atMillis(100).in("RST seq=900000")
+        States.established().atMillis(100).in("RST seq=900000")
                 .expectNoOut()
                 .expectRejected(RejectReason.OUT_OF_WINDOW)
                 .expectState(TcpState.ESTABLISHED);
@@ -50,12 +51,12 @@ class ResetTest {
     @Test
     void any_in_window_rst_resets_when_validation_is_relaxed_rfc9293_3_10_7_4() {
         TcpConfig relaxed = TcpConfig.builder().rstValidation(TcpConfig.RstValidation.ANY_IN_WINDOW).build();
-        Fixtures.established(relaxed).in("RST seq=5100").expectNoOut().expectClosed(CloseReason.RESET_BY_PEER);
+        States.established(relaxed).in("RST seq=5100").expectNoOut().expectClosed(CloseReason.RESET_BY_PEER);
     }
 
     @Test
     void rst_in_time_wait_is_ignored_by_default_rfc1337_3() {
-        Fixtures.timeWait().atMillis(200).in("RST seq=5002")
+        States.timeWait().atMillis(200).in("RST seq=5002")
                 .expectNoOut()
                 .expectRejected(RejectReason.RST_IN_TIME_WAIT)
                 .expectState(TcpState.TIME_WAIT);
@@ -63,7 +64,7 @@ class ResetTest {
 
     @Test
     void an_in_window_inexact_rst_in_time_wait_is_dropped_silently_rfc1337_3() {
-        Fixtures.timeWait().atMillis(200).in("RST seq=5100")
+        States.timeWait().atMillis(200).in("RST seq=5100")
                 .expectNoOut()
                 .expectRejected(RejectReason.RST_IN_TIME_WAIT)
                 .expectState(TcpState.TIME_WAIT);
@@ -71,14 +72,14 @@ class ResetTest {
 
     @Test
     void an_rst_beyond_the_window_in_time_wait_is_dropped_silently_rfc1337_3() {
-        Fixtures.timeWait().atMillis(200).in("RST|ACK seq=900000 ack=1002")
+        States.timeWait().atMillis(200).in("RST|ACK seq=900000 ack=1002")
                 .expectNoOut()
                 .expectState(TcpState.TIME_WAIT);
     }
 
     @Test
     void with_the_close_policy_an_inexact_rst_in_time_wait_still_earns_a_challenge_ack_rfc5961_3_2() {
-        Fixtures.timeWait(TcpConfig.LINUX).atMillis(200).in("RST seq=5100")
+        States.timeWait(TcpConfig.LINUX).atMillis(200).in("RST seq=5100")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectRejected(RejectReason.RST_NOT_EXACT)
                 .expectState(TcpState.TIME_WAIT);
@@ -86,31 +87,31 @@ class ResetTest {
 
     @Test
     void rst_in_time_wait_closes_it_when_configured_like_linux() {
-        Fixtures.timeWait(TcpConfig.LINUX).atMillis(200).in("RST seq=5002")
+        States.timeWait(TcpConfig.LINUX).atMillis(200).in("RST seq=5002")
                 .expectNoOut()
                 .expectClosed(CloseReason.NORMAL);
     }
 
     @Test
     void rst_in_fin_wait_2_closes_reset_by_peer() {
-        Fixtures.finWait2().in("RST seq=5001").expectNoOut().expectClosed(CloseReason.RESET_BY_PEER);
+        States.finWait2().in("RST seq=5001").expectNoOut().expectClosed(CloseReason.RESET_BY_PEER);
     }
 
     @Test
     void rst_in_last_ack_closes_without_reply() {
-        Fixtures.lastAck().in("RST seq=5002").expectNoOut().expectClosed(CloseReason.RESET_BY_PEER);
+        States.lastAck().in("RST seq=5002").expectNoOut().expectClosed(CloseReason.RESET_BY_PEER);
     }
 
     @Test
     void rst_acking_our_syn_means_refused_rfc9293_3_10_7_3() {
-        Fixtures.synSent(TcpConfig.DEFAULTS).atMillis(5).in("RST|ACK seq=0 ack=1001")
+        States.synSent(TcpConfig.DEFAULTS).atMillis(5).in("RST|ACK seq=0 ack=1001")
                 .expectNoOut()
                 .expectClosed(CloseReason.REFUSED);
     }
 
     @Test
     void rst_in_syn_sent_without_acceptable_ack_is_ignored_rfc5961_3_2() {
-        Fixtures.synSent(TcpConfig.DEFAULTS).in("RST seq=0")
+        States.synSent(TcpConfig.DEFAULTS).in("RST seq=0")
                 .expectNoOut()
                 .expectRejected(RejectReason.RST_UNACCEPTABLE_ACK)
                 .expectState(TcpState.SYN_SENT);
@@ -118,7 +119,7 @@ class ResetTest {
 
     @Test
     void syn_in_a_synchronized_state_gets_a_challenge_ack_rfc5961_4() {
-        Fixtures.established().atMillis(100).in("SYN seq=9999")
+        States.established().atMillis(100).in("SYN seq=9999")
                 .expectOut("ACK seq=1001 ack=5001")
                 .expectRejected(RejectReason.SYN_IN_SYNCHRONIZED_STATE)
                 .expectState(TcpState.ESTABLISHED);
@@ -126,14 +127,14 @@ class ResetTest {
 
     @Test
     void syn_in_time_wait_without_a_listener_gets_a_challenge_ack_rfc5961_4() {
-        Fixtures.timeWait().atMillis(200).in("SYN seq=6000")
+        States.timeWait().atMillis(200).in("SYN seq=6000")
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectState(TcpState.TIME_WAIT);
     }
 
     @Test
     void abort_sends_one_rst_at_snd_nxt_and_closes_at_once_without_time_wait_rfc9293_3_10_5() {
-        LadderDriver d = Fixtures.established()
+        LadderDriver d = States.established()
                 .send("pending").expectOut("PSH|ACK seq=1001 len=7")
                 .atMillis(100).abort();
         assertEquals(List.of(
@@ -145,7 +146,7 @@ class ResetTest {
 
     @Test
     void abort_in_time_wait_sends_nothing_rfc9293_3_10_5() {
-        Fixtures.timeWait().abort().expectNoOut().expectClosed(CloseReason.ABORTED);
+        States.timeWait().abort().expectNoOut().expectClosed(CloseReason.ABORTED);
     }
 
     @Test
@@ -170,8 +171,8 @@ class ResetTest {
 
     @Test
     void a_closed_connection_block_answers_segments_with_the_no_connection_reset() {
-        Fixtures.established().abort().skipOut();
-        LadderDriver d = Fixtures.established();
+        States.established().abort().skipOut();
+        LadderDriver d = States.established();
         d.abort().skipOut();
         d.in("ACK seq=5001 ack=1001").expectOut("RST seq=1001").expectRejected(RejectReason.NO_CONNECTION);
     }
@@ -179,7 +180,7 @@ class ResetTest {
     @Test
     void challenge_ack_interval_is_configurable() {
         TcpConfig c = TcpConfig.builder().challengeAckInterval(Duration.ZERO).build();
-        Fixtures.established(c)
+        States.established(c)
                 .in("RST seq=5100").expectOut("ACK seq=1001 ack=5001")
                 .in("RST seq=5200").expectOut("ACK seq=1001 ack=5001");
     }

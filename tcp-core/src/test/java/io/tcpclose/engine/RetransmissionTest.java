@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tcpclose.ladder.LadderDriver;
@@ -12,7 +13,7 @@ class RetransmissionTest {
 
     @Test
     void a_lost_fin_is_retransmitted_when_the_rto_expires_rfc6298_5_4() {
-        LadderDriver d = Fixtures.finWait1().atMillis(100 + 1_000);
+        LadderDriver d = States.finWait1().atMillis(100 + 1_000);
         assertEquals(List.of(
                 Effects.out("FIN|ACK seq=1001 ack=5001", Effect.Why.RETRANSMISSION),
                 Effects.deadline(Effects.ms(1_100) + Effects.s(2))), d.lastEffects());
@@ -21,7 +22,7 @@ class RetransmissionTest {
 
     @Test
     void each_retransmission_doubles_the_rto_rfc6298_5_5() {
-        LadderDriver d = Fixtures.finWait1();
+        LadderDriver d = States.finWait1();
         long t = 100;
         for (long rto = 1_000; rto <= 64_000; rto *= 2) {
             t += rto;
@@ -33,7 +34,7 @@ class RetransmissionTest {
     @Test
     void the_rto_never_exceeds_its_maximum_rfc6298_2_5() {
         TcpConfig c = TcpConfig.builder().rtoMax(Duration.ofSeconds(3)).maxRetransmissions(10, 10).build();
-        LadderDriver d = Fixtures.finWait1(c);
+        LadderDriver d = States.finWait1(c);
         d.atMillis(1_100).expectOut("FIN|ACK seq=1001");
         d.atMillis(3_100).expectOut("FIN|ACK seq=1001");
         d.atMillis(6_100).expectOut("FIN|ACK seq=1001");
@@ -43,7 +44,7 @@ class RetransmissionTest {
     @Test
     void after_the_retransmission_limit_the_connection_closes_timed_out_without_rst_rfc1122_4_2_3_5() {
         TcpConfig c = TcpConfig.builder().maxRetransmissions(3, 3).build();
-        LadderDriver d = Fixtures.finWait1(c);
+        LadderDriver d = States.finWait1(c);
         d.toNextDeadline().expectOut("FIN|ACK seq=1001");
         d.toNextDeadline().expectOut("FIN|ACK seq=1001");
         d.toNextDeadline().expectOut("FIN|ACK seq=1001");
@@ -57,7 +58,7 @@ class RetransmissionTest {
 
     @Test
     void default_give_up_is_15_retransmissions() {
-        LadderDriver d = Fixtures.finWait1();
+        LadderDriver d = States.finWait1();
         for (int i = 0; i < 15; i++) {
             d.toNextDeadline().expectOut("FIN|ACK seq=1001");
         }
@@ -66,7 +67,7 @@ class RetransmissionTest {
 
     @Test
     void an_orphan_gives_up_after_8_retransmissions() {
-        LadderDriver d = Fixtures.orphanFinWait1(TcpConfig.DEFAULTS);
+        LadderDriver d = States.orphanFinWait1(TcpConfig.DEFAULTS);
         for (int i = 0; i < 8; i++) {
             d.toNextDeadline().expectOut("FIN|ACK seq=1001");
         }
@@ -75,7 +76,7 @@ class RetransmissionTest {
 
     @Test
     void lost_data_is_retransmitted_before_the_fin_and_then_the_fin_rides_again() {
-        Fixtures.established()
+        States.established()
                 .atMillis(100).send("data").expectOut("PSH|ACK seq=1001 data=\"data\"")
                 .close().expectOut("FIN|ACK seq=1005")
                 .atMillis(1_100).expectOut("FIN|PSH|ACK seq=1001 data=\"data\"")
@@ -85,7 +86,7 @@ class RetransmissionTest {
 
     @Test
     void an_ack_of_new_data_restarts_the_timer_and_clears_the_retry_count_rfc6298_5_3() {
-        LadderDriver d = Fixtures.established()
+        LadderDriver d = States.established()
                 .atMillis(100).send("ab").expectOut("PSH|ACK seq=1001 len=2")
                 .atMillis(1_100).expectOut("PSH|ACK seq=1001 len=2");
         assertEquals(1, d.tcb().retries());
@@ -98,21 +99,21 @@ class RetransmissionTest {
     @Test
     void first_rtt_sample_sets_srtt_rttvar_and_rto_rfc6298_2_2() {
         TcpConfig c = TcpConfig.builder().rtoMin(Duration.ofMillis(1)).build();
-        Tcb t = Fixtures.established(c).tcb(); // SYN at 0 ms, SYN|ACK at 10 ms
+        Tcb t = States.established(c).tcb(); // SYN at 0 ms, SYN|ACK at 10 ms
         assertEquals(Effects.ms(10), t.srttNanos());
         assertEquals(Effects.ms(10) + 4 * Effects.ms(5), t.rtoNanos(), "RTO = SRTT + 4 * RTTVAR");
     }
 
     @Test
     void rto_is_at_least_the_configured_minimum_rfc6298_2_4() {
-        assertEquals(Effects.s(1), Fixtures.established().tcb().rtoNanos());
-        assertEquals(Effects.ms(200), Fixtures.established(TcpConfig.LINUX).tcb().rtoNanos());
+        assertEquals(Effects.s(1), States.established().tcb().rtoNanos());
+        assertEquals(Effects.ms(200), States.established(TcpConfig.LINUX).tcb().rtoNanos());
     }
 
     @Test
     void a_retransmitted_segment_gives_no_rtt_sample_karn_rfc6298_3() {
         TcpConfig c = TcpConfig.builder().rtoMin(Duration.ofMillis(1)).build();
-        LadderDriver d = Fixtures.synSent(c)
+        LadderDriver d = States.synSent(c)
                 .atMillis(1_000).expectOut("SYN seq=1000")          // retransmitted
                 .atMillis(1_010).in("SYN|ACK seq=5000 ack=1001")
                 .expectOut("ACK seq=1001 ack=5001");
@@ -121,7 +122,7 @@ class RetransmissionTest {
 
     @Test
     void after_a_retransmitted_syn_data_starts_with_a_3s_rto_rfc6298_5_7() {
-        Fixtures.synSent(TcpConfig.DEFAULTS)
+        States.synSent(TcpConfig.DEFAULTS)
                 .atMillis(1_000).expectOut("SYN seq=1000")          // the SYN timed out: RTO backed off to 2 s
                 .atMillis(1_010).in("SYN|ACK seq=5000 ack=1001 mss=1460")
                 .expectOut("ACK seq=1001 ack=5001")
@@ -133,7 +134,7 @@ class RetransmissionTest {
 
     @Test
     void after_a_retransmitted_syn_ack_data_starts_with_a_3s_rto_rfc6298_5_7() {
-        Fixtures.synReceived(TcpConfig.DEFAULTS)
+        States.synReceived(TcpConfig.DEFAULTS)
                 .atMillis(1_010).expectOut("SYN|ACK seq=1000 ack=5001 mss=1460")
                 .atMillis(1_020).in("ACK seq=5001 ack=1001").expectState(TcpState.ESTABLISHED)
                 .send("data").expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"")
@@ -142,14 +143,14 @@ class RetransmissionTest {
 
     @Test
     void a_handshake_without_retransmission_keeps_the_initial_rto_rfc6298_5_7() {
-        Fixtures.established().send("data").expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"")
+        States.established().send("data").expectOut("PSH|ACK seq=1001 ack=5001 data=\"data\"")
                 .expectDeadlineIn(TimerKind.RETRANSMISSION, Duration.ofSeconds(1));
     }
 
     @Test
     void syn_retransmission_gives_up_after_its_limit() {
         TcpConfig c = TcpConfig.builder().maxSynRetransmissions(2).build();
-        LadderDriver d = Fixtures.synSent(c);
+        LadderDriver d = States.synSent(c);
         d.toNextDeadline().expectOut("SYN seq=1000");
         d.toNextDeadline().expectOut("SYN seq=1000");
         d.toNextDeadline().expectNoOut().expectClosed(CloseReason.TIMED_OUT_RETRANSMISSION);
@@ -157,7 +158,7 @@ class RetransmissionTest {
 
     @Test
     void spurious_tick_is_a_no_op() {
-        LadderDriver d = Fixtures.finWait1().atMillis(500);
+        LadderDriver d = States.finWait1().atMillis(500);
         Tcb before = d.tcb();
         Step s = TcpEngine.step(before, Event.TICK, Effects.ms(500));
         assertEquals(List.of(), s.effects());

@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tcpclose.ladder.LadderDriver;
@@ -11,7 +12,7 @@ class SimultaneousCloseTest {
 
     @Test
     void fin_in_fin_wait_1_before_our_fin_is_acked_enters_closing_rfc9293_3_10_7_4() {
-        LadderDriver d = Fixtures.finWait1().atMillis(110).in("FIN|ACK seq=5001 ack=1001");
+        LadderDriver d = States.finWait1().atMillis(110).in("FIN|ACK seq=5001 ack=1001");
         assertEquals(List.of(
                 Effect.PEER_FINISHED,
                 Effects.moved(TcpState.FIN_WAIT_1, TcpState.CLOSING),
@@ -20,7 +21,7 @@ class SimultaneousCloseTest {
 
     @Test
     void ack_of_our_fin_in_closing_enters_time_wait_rfc9293_3_10_7_4() {
-        Fixtures.closing(TcpConfig.DEFAULTS)
+        States.closing(TcpConfig.DEFAULTS)
                 .atMillis(120).in("ACK seq=5002 ack=1002")
                 .expectNoOut()
                 .expectState(TcpState.TIME_WAIT)
@@ -29,7 +30,7 @@ class SimultaneousCloseTest {
 
     @Test
     void our_fin_is_retransmitted_from_closing_if_its_ack_is_lost() {
-        Fixtures.closing(TcpConfig.DEFAULTS)
+        States.closing(TcpConfig.DEFAULTS)
                 .atMillis(1_100).expectOut("FIN|ACK seq=1001 ack=5002")
                 .expectState(TcpState.CLOSING);
     }

@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tcpclose.ladder.LadderDriver;
@@ -14,7 +15,7 @@ class TimeoutTest {
 
     @Test
     void an_orphan_waits_at_most_the_fin_wait_2_timeout_for_the_peers_fin() {
-        LadderDriver d = Fixtures.orphanFinWait1(TcpConfig.DEFAULTS)
+        LadderDriver d = States.orphanFinWait1(TcpConfig.DEFAULTS)
                 .atMillis(110).in("ACK seq=5001 ack=1002")
                 .expectState(TcpState.FIN_WAIT_2)
                 .expectDeadlineIn(TimerKind.FIN_WAIT_2, Duration.ofSeconds(60))
@@ -27,14 +28,14 @@ class TimeoutTest {
 
     @Test
     void close_after_shutdown_output_in_fin_wait_2_starts_the_fin_wait_2_timer() {
-        Fixtures.finWait2().atMillis(500).close()
+        States.finWait2().atMillis(500).close()
                 .expectNoOut()
                 .expectDeadlineIn(TimerKind.FIN_WAIT_2, Duration.ofSeconds(60));
     }
 
     @Test
     void with_no_fin_wait_2_limit_an_orphan_waits_for_the_peer() {
-        Fixtures.orphanFinWait1(TcpConfig.RFC_STRICT)
+        States.orphanFinWait1(TcpConfig.RFC_STRICT)
                 .in("ACK seq=5001 ack=1002")
                 .expectState(TcpState.FIN_WAIT_2)
                 .expectNoDeadline(TimerKind.FIN_WAIT_2);
@@ -42,12 +43,12 @@ class TimeoutTest {
 
     @Test
     void keep_alive_is_off_by_default() {
-        Fixtures.established().expectNoDeadline(TimerKind.KEEPALIVE);
+        States.established().expectNoDeadline(TimerKind.KEEPALIVE);
     }
 
     @Test
     void an_idle_connection_sends_a_keep_alive_probe_at_snd_nxt_minus_1_with_no_data_rfc1122_4_2_3_6() {
-        Fixtures.established(KEEPALIVE)
+        States.established(KEEPALIVE)
                 .expectDeadlineIn(TimerKind.KEEPALIVE, Duration.ofSeconds(10))
                 .atMillis(10 + 10_000)
                 .expectOut("ACK seq=1000 ack=5001 len=0")
@@ -56,7 +57,7 @@ class TimeoutTest {
 
     @Test
     void an_answered_probe_resets_the_count_and_the_idle_timer() {
-        LadderDriver d = Fixtures.established(KEEPALIVE)
+        LadderDriver d = States.established(KEEPALIVE)
                 .atMillis(10_010).expectOut("ACK seq=1000")
                 .atMillis(10_020).in("ACK seq=5001 ack=1001")
                 .expectNoOut()
@@ -66,14 +67,14 @@ class TimeoutTest {
 
     @Test
     void the_peers_keep_alive_probe_is_acked() {
-        Fixtures.established(KEEPALIVE).in("ACK seq=5000 ack=1001")
+        States.established(KEEPALIVE).in("ACK seq=5000 ack=1001")
                 .expectOut("ACK seq=1001 ack=5001")
                 .expectState(TcpState.ESTABLISHED);
     }
 
     @Test
     void after_the_last_unanswered_probe_the_peer_is_dead_keep_alive_timeout_and_rst_rfc1122_4_2_3_6() {
-        LadderDriver d = Fixtures.established(KEEPALIVE)
+        LadderDriver d = States.established(KEEPALIVE)
                 .atMillis(10_010).expectOut("ACK seq=1000")
                 .atMillis(12_010).expectOut("ACK seq=1000")
                 .atMillis(14_010).expectOut("ACK seq=1000")
@@ -87,7 +88,7 @@ class TimeoutTest {
 
     @Test
     void a_half_closed_connection_in_fin_wait_2_keeps_probing_so_it_learns_the_peer_is_gone_rfc1122_4_2_3_6() {
-        Fixtures.finWait1(KEEPALIVE)
+        States.finWait1(KEEPALIVE)
                 .atMillis(110).in("ACK seq=5001 ack=1002")
                 .expectState(TcpState.FIN_WAIT_2)
                 .expectDeadlineIn(TimerKind.KEEPALIVE, Duration.ofSeconds(10))
@@ -96,7 +97,7 @@ class TimeoutTest {
 
     @Test
     void keep_alive_does_not_probe_while_data_is_unacknowledged() {
-        Fixtures.established(KEEPALIVE.toBuilder().maxRetransmissions(2, 2).build())
+        States.established(KEEPALIVE.toBuilder().maxRetransmissions(2, 2).build())
                 .atMillis(9_000).send("x").expectOut("PSH|ACK seq=1001 len=1")
                 .atMillis(10_000).expectOut("PSH|ACK seq=1001 len=1")   // retransmission, not a probe
                 .atMillis(10_010).expectNoOut()
@@ -106,7 +107,7 @@ class TimeoutTest {
     @Test
     void user_timeout_closes_once_data_waited_that_long_for_its_ack_rfc5482_3() {
         TcpConfig c = TcpConfig.builder().userTimeout(Duration.ofSeconds(5)).build();
-        LadderDriver d = Fixtures.established(c)
+        LadderDriver d = States.established(c)
                 .atMillis(100).send("x").expectOut("PSH|ACK seq=1001 len=1")
                 .atMillis(1_100).expectOut("PSH|ACK seq=1001 len=1")
                 .atMillis(3_100).expectOut("PSH|ACK seq=1001 len=1")
@@ -123,7 +124,7 @@ class TimeoutTest {
         // After backoff the RTO (8 s) would overshoot the 5 s user timeout; the timer fires at 5 s.
         TcpConfig c = TcpConfig.builder().userTimeout(Duration.ofSeconds(5))
                 .rtoMin(Duration.ofSeconds(4)).rtoInitial(Duration.ofSeconds(4)).build();
-        Fixtures.established(c)
+        States.established(c)
                 .atMillis(100).send("x").expectOut("PSH|ACK seq=1001 len=1")
                 .expectDeadlineIn(TimerKind.RETRANSMISSION, Duration.ofSeconds(4))
                 .atMillis(4_100).expectOut("PSH|ACK seq=1001 len=1")
@@ -134,7 +135,7 @@ class TimeoutTest {
     @Test
     void progress_restarts_the_user_timeout() {
         TcpConfig c = TcpConfig.builder().userTimeout(Duration.ofSeconds(5)).build();
-        Fixtures.established(c)
+        States.established(c)
                 .atMillis(100).send("ab").expectOut("PSH|ACK seq=1001 len=2")
                 .send("cd").expectOut("PSH|ACK seq=1003 len=2")
                 .atMillis(1_100).expectOut("PSH|ACK seq=1001 len=4")      // the retransmission coalesces both

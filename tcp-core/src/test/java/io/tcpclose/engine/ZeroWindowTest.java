@@ -1,5 +1,6 @@
 package io.tcpclose.engine;
 
+import io.tcpclose.ladder.States;
 import io.tcpclose.ladder.LadderDriver;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class ZeroWindowTest {
 
     /** The peer's SYN,ACK offers no window at all, the repro of the soak that probed for days. */
     private static LadderDriver shutWindow(TcpConfig config) {
-        return Fixtures.synSent(config)
+        return States.synSent(config)
                 .atMillis(10).in("SYN|ACK seq=5000 ack=1001 win=0 mss=1460")
                 .expectOut("ACK seq=1001 ack=5001")
                 .send(io.tcpclose.wire.Bytes.pattern(1000)).expectNoOut()
