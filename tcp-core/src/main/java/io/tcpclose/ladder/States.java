@@ -19,11 +19,11 @@ import java.util.Objects;
  *
  * <pre>
  *   client (us, port 40000)                      peer (port 80)
- *      0 ms  SYN seq=1000                -->                          SYN-SENT
- *     10 ms                              <--  SYN|ACK seq=5000 ack=1001   ESTABLISHED (our ACK seq=1001 ack=5001)
- *    100 ms  FIN|ACK seq=1001            -->                          FIN-WAIT-1 (shutdownOutput(), or close() for the orphan)
- *    110 ms                              <--  ACK ack=1002                FIN-WAIT-2
- *    120 ms                              <--  FIN|ACK seq=5001 ack=1002   TIME-WAIT (our ACK seq=1002 ack=5002)
+ *      0 ms  SYN seq=1000                --&gt;                          SYN-SENT
+ *     10 ms                              &lt;--  SYN|ACK seq=5000 ack=1001   ESTABLISHED (our ACK seq=1001 ack=5001)
+ *    100 ms  FIN|ACK seq=1001            --&gt;                          FIN-WAIT-1 (shutdownOutput(), or close() for the orphan)
+ *    110 ms                              &lt;--  ACK ack=1002                FIN-WAIT-2
+ *    120 ms                              &lt;--  FIN|ACK seq=5001 ack=1002   TIME-WAIT (our ACK seq=1002 ack=5002)
  *
  *   CLOSING:    at 110 ms the peer's FIN|ACK seq=5001 ack=1001 crosses our FIN
  *   CLOSE-WAIT: at 100 ms the peer's FIN|ACK seq=5001 ack=1001 arrives first
