@@ -34,12 +34,12 @@ public enum CloseReason {
         this.timer = timer;
     }
 
-    /** True for the timeouts. */
+    /** {@return true for the timeouts, false for every other reason} */
     public boolean isTimeout() {
         return timer != null;
     }
 
-    /** The timer that expired, or null when this is not a timeout. */
+    /** {@return the timer that expired, or null when this is not a timeout} */
     public TimerKind timer() {
         return timer;
     }

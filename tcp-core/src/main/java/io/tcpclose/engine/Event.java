@@ -18,6 +18,11 @@ public sealed interface Event {
 
     /** SEND (RFC 9293 §3.10.2): queue bytes for transmission. */
     record Send(Bytes data) implements Event {
+        /**
+         * Checks the data.
+         *
+         * @param data the bytes to queue, possibly empty
+         */
         public Send {
             Objects.requireNonNull(data, "data");
         }
@@ -51,7 +56,12 @@ public sealed interface Event {
      *                  RFC 6191); elsewhere it changes nothing
      */
     record Arrive(Segment segment, boolean listening) implements Event {
-        /** Checks the segment. */
+        /**
+         * Checks the segment.
+         *
+         * @param segment   the segment
+         * @param listening whether the driver has a listener on the segment's destination port
+         */
         public Arrive {
             Objects.requireNonNull(segment, "segment");
         }

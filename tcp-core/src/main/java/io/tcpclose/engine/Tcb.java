@@ -184,7 +184,11 @@ public final class Tcb {
     /**
      * A fresh connection in CLOSED, ready for {@link Event.Open} or {@link Event.Listen}.
      *
+     * @param config     the configuration the connection runs with for its whole life
+     * @param localPort  our port, 0..65535
      * @param remotePort the peer's port, or 0 for a listener that takes it from the SYN
+     * @return the snapshot, in CLOSED with no deadline armed
+     * @throws IllegalArgumentException if a port lies outside 0..65535
      */
     public static Tcb create(TcpConfig config, int localPort, int remotePort) {
         Objects.requireNonNull(config, "config");
@@ -194,125 +198,134 @@ public final class Tcb {
         return new Tcb(new Work(config, localPort, remotePort));
     }
 
+    /** {@return the configuration this connection runs with} */
     public TcpConfig config() {
         return config;
     }
 
+    /** {@return the current state} */
     public TcpState state() {
         return state;
     }
 
+    /** {@return our port} */
     public int localPort() {
         return localPort;
     }
 
+    /** {@return the peer's port, or 0 for a listener that has not yet seen a SYN} */
     public int remotePort() {
         return remotePort;
     }
 
-    /** True when this connection came from a passive OPEN (a listener). */
+    /** {@return true when this connection came from a passive OPEN (a listener)} */
     public boolean passive() {
         return passive;
     }
 
-    /** ISS: our initial sequence number. */
+    /** {@return ISS, our initial sequence number} */
     public int iss() {
         return iss;
     }
 
-    /** IRS: the peer's initial sequence number. */
+    /** {@return IRS, the peer's initial sequence number (meaningful once its SYN has arrived)} */
     public int irs() {
         return irs;
     }
 
-    /** SND.UNA: oldest unacknowledged sequence number. */
+    /** {@return SND.UNA, the oldest unacknowledged sequence number} */
     public int sndUna() {
         return sndUna;
     }
 
-    /** SND.NXT: next sequence number to send. */
+    /** {@return SND.NXT, the next sequence number to send} */
     public int sndNxt() {
         return sndNxt;
     }
 
-    /** SND.WND: the peer's advertised window. */
+    /** {@return SND.WND, the peer's advertised window in bytes} */
     public int sndWnd() {
         return sndWnd;
     }
 
-    /** The MSS we send with: the peer's announced MSS, at most ours. */
+    /** {@return the MSS we send with, in bytes: the peer's announced MSS, at most ours} */
     public int sndMss() {
         return sndMss;
     }
 
-    /** RCV.NXT: next sequence number expected from the peer. */
+    /** {@return RCV.NXT, the next sequence number expected from the peer} */
     public int rcvNxt() {
         return rcvNxt;
     }
 
-    /** RCV.WND: the window we advertise, the receive buffer less unread bytes. */
+    /** {@return RCV.WND, the window we advertise in bytes: the receive buffer less unread bytes} */
     public int rcvWnd() {
         return Math.max(0, config.receiveBuffer - unread);
     }
 
-    /** Bytes delivered to the application but not yet consumed. */
+    /** {@return the number of bytes delivered to the application but not yet consumed} */
     public int unread() {
         return unread;
     }
 
-    /** Bytes queued to send that are not yet acknowledged (sent or not). */
+    /** {@return the number of bytes queued to send that are not yet acknowledged (sent or not)} */
     public int sendQueueLength() {
         return sendQueue.length();
     }
 
-    /** Bytes the application queued that have not been sent even once. */
+    /** {@return the number of bytes the application queued that have not been sent even once} */
     public int unsentLength() {
         boolean synUnacked = sndUna == iss && Seq.gt(sndNxt, iss) && state != TcpState.LISTEN && state != TcpState.CLOSED;
         int inFlight = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0) - (synUnacked ? 1 : 0);
         return sendQueue.length() - Math.max(0, inFlight);
     }
 
-    /** True when our FIN has gone out at least once. */
+    /** {@return true when our FIN has gone out at least once} */
     public boolean finSent() {
         return finSent;
     }
 
-    /** True when the application called {@code close()}: the connection is an orphan. */
+    /** {@return true when the application called {@code close()}: the connection is an orphan} */
     public boolean appClosed() {
         return appClosed;
     }
 
-    /** Segments held for reassembly. */
+    /** {@return the number of out-of-order segments held for reassembly} */
     public int heldSegments() {
         return held.size();
     }
 
-    /** Current retransmission timeout (RFC 6298), including any backoff. */
+    /** {@return the current retransmission timeout (RFC 6298) in nanoseconds, including any backoff} */
     public long rtoNanos() {
         return rtoNanos;
     }
 
-    /** Smoothed RTT, or -1 before the first sample. */
+    /** {@return the smoothed RTT (RFC 6298 SRTT) in nanoseconds, or -1 before the first sample} */
     public long srttNanos() {
         return srttNanos == UNSET ? -1 : srttNanos;
     }
 
-    /** Consecutive retransmissions of the oldest unacknowledged segment. */
+    /** {@return the number of consecutive retransmissions of the oldest unacknowledged segment} */
     public int retries() {
         return retries;
     }
 
-    /** Keep-alive probes sent since the peer was last heard from. */
+    /** {@return the number of keep-alive probes sent since the peer was last heard from} */
     public int keepAliveProbesSent() {
         return keepAliveProbesSent;
     }
 
-    /** Why the connection closed, or null while it is not CLOSED (or never opened). */
+    /** {@return why the connection closed, or null while it is not CLOSED (or never opened)} */
     public CloseReason closeReason() {
         return closeReason;
     }
 
-    /** The deadline of one timer, or {@link #NO_DEADLINE} when it is not {@link #armed}. */
+    /**
+     * The deadline of one timer, or {@link #NO_DEADLINE} when it is not {@link #armed}.
+     *
+     * @param kind the timer
+     * @return the absolute deadline on the caller's monotonic nanosecond clock, or {@link #NO_DEADLINE}
+     */
     public long deadline(TimerKind kind) {
         if (!armed(kind)) {
             return NO_DEADLINE;
@@ -335,7 +348,12 @@ public final class Tcb {
         }
     }
 
-    /** Whether timer {@code kind} is armed (its deadline may be any {@code long}). */
+    /**
+     * Whether timer {@code kind} is armed (its deadline may be any {@code long}).
+     *
+     * @param kind the timer
+     * @return true when {@link #deadline} of {@code kind} is a real deadline
+     */
     public boolean armed(TimerKind kind) {
         switch (kind) {
             case TIME_WAIT:
@@ -359,7 +377,7 @@ public final class Tcb {
         return config.userTimeoutNanos != TcpConfig.NONE && (armed & A_OLDEST) != 0;
     }
 
-    /** Whether any timer is armed, that is whether {@link #nextDeadline()} means a time. */
+    /** {@return whether any timer is armed, that is whether {@link #nextDeadline()} means a time} */
     public boolean hasDeadline() {
         return (armed & A_DEADLINES) != 0 || userTimeoutArmed();
     }
@@ -368,6 +386,9 @@ public final class Tcb {
      * When this connection next needs a {@link Event.Tick}: the earliest armed deadline, or
      * {@link #NO_DEADLINE} when {@link #hasDeadline()} is false. Derived from the snapshot,
      * never stored separately.
+     *
+     * @return the earliest armed deadline on the caller's monotonic nanosecond clock, or
+     *         {@link #NO_DEADLINE}
      */
     public long nextDeadline() {
         // Unrolled over the timer kinds: this runs twice per step, on the hot path.

@@ -11,12 +11,19 @@ public final class TcpApiException extends IllegalStateException {
 
     private final transient TcpState state;
 
+    /**
+     * Creates the exception; the message reads "{@code call} is not allowed in {@code state}: {@code why}".
+     *
+     * @param call  the application call that was refused, such as {@code "send()"}
+     * @param state the state the connection was in
+     * @param why   why the state does not allow the call
+     */
     public TcpApiException(String call, TcpState state, String why) {
         super(call + " is not allowed in " + state + ": " + why);
         this.state = state;
     }
 
-    /** The state the connection was in. */
+    /** {@return the state the connection was in} */
     public TcpState state() {
         return state;
     }

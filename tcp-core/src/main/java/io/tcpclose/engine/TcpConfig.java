@@ -97,12 +97,12 @@ public final class TcpConfig {
         reassemblySegments = b.reassemblySegments;
     }
 
-    /** A builder holding the defaults. */
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this configuration's values. */
+    /** {@return a builder holding this configuration's values} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.mslNanos = mslNanos;
@@ -130,95 +130,138 @@ public final class TcpConfig {
         return b;
     }
 
+    /** {@return the maximum segment lifetime (MSL) in nanoseconds; zero disables TIME-WAIT} */
     public long mslNanos() {
         return mslNanos;
     }
 
-    /** TIME-WAIT's length: 2×MSL (RFC 9293 §3.6.1). */
+    /** {@return TIME-WAIT's length in nanoseconds: 2×MSL (RFC 9293 §3.6.1)} */
     public long timeWaitNanos() {
         return 2 * mslNanos;
     }
 
+    /** {@return what an RST does to a connection in TIME-WAIT} */
     public TimeWaitRst timeWaitRst() {
         return timeWaitRst;
     }
 
+    /** {@return how an arriving RST's sequence number is validated} */
     public RstValidation rstValidation() {
         return rstValidation;
     }
 
+    /**
+     * {@return the minimum time between two challenge ACKs on one connection (RFC 5961 §7), in
+     * nanoseconds; the same interval throttles ACKs sent in answer to unacceptable bare ACKs}
+     */
     public long challengeAckIntervalNanos() {
         return challengeAckIntervalNanos;
     }
 
+    /**
+     * {@return how long an orphan (the application closed) waits in FIN-WAIT-2 for the peer's FIN,
+     * in nanoseconds, or {@link #NONE} for no limit}
+     */
     public long orphanFinWait2TimeoutNanos() {
         return orphanFinWait2TimeoutNanos;
     }
 
+    /**
+     * {@return how many times one segment is retransmitted before the connection gives up, while
+     * the application has not closed; unanswered zero-window probes count too}
+     */
     public int maxRetransmissions() {
         return maxRetransmissions;
     }
 
+    /**
+     * {@return how many times one segment is retransmitted before an orphan (the application
+     * closed) gives up; also the number of zero-window probes an orphan gets in all, answered or not}
+     */
     public int maxOrphanRetransmissions() {
         return maxOrphanRetransmissions;
     }
 
+    /** {@return how many times our SYN or SYN,ACK is retransmitted before the handshake gives up} */
     public int maxSynRetransmissions() {
         return maxSynRetransmissions;
     }
 
+    /** {@return the retransmission timeout before the first RTT sample (RFC 6298), in nanoseconds} */
     public long rtoInitialNanos() {
         return rtoInitialNanos;
     }
 
+    /** {@return the floor of the computed retransmission timeout (RFC 6298 §2.4), in nanoseconds} */
     public long rtoMinNanos() {
         return rtoMinNanos;
     }
 
+    /** {@return the ceiling of the retransmission timeout, backoff included, in nanoseconds} */
     public long rtoMaxNanos() {
         return rtoMaxNanos;
     }
 
+    /**
+     * {@return the user timeout (RFC 5482) in nanoseconds, or {@link #NONE} when it is off: how
+     * long queued data may wait unacknowledged before the connection gives up}
+     */
     public long userTimeoutNanos() {
         return userTimeoutNanos;
     }
 
+    /** {@return whether keep-alive probing is on (RFC 1122 §4.2.3.6)} */
     public boolean keepAlive() {
         return keepAlive;
     }
 
+    /** {@return how long the connection stays idle before the first keep-alive probe, in nanoseconds} */
     public long keepAliveIdleNanos() {
         return keepAliveIdleNanos;
     }
 
+    /** {@return the time between two keep-alive probes, in nanoseconds} */
     public long keepAliveIntervalNanos() {
         return keepAliveIntervalNanos;
     }
 
+    /** {@return how many keep-alive probes go unanswered before the connection gives up} */
     public int keepAliveProbes() {
         return keepAliveProbes;
     }
 
+    /**
+     * {@return whether {@code close()} with unread received data, or data arriving after it, resets
+     * the connection (RFC 2525 §2.17)}
+     */
     public boolean rstOnCloseWithUnreadData() {
         return rstOnCloseWithUnreadData;
     }
 
+    /**
+     * {@return whether, with a listener waiting, a new SYN with a higher sequence number may reuse
+     * a 4-tuple in TIME-WAIT (RFC 6191)}
+     */
     public boolean timeWaitReuse() {
         return timeWaitReuse;
     }
 
+    /** {@return whether our FIN rides on the last data segment rather than going separately} */
     public boolean finOnLastData() {
         return finOnLastData;
     }
 
+    /** {@return our MSS in bytes, announced in the SYN; no segment we send carries more} */
     public int mss() {
         return mss;
     }
 
+    /** {@return the receive buffer in bytes: the window we advertise when nothing is unread} */
     public int receiveBuffer() {
         return receiveBuffer;
     }
 
+    /** {@return the most out-of-order segments held for reassembly; zero holds none} */
     public int reassemblySegments() {
         return reassemblySegments;
     }
@@ -271,17 +314,35 @@ public final class TcpConfig {
 
         private Builder() {}
 
-        /** Maximum segment lifetime; TIME-WAIT lasts twice this. Zero disables TIME-WAIT (unsafe: for demonstrations). */
+        /**
+         * Maximum segment lifetime; TIME-WAIT lasts twice this. Zero disables TIME-WAIT (unsafe: for
+         * demonstrations).
+         *
+         * @param msl the MSL, zero or more
+         * @return this builder
+         */
         public Builder msl(Duration msl) {
             mslNanos = nonNegative("msl", msl);
             return this;
         }
 
+        /**
+         * What an RST does to a connection in TIME-WAIT.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder timeWaitRst(TimeWaitRst policy) {
             timeWaitRst = Objects.requireNonNull(policy, "timeWaitRst");
             return this;
         }
 
+        /**
+         * How an arriving RST's sequence number is validated.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder rstValidation(RstValidation policy) {
             rstValidation = Objects.requireNonNull(policy, "rstValidation");
             return this;
@@ -290,52 +351,104 @@ public final class TcpConfig {
         /**
          * Minimum time between two challenge ACKs on one connection (RFC 5961 §7); the same
          * interval throttles ACKs sent in answer to unacceptable bare ACKs.
+         *
+         * @param interval the interval, zero or more
+         * @return this builder
          */
         public Builder challengeAckInterval(Duration interval) {
             challengeAckIntervalNanos = nonNegative("challengeAckInterval", interval);
             return this;
         }
 
-        /** How long a fully closed connection waits in FIN-WAIT-2; null for no limit. */
+        /**
+         * How long a fully closed connection waits in FIN-WAIT-2; null for no limit.
+         *
+         * @param timeout the timeout, positive, or null
+         * @return this builder
+         */
         public Builder orphanFinWait2Timeout(Duration timeout) {
             orphanFinWait2TimeoutNanos = timeout == null ? NONE : positive("orphanFinWait2Timeout", timeout);
             return this;
         }
 
-        /** Retransmissions of one segment before giving up; the second count applies once the application has closed. */
+        /**
+         * Retransmissions of one segment before giving up; the second count applies once the
+         * application has closed.
+         *
+         * @param normal the count while the application has not closed, zero or more
+         * @param orphan the count once it has, zero or more
+         * @return this builder
+         */
         public Builder maxRetransmissions(int normal, int orphan) {
             maxRetransmissions = atLeast("maxRetransmissions", normal, 0);
             maxOrphanRetransmissions = atLeast("maxOrphanRetransmissions", orphan, 0);
             return this;
         }
 
+        /**
+         * Retransmissions of our SYN or SYN,ACK before the handshake gives up.
+         *
+         * @param n the count, zero or more
+         * @return this builder
+         */
         public Builder maxSynRetransmissions(int n) {
             maxSynRetransmissions = atLeast("maxSynRetransmissions", n, 0);
             return this;
         }
 
+        /**
+         * The retransmission timeout before the first RTT sample (RFC 6298); it must lie between
+         * {@link #rtoMin} and {@link #rtoMax}, which {@link #build()} checks.
+         *
+         * @param d the timeout, positive
+         * @return this builder
+         */
         public Builder rtoInitial(Duration d) {
             rtoInitialNanos = positive("rtoInitial", d);
             return this;
         }
 
+        /**
+         * The floor of the computed retransmission timeout (RFC 6298 §2.4).
+         *
+         * @param d the floor, positive
+         * @return this builder
+         */
         public Builder rtoMin(Duration d) {
             rtoMinNanos = positive("rtoMin", d);
             return this;
         }
 
+        /**
+         * The ceiling of the retransmission timeout, backoff included.
+         *
+         * @param d the ceiling, positive
+         * @return this builder
+         */
         public Builder rtoMax(Duration d) {
             rtoMaxNanos = positive("rtoMax", d);
             return this;
         }
 
-        /** RFC 5482 user timeout; null switches it off. */
+        /**
+         * RFC 5482 user timeout; null switches it off.
+         *
+         * @param d the timeout, positive, or null
+         * @return this builder
+         */
         public Builder userTimeout(Duration d) {
             userTimeoutNanos = d == null ? NONE : positive("userTimeout", d);
             return this;
         }
 
-        /** Switches keep-alive on with these parameters (RFC 1122 §4.2.3.6). */
+        /**
+         * Switches keep-alive on with these parameters (RFC 1122 §4.2.3.6).
+         *
+         * @param idle     how long the connection stays idle before the first probe, positive
+         * @param interval the time between two probes, positive
+         * @param probes   how many probes go unanswered before the connection gives up, at least 1
+         * @return this builder
+         */
         public Builder keepAlive(Duration idle, Duration interval, int probes) {
             keepAlive = true;
             keepAliveIdleNanos = positive("keepAlive idle", idle);
@@ -344,48 +457,88 @@ public final class TcpConfig {
             return this;
         }
 
+        /**
+         * Switches keep-alive off (the default).
+         *
+         * @return this builder
+         */
         public Builder keepAliveOff() {
             keepAlive = false;
             return this;
         }
 
-        /** Whether {@code close()} with unread received data resets the connection (RFC 2525 §2.17). */
+        /**
+         * Whether {@code close()} with unread received data resets the connection (RFC 2525 §2.17).
+         *
+         * @param on true to reset
+         * @return this builder
+         */
         public Builder rstOnCloseWithUnreadData(boolean on) {
             rstOnCloseWithUnreadData = on;
             return this;
         }
 
-        /** Whether a new SYN with a higher sequence number may reuse a 4-tuple in TIME-WAIT (RFC 6191). */
+        /**
+         * Whether a new SYN with a higher sequence number may reuse a 4-tuple in TIME-WAIT (RFC 6191).
+         *
+         * @param on true to allow the reuse
+         * @return this builder
+         */
         public Builder timeWaitReuse(boolean on) {
             timeWaitReuse = on;
             return this;
         }
 
-        /** Whether the FIN rides on the last data segment or goes separately. */
+        /**
+         * Whether the FIN rides on the last data segment or goes separately.
+         *
+         * @param on true for the FIN on the last data segment
+         * @return this builder
+         */
         public Builder finOnLastData(boolean on) {
             finOnLastData = on;
             return this;
         }
 
-        /** Our MSS, announced in the SYN. */
+        /**
+         * Our MSS, announced in the SYN.
+         *
+         * @param bytes the MSS in bytes, 64..65495
+         * @return this builder
+         */
         public Builder mss(int bytes) {
             mss = between("mss", bytes, 64, 65495);
             return this;
         }
 
-        /** Receive buffer: the window we advertise when nothing is unread (at most 65535: no window scaling). */
+        /**
+         * Receive buffer: the window we advertise when nothing is unread (at most 65535: no window
+         * scaling).
+         *
+         * @param bytes the buffer in bytes, 1..65535
+         * @return this builder
+         */
         public Builder receiveBuffer(int bytes) {
             receiveBuffer = between("receiveBuffer", bytes, 1, 65535);
             return this;
         }
 
-        /** Most out-of-order segments held for reassembly. */
+        /**
+         * Most out-of-order segments held for reassembly; beyond them an out-of-order segment is
+         * rejected.
+         *
+         * @param n the count, zero or more
+         * @return this builder
+         */
         public Builder reassemblySegments(int n) {
             reassemblySegments = atLeast("reassemblySegments", n, 0);
             return this;
         }
 
         /**
+         * Checks the knobs against each other (rtoMin ≤ rtoInitial ≤ rtoMax) and builds the configuration.
+         *
+         * @return the configuration
          * @throws IllegalArgumentException naming the knob whose value contradicts another
          */
         public TcpConfig build() {

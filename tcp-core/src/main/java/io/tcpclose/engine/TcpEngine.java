@@ -96,6 +96,9 @@ public final class TcpEngine {
     /**
      * The reset RFC 9293 §3.10.7.1 prescribes for a segment that reaches no connection, or null
      * when the segment is itself a RST (a RST is never answered).
+     *
+     * @param seg the segment that found no connection
+     * @return the RST to send back, or null
      */
     public static Segment resetFor(Segment seg) {
         if (seg.has(TcpFlags.RST)) {

@@ -38,6 +38,8 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
     /**
      * Compacts a TIME-WAIT snapshot.
      *
+     * @param t the snapshot
+     * @return the fields of {@code t} that still decide anything
      * @throws IllegalArgumentException if {@code t} is not an orphan in TIME-WAIT with nothing
      *                                  unread and nothing held
      */
@@ -50,13 +52,25 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
                 (t.armed & Tcb.A_CHALLENGE) != 0, (t.armed & Tcb.A_OUT_OF_WINDOW) != 0);
     }
 
-    /** Whether {@link #of} accepts {@code t}. */
+    /**
+     * Whether {@link #of} accepts {@code t}.
+     *
+     * @param t the snapshot
+     * @return true when {@code t} is an orphan in TIME-WAIT with nothing unread, held, unsent or
+     *         unacknowledged
+     */
     public static boolean compactable(Tcb t) {
         return t.state == TcpState.TIME_WAIT && t.appClosed && t.unread == 0 && t.held.isEmpty()
                 && t.sndUna == t.sndNxt && t.sendQueue.isEmpty();
     }
 
-    /** A TIME-WAIT snapshot under {@code config} (the one the connection ran with) that behaves as the original did. */
+    /**
+     * A TIME-WAIT snapshot under {@code config} (the one the connection ran with) that behaves as the
+     * original did.
+     *
+     * @param config the configuration the connection ran with
+     * @return the rebuilt snapshot
+     */
     public Tcb toTcb(TcpConfig config) {
         Work w = new Work(config, localPort, remotePort);
         w.state = TcpState.TIME_WAIT;

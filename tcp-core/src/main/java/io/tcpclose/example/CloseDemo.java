@@ -44,6 +44,12 @@ public final class CloseDemo {
         this.ladder = new LadderRenderer("client " + clientIp.getHostAddress(), "server " + serverIp.getHostAddress());
     }
 
+    /**
+     * Runs the demo and prints the ladder, the close reasons and the client's counters.
+     *
+     * @param args ignored
+     * @throws UnknownHostException never: the addresses are literals
+     */
     public static void main(String[] args) throws UnknownHostException {
         new CloseDemo(InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2")).run();
     }

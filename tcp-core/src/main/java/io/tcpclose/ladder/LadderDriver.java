@@ -67,24 +67,44 @@ public final class LadderDriver {
         this.tcb = tcb;
     }
 
-    /** An endpoint in CLOSED, port {@value #CLIENT_PORT} to {@value #SERVER_PORT}; call {@link #open}. */
+    /**
+     * An endpoint in CLOSED, port {@value #CLIENT_PORT} to {@value #SERVER_PORT}; call {@link #open}.
+     *
+     * @param config the configuration the endpoint runs with
+     * @return the driver, its clock at 0
+     */
     public static LadderDriver client(TcpConfig config) {
         return new LadderDriver(Tcb.create(config, CLIENT_PORT, SERVER_PORT));
     }
 
-    /** An endpoint in CLOSED on port {@value #SERVER_PORT} taking any peer; call {@link #listen}. */
+    /**
+     * An endpoint in CLOSED on port {@value #SERVER_PORT} taking any peer; call {@link #listen}.
+     *
+     * @param config the configuration the endpoint runs with
+     * @return the driver, its clock at 0
+     */
     public static LadderDriver server(TcpConfig config) {
         return new LadderDriver(Tcb.create(config, SERVER_PORT, 0));
     }
 
-    /** Drives an existing snapshot, starting the clock at {@code nowNanos}. */
+    /**
+     * Drives an existing snapshot, starting the clock at {@code nowNanos}.
+     *
+     * @param tcb      the snapshot to start from
+     * @param nowNanos the clock's first reading, in nanoseconds
+     * @return the driver
+     */
     public static LadderDriver of(Tcb tcb, long nowNanos) {
         LadderDriver d = new LadderDriver(tcb);
         d.nowNanos = nowNanos;
         return d;
     }
 
-    /** Every transmitted segment must be claimed before the next input; returns this driver. */
+    /**
+     * Every transmitted segment must be claimed before the next input; returns this driver.
+     *
+     * @return this driver
+     */
     public LadderDriver strict() {
         strict = true;
         return this;
@@ -92,77 +112,154 @@ public final class LadderDriver {
 
     // ------------------------------------------------------------------ inputs
 
-    /** Active open with initial sequence number {@code iss}. */
+    /**
+     * Active open with initial sequence number {@code iss}.
+     *
+     * @param iss our initial sequence number
+     * @return this driver
+     */
     public LadderDriver open(int iss) {
         return apply("app open(iss=" + Integer.toUnsignedString(iss) + ")", new Event.Open(iss));
     }
 
-    /** Passive open with initial sequence number {@code iss} for the SYN-ACK. */
+    /**
+     * Passive open with initial sequence number {@code iss} for the SYN-ACK.
+     *
+     * @param iss our initial sequence number
+     * @return this driver
+     */
     public LadderDriver listen(int iss) {
         return apply("app listen(iss=" + Integer.toUnsignedString(iss) + ")", new Event.Listen(iss));
     }
 
-    /** The application sends UTF-8 text. */
+    /**
+     * The application sends UTF-8 text.
+     *
+     * @param text the text, sent as its UTF-8 bytes
+     * @return this driver
+     */
     public LadderDriver send(String text) {
         return send(Bytes.utf8(text));
     }
 
-    /** The application sends bytes. */
+    /**
+     * The application sends bytes.
+     *
+     * @param data the bytes
+     * @return this driver
+     */
     public LadderDriver send(Bytes data) {
         return apply("app send(" + data.length() + " bytes)", new Event.Send(data));
     }
 
-    /** The application shuts down its sending side (RFC CLOSE, half-close). */
+    /**
+     * The application shuts down its sending side (RFC CLOSE, half-close).
+     *
+     * @return this driver
+     */
     public LadderDriver shutdownOutput() {
         return apply("app shutdownOutput()", Event.SHUTDOWN_OUTPUT);
     }
 
-    /** The application closes fully. */
+    /**
+     * The application closes fully.
+     *
+     * @return this driver
+     */
     public LadderDriver close() {
         return apply("app close()", Event.CLOSE);
     }
 
-    /** The application aborts. */
+    /**
+     * The application aborts.
+     *
+     * @return this driver
+     */
     public LadderDriver abort() {
         return apply("app abort()", Event.ABORT);
     }
 
-    /** The application reads {@code n} delivered bytes. */
+    /**
+     * The application reads {@code n} delivered bytes.
+     *
+     * @param n how many bytes it takes out of the receive buffer
+     * @return this driver
+     */
     public LadderDriver consume(int n) {
         return apply("app consume(" + n + ")", new Event.Consume(n));
     }
 
-    /** A segment arrives from the peer, written as a {@link SegmentSpec}. */
+    /**
+     * A segment arrives from the peer, written as a {@link SegmentSpec}.
+     *
+     * @param spec the segment, for example {@code "FIN|ACK seq=5001 ack=1002"}; the ports are the
+     *             connection's
+     * @return this driver
+     */
     public LadderDriver in(String spec) {
         return in(SegmentSpec.parse(spec).toSegment(tcb.remotePort() == 0 ? CLIENT_PORT : tcb.remotePort(), tcb.localPort()));
     }
 
-    /** A segment arrives from the peer. */
+    /**
+     * A segment arrives from the peer.
+     *
+     * @param segment the segment, ports included
+     * @return this driver
+     */
     public LadderDriver in(Segment segment) {
         return apply("<- " + segment, new Event.Arrive(segment));
     }
 
-    /** Moves the clock to {@code t} after the start, firing due timers on the way. */
+    /**
+     * Moves the clock to {@code t} after clock zero, firing due timers on the way: an absolute
+     * time, the start of a driver from {@link #client} or {@link #server} (for one made with
+     * {@link #of}, use {@link #after} to move relative to its clock).
+     *
+     * @param t the time to move to, not before the current one
+     * @return this driver
+     * @throws LadderAssertionError if {@code t} is in the past
+     */
     public LadderDriver at(Duration t) {
         return advanceTo(t.toNanos());
     }
 
-    /** Moves the clock to {@code ms} milliseconds after the start. */
+    /**
+     * Moves the clock to {@code ms} milliseconds after clock zero, as {@link #at} does.
+     *
+     * @param ms the time to move to, not before the current one
+     * @return this driver
+     * @throws LadderAssertionError if {@code ms} is in the past
+     */
     public LadderDriver atMillis(long ms) {
         return advanceTo(Duration.ofMillis(ms).toNanos());
     }
 
-    /** Moves the clock forward by {@code d}. */
+    /**
+     * Moves the clock forward by {@code d}.
+     *
+     * @param d how far to move, zero or more
+     * @return this driver
+     */
     public LadderDriver after(Duration d) {
         return advanceTo(nowNanos + d.toNanos());
     }
 
-    /** Moves the clock forward by {@code ms} milliseconds. */
+    /**
+     * Moves the clock forward by {@code ms} milliseconds.
+     *
+     * @param ms how far to move, zero or more
+     * @return this driver
+     */
     public LadderDriver afterMillis(long ms) {
         return after(Duration.ofMillis(ms));
     }
 
-    /** Moves the clock to the next deadline and fires it; fails when there is none. */
+    /**
+     * Moves the clock to the next deadline and fires it; fails when there is none.
+     *
+     * @return this driver
+     * @throws LadderAssertionError if no timer is armed
+     */
     public LadderDriver toNextDeadline() {
         if (!tcb.hasDeadline()) {
             fail("a pending deadline", "none");
@@ -260,7 +357,13 @@ public final class LadderDriver {
 
     // ------------------------------------------------------------------ expectations
 
-    /** The next transmitted segment matches {@code spec}. */
+    /**
+     * The next transmitted segment matches {@code spec}; it is claimed.
+     *
+     * @param spec the expected segment as a {@link SegmentSpec}; fields it leaves out match anything
+     * @return this driver
+     * @throws LadderAssertionError if nothing is pending or the segment does not match
+     */
     public LadderDriver expectOut(String spec) {
         SegmentSpec s = SegmentSpec.parse(spec);
         Segment actual = pendingOut.poll();
@@ -273,7 +376,12 @@ public final class LadderDriver {
         return this;
     }
 
-    /** Nothing transmitted that has not been claimed. */
+    /**
+     * Nothing transmitted that has not been claimed.
+     *
+     * @return this driver
+     * @throws LadderAssertionError if a segment is pending
+     */
     public LadderDriver expectNoOut() {
         if (!pendingOut.isEmpty()) {
             fail("no segment transmitted", pendingOut.toString());
@@ -281,7 +389,12 @@ public final class LadderDriver {
         return this;
     }
 
-    /** Drops the next transmitted segment unchecked, returning it. */
+    /**
+     * Drops the next transmitted segment unchecked, returning it.
+     *
+     * @return the segment
+     * @throws LadderAssertionError if nothing is pending
+     */
     public Segment skipOut() {
         Segment s = pendingOut.poll();
         if (s == null) {
@@ -290,7 +403,13 @@ public final class LadderDriver {
         return s;
     }
 
-    /** The connection is in {@code state}. */
+    /**
+     * The connection is in {@code state}.
+     *
+     * @param state the expected state
+     * @return this driver
+     * @throws LadderAssertionError if it does not hold
+     */
     public LadderDriver expectState(TcpState state) {
         if (tcb.state() != state) {
             fail("state " + state, "state " + tcb.state());
@@ -298,7 +417,13 @@ public final class LadderDriver {
         return this;
     }
 
-    /** The connection is CLOSED for {@code reason}. */
+    /**
+     * The connection is CLOSED for {@code reason}.
+     *
+     * @param reason the expected close reason
+     * @return this driver
+     * @throws LadderAssertionError if it does not hold
+     */
     public LadderDriver expectClosed(CloseReason reason) {
         if (tcb.state() != TcpState.CLOSED || tcb.closeReason() != reason) {
             fail("CLOSED (" + reason + ")", tcb.state() + (tcb.closeReason() == null ? "" : " (" + tcb.closeReason() + ")"));
@@ -306,7 +431,13 @@ public final class LadderDriver {
         return this;
     }
 
-    /** The application received exactly {@code text} since the last check. */
+    /**
+     * The application received exactly {@code text} since the last check.
+     *
+     * @param text the expected bytes, as UTF-8 text
+     * @return this driver
+     * @throws LadderAssertionError if it does not hold
+     */
     public LadderDriver expectDelivered(String text) {
         if (!delivered.toString().equals(text)) {
             fail("delivered \"" + text + "\"", "delivered \"" + delivered + "\"");
@@ -316,7 +447,13 @@ public final class LadderDriver {
         return this;
     }
 
-    /** The application received {@code n} bytes since the last check. */
+    /**
+     * The application received {@code n} bytes since the last check.
+     *
+     * @param n the expected count
+     * @return this driver
+     * @throws LadderAssertionError if it does not hold
+     */
     public LadderDriver expectDeliveredBytes(int n) {
         if (deliveredBytes != n) {
             fail("delivered " + n + " bytes", "delivered " + deliveredBytes + " bytes");
@@ -326,7 +463,12 @@ public final class LadderDriver {
         return this;
     }
 
-    /** The peer's FIN has been delivered to the application as end of stream. */
+    /**
+     * The peer's FIN has been delivered to the application as end of stream.
+     *
+     * @return this driver
+     * @throws LadderAssertionError if it does not hold
+     */
     public LadderDriver expectPeerFinished() {
         if (!peerFinished) {
             fail("peer finished (EOF)", "no EOF yet");
@@ -334,7 +476,13 @@ public final class LadderDriver {
         return this;
     }
 
-    /** The last input was rejected for {@code reason}. */
+    /**
+     * The last input was rejected for {@code reason}.
+     *
+     * @param reason the expected reject reason
+     * @return this driver
+     * @throws LadderAssertionError if it does not hold
+     */
     public LadderDriver expectRejected(RejectReason reason) {
         for (Effect e : lastEffects) {
             if (e instanceof Effect.Rejected && ((Effect.Rejected) e).reason() == reason) {
@@ -345,7 +493,14 @@ public final class LadderDriver {
         return this;
     }
 
-    /** Timer {@code kind} is due exactly {@code d} from now. */
+    /**
+     * Timer {@code kind} is due exactly {@code d} from now.
+     *
+     * @param kind the timer
+     * @param d    the expected time to its deadline
+     * @return this driver
+     * @throws LadderAssertionError if it is not armed or due at another time
+     */
     public LadderDriver expectDeadlineIn(io.tcpclose.engine.TimerKind kind, Duration d) {
         long at = tcb.deadline(kind);
         if (!tcb.armed(kind) || at - nowNanos != d.toNanos()) {
@@ -354,7 +509,13 @@ public final class LadderDriver {
         return this;
     }
 
-    /** Timer {@code kind} is not armed. */
+    /**
+     * Timer {@code kind} is not armed.
+     *
+     * @param kind the timer
+     * @return this driver
+     * @throws LadderAssertionError if it is armed
+     */
     public LadderDriver expectNoDeadline(io.tcpclose.engine.TimerKind kind) {
         if (tcb.armed(kind)) {
             fail(kind + " not armed", kind + " due in " + Duration.ofNanos(tcb.deadline(kind) - nowNanos));
@@ -364,12 +525,12 @@ public final class LadderDriver {
 
     // ------------------------------------------------------------------ views
 
-    /** The current snapshot. */
+    /** {@return the current snapshot} */
     public Tcb tcb() {
         return tcb;
     }
 
-    /** The clock, in nanoseconds since the start. */
+    /** {@return the clock, in nanoseconds since the start} */
     public long nowNanos() {
         return nowNanos;
     }
@@ -394,7 +555,7 @@ public final class LadderDriver {
         return List.copyOf(sentSinceInput);
     }
 
-    /** The exchange so far, one line per input, output and state change. */
+    /** {@return the exchange so far, one line per input, output and state change} */
     public String transcript() {
         return String.join("\n", transcript);
     }

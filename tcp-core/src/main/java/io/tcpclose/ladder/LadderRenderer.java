@@ -31,22 +31,48 @@ public final class LadderRenderer {
     private final String right;
     private final List<String> rows = new ArrayList<>();
 
+    /**
+     * An empty diagram.
+     *
+     * @param leftName  the heading of the left column, for example {@code "client 10.0.0.1"}
+     * @param rightName the heading of the right column
+     */
     public LadderRenderer(String leftName, String rightName) {
         this.left = leftName;
         this.right = rightName;
     }
 
-    /** A side's state at {@code nanos}. */
+    /**
+     * A side's state at {@code nanos}.
+     *
+     * @param nanos    when, in nanoseconds on the clock the diagram's times are read from
+     * @param leftSide true for the left column, false for the right
+     * @param state    the state, written as RFC 9293 spells it
+     */
     public void state(long nanos, boolean leftSide, TcpState state) {
         state(nanos, leftSide, state.rfcName());
     }
 
-    /** A side's state, or any short label, at {@code nanos}. */
+    /**
+     * A side's state, or any short label, at {@code nanos}.
+     *
+     * @param nanos    when, in nanoseconds on the clock the diagram's times are read from
+     * @param leftSide true for the left column, false for the right
+     * @param s        the label
+     */
     public void state(long nanos, boolean leftSide, String s) {
         rows.add(time(nanos) + (leftSide ? pad(s, STATE_WIDTH) + " ".repeat(ARROW_WIDTH + 2) : " ".repeat(STATE_WIDTH + ARROW_WIDTH + 2) + s));
     }
 
-    /** A segment sent at {@code nanos}; {@code note} (e.g. "LOST") is written after the arrow, or null. */
+    /**
+     * A segment sent at {@code nanos}; {@code note} (e.g. "LOST") is written after the arrow, or null.
+     * An arrow with a note is drawn crossed out near its head.
+     *
+     * @param nanos    when, in nanoseconds on the clock the diagram's times are read from
+     * @param fromLeft true for an arrow from left to right, false for right to left
+     * @param seg      the segment, labelled as {@link #label} does
+     * @param note     a remark written after the arrow, or null for none
+     */
     public void segment(long nanos, boolean fromLeft, Segment seg, String note) {
         String label = label(seg);
         String arrow;
@@ -62,12 +88,17 @@ public final class LadderRenderer {
         rows.add(time(nanos) + " ".repeat(STATE_WIDTH) + " " + arrow + (note == null ? "" : "  " + note));
     }
 
-    /** A free-form line at {@code nanos}. */
+    /**
+     * A free-form line at {@code nanos}.
+     *
+     * @param nanos when, in nanoseconds on the clock the diagram's times are read from
+     * @param text  the line, written after a {@code #}
+     */
     public void note(long nanos, String text) {
         rows.add(time(nanos) + "  # " + text);
     }
 
-    /** The diagram. */
+    /** {@return the diagram: a heading row, then one row per call in order, each ending in a newline} */
     public String render() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%9s  ", "time (s)")).append(pad(left, STATE_WIDTH + ARROW_WIDTH + 2)).append(right).append('\n');
@@ -77,7 +108,12 @@ public final class LadderRenderer {
         return sb.toString();
     }
 
-    /** "FIN|ACK seq=1006 ack=5011 len=5" (len only when non-zero, win only when zero). */
+    /**
+     * "FIN|ACK seq=1006 ack=5011 len=5" (len only when non-zero, win only when zero).
+     *
+     * @param s the segment
+     * @return its label, as an arrow in the diagram carries it
+     */
     public static String label(Segment s) {
         StringBuilder sb = new StringBuilder(TcpFlags.toString(s.flags()));
         sb.append(" seq=").append(Seq.toUnsigned(s.seq()));

@@ -40,6 +40,9 @@ public final class SegmentSpec {
     /**
      * Parses a spec.
      *
+     * @param text the spec, for example {@code "FIN|ACK seq=1001 ack=5001"}: flags first, then
+     *             {@code key=value} fields in any order
+     * @return the spec
      * @throws IllegalArgumentException saying which part could not be read
      */
     public static SegmentSpec parse(String text) {
@@ -109,7 +112,12 @@ public final class SegmentSpec {
         return v;
     }
 
-    /** True when {@code s} has exactly these flags and every field this spec names. */
+    /**
+     * True when {@code s} has exactly these flags and every field this spec names.
+     *
+     * @param s the segment to check
+     * @return whether it matches
+     */
     public boolean matches(Segment s) {
         return s.flags() == flags
                 && (seq == null || Seq.toUnsigned(s.seq()) == seq)
@@ -120,7 +128,14 @@ public final class SegmentSpec {
                 && (data == null || s.payload().equals(data));
     }
 
-    /** The segment this spec describes, from {@code srcPort} to {@code dstPort}. */
+    /**
+     * The segment this spec describes, from {@code srcPort} to {@code dstPort}. Without
+     * {@code data}, a {@code len=N} payload is {@link Bytes#pattern N pattern bytes}.
+     *
+     * @param srcPort the source port
+     * @param dstPort the destination port
+     * @return the segment; {@code seq} and {@code ack} default to 0 and {@code win} to 65535
+     */
     public Segment toSegment(int srcPort, int dstPort) {
         Bytes payload = data != null ? data : length != null ? Bytes.pattern(length) : Bytes.EMPTY;
         return new Segment(srcPort, dstPort,

@@ -14,6 +14,6 @@ package io.tcpclose.spi;
  */
 @FunctionalInterface
 public interface Clock {
-    /** Nanoseconds on a monotonic clock with an arbitrary origin. */
+    /** {@return nanoseconds on a monotonic clock with an arbitrary origin} */
     long nanoTime();
 }

@@ -10,10 +10,16 @@ import java.time.Duration;
 public final class ManualClock implements Clock {
     private long nanos;
 
+    /**
+     * A clock that reads {@code startNanos} until it is moved.
+     *
+     * @param startNanos the first reading; any value
+     */
     public ManualClock(long startNanos) {
         this.nanos = startNanos;
     }
 
+    /** A clock that reads 0 until it is moved. */
     public ManualClock() {
         this(0);
     }
@@ -23,7 +29,12 @@ public final class ManualClock implements Clock {
         return nanos;
     }
 
-    /** Moves to {@code nanos}, which must not be in the past. */
+    /**
+     * Moves to {@code newNanos}, which must not be in the past.
+     *
+     * @param newNanos the new reading, at or after the current one (compared by subtraction)
+     * @throws IllegalArgumentException if {@code newNanos} is before the current reading
+     */
     public void set(long newNanos) {
         if (newNanos - nanos < 0) {
             throw new IllegalArgumentException("time moves forward only: " + newNanos + " is before " + nanos);
@@ -31,7 +42,12 @@ public final class ManualClock implements Clock {
         nanos = newNanos;
     }
 
-    /** Moves forward by {@code d}. */
+    /**
+     * Moves forward by {@code d}.
+     *
+     * @param d how far to move, zero or more
+     * @throws IllegalArgumentException if {@code d} is negative
+     */
     public void advance(Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException("cannot advance by a negative duration " + d);

@@ -6,5 +6,12 @@ package io.tcpclose.stack;
  */
 @FunctionalInterface
 public interface Acceptor {
+    /**
+     * Takes one new connection.
+     *
+     * @param connection the connection, just ESTABLISHED
+     * @return the listener for its events; null leaves it without one, so the application hears
+     *         nothing more of it
+     */
     ConnectionListener accept(Connection connection);
 }

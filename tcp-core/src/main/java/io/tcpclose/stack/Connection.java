@@ -76,22 +76,25 @@ public final class Connection {
         return superseded ? TcpState.CLOSED : tcb.state();
     }
 
-    /** Why it closed, or null while it is open (NORMAL once a compacted TIME-WAIT began). */
+    /** {@return why it closed, or null while it is open (NORMAL once a compacted TIME-WAIT began)} */
     public CloseReason closeReason() {
         return compacted || superseded ? CloseReason.NORMAL : tcb.closeReason();
     }
 
-    /** The engine's current snapshot, for inspection (for a compacted TIME-WAIT, the one it began with). */
+    /**
+     * {@return the engine's current snapshot, for inspection (for a compacted TIME-WAIT, the one it
+     * began with)}
+     */
     public Tcb tcb() {
         return tcb;
     }
 
-    /** Bytes received and not yet read. */
+    /** {@return the number of bytes received and not yet read} */
     public int available() {
         return receivedBytes;
     }
 
-    /** True once the peer's FIN arrived: after the available bytes, the stream ends. */
+    /** {@return true once the peer's FIN arrived: after the available bytes, the stream ends} */
     public boolean peerFinished() {
         return peerFinished;
     }

@@ -9,10 +9,18 @@ import io.tcpclose.engine.CloseReason;
  * listener may call back into the {@link Connection} (read, send, close).
  */
 public interface ConnectionListener {
-    /** The three-way handshake completed. */
+    /**
+     * The three-way handshake completed.
+     *
+     * @param c the connection
+     */
     default void onEstablished(Connection c) {}
 
-    /** New bytes are available to {@link Connection#read}. */
+    /**
+     * New bytes are available to {@link Connection#read}.
+     *
+     * @param c the connection
+     */
     default void onReadable(Connection c) {}
 
     /**

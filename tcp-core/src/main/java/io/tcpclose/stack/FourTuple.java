@@ -9,6 +9,15 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public record FourTuple(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort) {
+    /**
+     * Checks that the addresses are present and the ports in range.
+     *
+     * @param localAddress  our address
+     * @param localPort     our port, 0..65535
+     * @param remoteAddress the peer's address
+     * @param remotePort    the peer's port, 0..65535
+     * @throws IllegalArgumentException if a port is out of range
+     */
     public FourTuple {
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");

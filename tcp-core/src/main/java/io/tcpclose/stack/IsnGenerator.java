@@ -18,16 +18,28 @@ import java.security.SecureRandom;
  */
 @FunctionalInterface
 public interface IsnGenerator {
-    /** The ISN for a connection with this identity, at {@code nowNanos}. */
+    /**
+     * The ISN for a connection with this identity, at {@code nowNanos}.
+     *
+     * @param id       the connection's 4-tuple
+     * @param nowNanos the driver's clock reading
+     * @return the initial sequence number
+     */
     int isn(FourTuple id, long nowNanos);
 
-    /** RFC 6528 with a fresh random secret. Thread-safe. */
+    /** {@return an RFC 6528 generator with a fresh random secret; thread-safe} */
     static IsnGenerator rfc6528() {
         SecureRandom random = new SecureRandom();
         return rfc6528(random.nextLong(), random.nextLong());
     }
 
-    /** RFC 6528 with a given secret: reproducible, for tests and simulations. Thread-safe. */
+    /**
+     * RFC 6528 with a given secret: reproducible, for tests and simulations. Thread-safe.
+     *
+     * @param k0 the first half of the 128-bit SipHash key
+     * @param k1 the second half
+     * @return the generator
+     */
     static IsnGenerator rfc6528(long k0, long k1) {
         HashFunction f = Hashing.sipHash24(k0, k1);
         return (id, nowNanos) -> {
@@ -41,7 +53,12 @@ public interface IsnGenerator {
         };
     }
 
-    /** Always {@code iss}: for ladder-style tests with readable numbers. */
+    /**
+     * Always {@code iss}: for ladder-style tests with readable numbers.
+     *
+     * @param iss the initial sequence number every connection gets
+     * @return the generator
+     */
     static IsnGenerator fixed(int iss) {
         return (id, nowNanos) -> iss;
     }

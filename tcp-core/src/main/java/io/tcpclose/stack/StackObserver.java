@@ -16,14 +16,49 @@ public interface StackObserver {
     /** The no-op observer. */
     StackObserver NONE = new StackObserver() {};
 
+    /**
+     * A segment arrived and decoded, before it reaches a connection.
+     *
+     * @param nanos   the driver's clock reading
+     * @param id      the 4-tuple it belongs to, local side first
+     * @param segment the segment
+     */
     default void segmentIn(long nanos, FourTuple id, Segment segment) {}
 
+    /**
+     * A segment is about to go to the transport.
+     *
+     * @param nanos   the driver's clock reading
+     * @param id      the 4-tuple it belongs to, local side first
+     * @param segment the segment
+     */
     default void segmentOut(long nanos, FourTuple id, Segment segment) {}
 
+    /**
+     * A connection changed state.
+     *
+     * @param nanos the driver's clock reading
+     * @param id    the connection's 4-tuple
+     * @param from  the state it left
+     * @param to    the state it entered
+     */
     default void stateChanged(long nanos, FourTuple id, TcpState from, TcpState to) {}
 
+    /**
+     * A segment was not taken, by a connection or for want of one.
+     *
+     * @param nanos   the driver's clock reading
+     * @param id      the 4-tuple it belongs to, local side first
+     * @param reason  why it was rejected
+     * @param segment the segment
+     */
     default void rejected(long nanos, FourTuple id, RejectReason reason, Segment segment) {}
 
-    /** Bytes that did not decode; {@code id} is null as no 4-tuple could be read. */
+    /**
+     * Bytes that did not decode; no 4-tuple is reported, as none could be read.
+     *
+     * @param nanos the driver's clock reading
+     * @param error what was wrong with the bytes
+     */
     default void malformed(long nanos, MalformedSegmentException error) {}
 }

@@ -56,39 +56,50 @@ public final class StackStats {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Segments received, malformed ones included. */
+    /** {@return the number of segments received, malformed ones included} */
     public long segmentsIn() {
         return segmentsIn;
     }
 
+    /** {@return the number of segments handed to the transport, retransmissions and resets included} */
     public long segmentsOut() {
         return segmentsOut;
     }
 
+    /** {@return the number of RSTs sent, by connections and for segments that reached none} */
     public long resetsSent() {
         return resetsSent;
     }
 
+    /** {@return the number of well-formed segments received with RST set, acceptable or not} */
     public long resetsReceived() {
         return resetsReceived;
     }
 
+    /** {@return the number of RFC 5961 challenge ACKs sent} */
     public long challengeAcksSent() {
         return challengeAcksSent;
     }
 
+    /** {@return the number of segments retransmitted after a retransmission timeout: SYN, data or FIN} */
     public long retransmissions() {
         return retransmissions;
     }
 
+    /** {@return the number of keep-alive probes sent} */
     public long keepAliveProbesSent() {
         return keepAliveProbesSent;
     }
 
+    /** {@return the number of zero-window probes sent} */
     public long windowProbesSent() {
         return windowProbesSent;
     }
 
+    /**
+     * {@return the number of connections opened: active opens, SYNs taken by a listener, and new
+     * incarnations of a TIME-WAIT 4-tuple}
+     */
     public long connectionsOpened() {
         return connectionsOpened;
     }
@@ -112,12 +123,23 @@ public final class StackStats {
         return timeWaitRestored;
     }
 
-    /** Connections closed, by reason; the timeouts say which timer. */
+    /**
+     * Connections closed, by reason; the timeouts say which timer.
+     *
+     * @param reason the close reason
+     * @return the number of connections that reached CLOSED for {@code reason}
+     */
     public long closed(CloseReason reason) {
         return closed.get(reason);
     }
 
-    /** Timeouts of one kind: retransmission, user timeout, keep-alive or FIN-WAIT-2. */
+    /**
+     * Timeouts of one kind: retransmission, user timeout, keep-alive or FIN-WAIT-2.
+     *
+     * @param kind the timer
+     * @return the number of connections closed because {@code kind} expired; 0 for a timer that
+     *         never closes a connection
+     */
     public long timeouts(io.tcpclose.engine.TimerKind kind) {
         long n = 0;
         for (CloseReason r : CloseReason.values()) {
@@ -128,15 +150,32 @@ public final class StackStats {
         return n;
     }
 
+    /**
+     * Segments not taken, by reason, malformed ones and those that reached no connection included.
+     *
+     * @param reason the reject reason
+     * @return the number of segments rejected for {@code reason}
+     */
     public long rejected(RejectReason reason) {
         return rejected.get(reason);
     }
 
+    /**
+     * Segments that did not decode, by reason.
+     *
+     * @param reason why the decoder rejected them
+     * @return the number of malformed segments for {@code reason}
+     */
     public long malformed(MalformedSegmentException.Reason reason) {
         return malformed.get(reason);
     }
 
-    /** Connections currently in {@code state}. */
+    /**
+     * Connections in {@code state} when the snapshot was taken.
+     *
+     * @param state the state
+     * @return how many connections were in it, compacted TIME-WAITs included; 0 for CLOSED
+     */
     public int connections(TcpState state) {
         return connectionsByState.getOrDefault(state, 0);
     }

@@ -90,7 +90,13 @@ public final class TcpStack {
         this.wheel = new TimerWheel(clock.nanoTime());
     }
 
-    /** A builder for a stack sending through {@code transport} on {@code clock}. */
+    /**
+     * A builder for a stack sending through {@code transport} on {@code clock}.
+     *
+     * @param transport where outbound segments go
+     * @param clock     the stack's only source of time
+     * @return the builder, holding the defaults for everything else
+     */
     public static Builder builder(Transport transport, Clock clock) {
         return new Builder(transport, clock);
     }
@@ -100,7 +106,13 @@ public final class TcpStack {
     /**
      * Opens a connection (active OPEN).
      *
-     * @param localPort 0 picks a free ephemeral port
+     * @param localAddress  our address
+     * @param localPort     our port; 0 picks a free ephemeral port
+     * @param remoteAddress the peer's address
+     * @param remotePort    the peer's port
+     * @param listener      what hears the connection's events, from now on
+     * @return the connection, its SYN already sent
+     * @throws IllegalStateException if a connection with this 4-tuple exists, TIME-WAIT included
      */
     public Connection connect(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
                               ConnectionListener listener) {
@@ -122,7 +134,13 @@ public final class TcpStack {
         return c;
     }
 
-    /** Accepts connections to {@code port} on any local address. */
+    /**
+     * Accepts connections to {@code port} on any local address.
+     *
+     * @param port     the port, 1..65535
+     * @param acceptor called for each connection that reaches ESTABLISHED on it
+     * @throws IllegalStateException if the port already has a listener
+     */
     public void listen(int port, Acceptor acceptor) {
         Objects.requireNonNull(acceptor, "acceptor");
         if (port <= 0 || port > 0xFFFF) {
@@ -133,7 +151,11 @@ public final class TcpStack {
         }
     }
 
-    /** Stops accepting on {@code port}; established connections are unaffected. */
+    /**
+     * Stops accepting on {@code port}; established connections are unaffected.
+     *
+     * @param port the port; one without a listener is ignored
+     */
     public void unlisten(int port) {
         listeners.remove(port);
     }
@@ -157,6 +179,11 @@ public final class TcpStack {
     /**
      * Hands the stack one inbound segment. Never throws for bad bytes: a malformed segment is
      * counted by reason and dropped.
+     *
+     * @param source      the segment's IP source, the peer's address
+     * @param destination the segment's IP destination, our address
+     * @param bytes       the encoded segment, from position to limit; the position is not moved,
+     *                    and the bytes are copied, so the caller may reuse the buffer
      */
     public void receive(InetAddress source, InetAddress destination, ByteBuffer bytes) {
         int len = bytes.remaining();
@@ -180,6 +207,10 @@ public final class TcpStack {
      * As {@link #receive(InetAddress, InetAddress, ByteBuffer)} for a transport that hands the
      * array over: the stack may keep the payload as a view of {@code packet} instead of copying
      * it, so the caller must never write to the array again.
+     *
+     * @param source      the segment's IP source, the peer's address
+     * @param destination the segment's IP destination, our address
+     * @param packet      the encoded segment, the whole array, never written again
      */
     public void receiveOwned(InetAddress source, InetAddress destination, byte[] packet) {
         receive(source, destination, packet, 0, packet.length, true);
@@ -392,6 +423,8 @@ public final class TcpStack {
      * The earliest pending deadline of any connection, or {@link Tcb#NO_DEADLINE} when
      * {@link #hasDeadline()} is false: when a simulator should next call {@link #poll}.
      * O(timers); not for a hot loop.
+     *
+     * @return the earliest deadline on the {@link Clock}'s nanosecond scale, or {@link Tcb#NO_DEADLINE}
      */
     public long nextDeadlineNanos() {
         boolean timers = wheel.pendingCount() > 0;
@@ -405,7 +438,10 @@ public final class TcpStack {
         return d;
     }
 
-    /** Whether any connection has a timer pending, so that {@link #nextDeadlineNanos()} means a time. */
+    /**
+     * {@return whether any connection has a timer pending, so that {@link #nextDeadlineNanos()}
+     * means a time}
+     */
     public boolean hasDeadline() {
         return wheel.pendingCount() > 0 || timeWaits.size() > 0;
     }
@@ -422,7 +458,7 @@ public final class TcpStack {
 
     // ------------------------------------------------------------------ views
 
-    /** A snapshot of the counters and of connections per state. */
+    /** {@return a snapshot of the counters and of connections per state} */
     public StackStats stats() {
         Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
         for (Connection c : connections.values()) {
@@ -437,27 +473,39 @@ public final class TcpStack {
     /**
      * The connection with this identity, or null; also null for a compacted TIME-WAIT, which
      * has no Connection (see {@link #timeWait}).
+     *
+     * @param id the 4-tuple, local side first
+     * @return the connection, or null
      */
     public Connection connection(FourTuple id) {
         return connections.get(id);
     }
 
-    /** The compacted TIME-WAIT holding this 4-tuple, or null. */
+    /**
+     * The compacted TIME-WAIT holding this 4-tuple, or null.
+     *
+     * @param id the 4-tuple, local side first
+     * @return the compacted TIME-WAIT, or null
+     */
     public TimeWait timeWait(FourTuple id) {
         int e = timeWaits.find(id);
         return e < 0 ? null : timeWaits.get(e);
     }
 
-    /** How many connections exist (any state but CLOSED), compacted TIME-WAITs included. */
+    /** {@return how many connections exist (any state but CLOSED), compacted TIME-WAITs included} */
     public int connectionCount() {
         return connections.size() + timeWaits.size();
     }
 
-    /** The connections that have a {@link Connection} now (compacted TIME-WAITs have none), in no particular order. */
+    /**
+     * {@return a new list of the connections that have a {@link Connection} now (compacted
+     * TIME-WAITs have none), in no particular order}
+     */
     public List<Connection> connections() {
         return new ArrayList<>(connections.values());
     }
 
+    /** {@return the configuration every connection of this stack runs with} */
     public TcpConfig config() {
         return config;
     }
@@ -696,17 +744,35 @@ public final class TcpStack {
             this.clock = Objects.requireNonNull(clock, "clock");
         }
 
+        /**
+         * The configuration every connection of the stack runs with; by default
+         * {@link TcpConfig#DEFAULTS}.
+         *
+         * @param c the configuration
+         * @return this builder
+         */
         public Builder config(TcpConfig c) {
             config = Objects.requireNonNull(c, "config");
             return this;
         }
 
-        /** Initial sequence numbers; by default RFC 6528 with a secret from SecureRandom. */
+        /**
+         * Initial sequence numbers; by default RFC 6528 with a secret from SecureRandom.
+         *
+         * @param g the generator
+         * @return this builder
+         */
         public Builder isn(IsnGenerator g) {
             isn = Objects.requireNonNull(g, "isn");
             return this;
         }
 
+        /**
+         * The tracing hook; by default {@link StackObserver#NONE}.
+         *
+         * @param o the observer
+         * @return this builder
+         */
         public Builder observer(StackObserver o) {
             observer = Objects.requireNonNull(o, "observer");
             return this;
@@ -722,12 +788,20 @@ public final class TcpStack {
          * calls, and {@link TcpStack#connection} returns null for it ({@link TcpStack#timeWait}
          * shows it). The {@link StackObserver} still sees TIME_WAIT → CLOSED after 2×MSL. Off by
          * default.
+         *
+         * @param on true to compact
+         * @return this builder
          */
         public Builder compactTimeWait(boolean on) {
             compactTimeWait = on;
             return this;
         }
 
+        /**
+         * Builds the stack; without an {@link #isn} generator, draws a fresh RFC 6528 secret.
+         *
+         * @return the stack
+         */
         public TcpStack build() {
             if (isn == null) {
                 isn = IsnGenerator.rfc6528();

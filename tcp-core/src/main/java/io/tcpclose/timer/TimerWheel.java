@@ -108,7 +108,11 @@ public final class TimerWheel {
         allocate(initialCapacity);
     }
 
-    /** A wheel with about 1 ms ticks and 4096 spokes, starting at {@code startNanos}. */
+    /**
+     * A wheel with about 1 ms ticks and 4096 spokes, starting at {@code startNanos}.
+     *
+     * @param startNanos the clock's value now; ticks count from here
+     */
     public TimerWheel(long startNanos) {
         this(startNanos, 1L << 20, 4096, 1024);
     }
@@ -121,12 +125,12 @@ public final class TimerWheel {
         capacity = newCapacity;
     }
 
-    /** Number of timers scheduled and not yet fired or cancelled. */
+    /** {@return the number of timers scheduled and not yet fired or cancelled} */
     public int pendingCount() {
         return pending;
     }
 
-    /** The tick length in nanoseconds. */
+    /** {@return the tick length in nanoseconds} */
     public long tickNanos() {
         return tickNanos;
     }
@@ -134,6 +138,9 @@ public final class TimerWheel {
     /**
      * Schedules a timer.
      *
+     * @param deadlineNanos when it fires, on the clock {@code startNanos} came from; a deadline
+     *                      already past fires on the next {@link #poll}
+     * @param attachment    any value, handed back to the {@link Handler}
      * @return its id, never {@link #NULL_TIMER}
      * @throws IllegalStateException when 2^28 timers are already pending
      */
@@ -163,6 +170,7 @@ public final class TimerWheel {
     /**
      * Cancels a timer.
      *
+     * @param timerId the id {@link #schedule} returned
      * @return true if it was pending; false for a fired, cancelled or otherwise stale id
      */
     public boolean cancel(long timerId) {
@@ -180,6 +188,8 @@ public final class TimerWheel {
      * Moves a pending timer to a new deadline, keeping its id and attachment: the common TCP
      * case of re-arming the retransmission timer on every ACK.
      *
+     * @param timerId          the id {@link #schedule} returned
+     * @param newDeadlineNanos the new deadline, on the same clock
      * @return true if it was pending and now has the new deadline
      */
     public boolean reschedule(long timerId, long newDeadlineNanos) {
@@ -202,6 +212,8 @@ public final class TimerWheel {
      * The earliest deadline among pending timers, or {@link Long#MAX_VALUE} when none is
      * pending. It scans every slot, O(capacity): meant for a simulator that jumps virtual time
      * to the next event, not for a hot path.
+     *
+     * @return the earliest pending deadline, or {@link Long#MAX_VALUE}
      */
     public long earliestDeadline() {
         long best = Long.MAX_VALUE;
@@ -216,7 +228,12 @@ public final class TimerWheel {
         return best;
     }
 
-    /** The deadline of a pending timer, or {@link Long#MIN_VALUE} for a stale id. */
+    /**
+     * The deadline of a pending timer, or {@link Long#MIN_VALUE} for a stale id.
+     *
+     * @param timerId the id {@link #schedule} returned
+     * @return its deadline, or {@link Long#MIN_VALUE}
+     */
     public long deadline(long timerId) {
         int slot = liveSlot(timerId);
         return slot == NONE ? Long.MIN_VALUE : words[(slot << SHIFT) + DEADLINE];
@@ -225,6 +242,9 @@ public final class TimerWheel {
     /**
      * Fires every timer whose deadline is at or before {@code nowNanos}, at most {@code limit}.
      *
+     * @param nowNanos the clock's value now
+     * @param handler  called once for each timer that fires, which is released first
+     * @param limit    the most timers to fire in this call; the rest wait for the next
      * @return the number fired
      */
     public int poll(long nowNanos, Handler handler, int limit) {

@@ -26,12 +26,24 @@ public final class Bytes {
         this.length = length;
     }
 
-    /** A copy of {@code src}. */
+    /**
+     * A copy of {@code src}.
+     *
+     * @param src the bytes to copy
+     * @return the copy, or {@link #EMPTY} when {@code src} is empty
+     */
     public static Bytes copyOf(byte[] src) {
         return copyOf(src, 0, src.length);
     }
 
-    /** A copy of {@code src[offset, offset + length)}. */
+    /**
+     * A copy of {@code src[offset, offset + length)}.
+     *
+     * @param src    the array to copy from
+     * @param offset the index of the first byte to copy
+     * @param length how many bytes to copy
+     * @return the copy, or {@link #EMPTY} when {@code length} is 0
+     */
     public static Bytes copyOf(byte[] src, int offset, int length) {
         if (length == 0) {
             return EMPTY;
@@ -44,20 +56,35 @@ public final class Bytes {
         return length == 0 ? EMPTY : new Bytes(src, offset, length);
     }
 
-    /** A copy of the buffer's remaining bytes; the buffer's position is not moved. */
+    /**
+     * A copy of the buffer's remaining bytes; the buffer's position is not moved.
+     *
+     * @param src the buffer to copy from
+     * @return the copy of its bytes from position to limit
+     */
     public static Bytes copyOf(ByteBuffer src) {
         byte[] a = new byte[src.remaining()];
         src.duplicate().get(a);
         return a.length == 0 ? EMPTY : new Bytes(a, 0, a.length);
     }
 
-    /** The UTF-8 encoding of {@code text}. */
+    /**
+     * The UTF-8 encoding of {@code text}.
+     *
+     * @param text the text to encode
+     * @return its UTF-8 bytes
+     */
     public static Bytes utf8(String text) {
         byte[] a = text.getBytes(StandardCharsets.UTF_8);
         return a.length == 0 ? EMPTY : new Bytes(a, 0, a.length);
     }
 
-    /** {@code n} bytes counting up from 0 (mod 256): handy, recognisable test data. */
+    /**
+     * {@code n} bytes counting up from 0 (mod 256): handy, recognisable test data.
+     *
+     * @param n how many bytes
+     * @return the bytes 0, 1, 2, ... (mod 256)
+     */
     public static Bytes pattern(int n) {
         byte[] a = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -66,15 +93,23 @@ public final class Bytes {
         return n == 0 ? EMPTY : new Bytes(a, 0, n);
     }
 
+    /** {@return the number of bytes} */
     public int length() {
         return length;
     }
 
+    /** {@return whether there are no bytes} */
     public boolean isEmpty() {
         return length == 0;
     }
 
-    /** The byte at {@code index}. */
+    /**
+     * The byte at {@code index}.
+     *
+     * @param index the index, in {@code [0, length())}
+     * @return the byte
+     * @throws IndexOutOfBoundsException if {@code index} lies outside the sequence
+     */
     public byte get(int index) {
         if (index < 0 || index >= length) {
             throw new IndexOutOfBoundsException("index " + index + " outside [0, " + length + ")");
@@ -82,7 +117,14 @@ public final class Bytes {
         return data[offset + index];
     }
 
-    /** The bytes {@code [from, from + len)}, sharing storage with this sequence. */
+    /**
+     * The bytes {@code [from, from + len)}, sharing storage with this sequence.
+     *
+     * @param from the index of the first byte
+     * @param len  how many bytes
+     * @return the slice, {@link #EMPTY} when {@code len} is 0, or this sequence when the slice is all of it
+     * @throws IndexOutOfBoundsException if the slice does not lie inside the sequence
+     */
     public Bytes slice(int from, int len) {
         if (from < 0 || len < 0 || from + len > length) {
             throw new IndexOutOfBoundsException(
@@ -97,12 +139,22 @@ public final class Bytes {
         return new Bytes(data, offset + from, len);
     }
 
-    /** Everything from {@code from} to the end. */
+    /**
+     * Everything after the first {@code n} bytes, sharing storage with this sequence.
+     *
+     * @param n how many bytes to drop, in {@code [0, length()]}
+     * @return the rest
+     */
     public Bytes dropFirst(int n) {
         return slice(n, length - n);
     }
 
-    /** The parts one after another, copied once into a fresh array (or shared when there is one part). */
+    /**
+     * The parts one after another, copied once into a fresh array (or shared when there is one part).
+     *
+     * @param parts the sequences to join, in order
+     * @return their concatenation
+     */
     public static Bytes join(List<Bytes> parts) {
         if (parts.size() == 1) {
             return parts.get(0);
@@ -120,7 +172,12 @@ public final class Bytes {
         return new Bytes(a, 0, total);
     }
 
-    /** This sequence followed by {@code other}. */
+    /**
+     * This sequence followed by {@code other}.
+     *
+     * @param other the bytes to append
+     * @return the concatenation (copied, unless one side is empty)
+     */
     public Bytes concat(Bytes other) {
         if (other.length == 0) {
             return this;
@@ -134,22 +191,31 @@ public final class Bytes {
         return new Bytes(a, 0, a.length);
     }
 
-    /** Copies all bytes into {@code dst} at {@code dstOffset}. */
+    /**
+     * Copies all bytes into {@code dst} at {@code dstOffset}.
+     *
+     * @param dst       the array to write
+     * @param dstOffset where the first byte goes; {@code length()} bytes must fit from there
+     */
     public void copyTo(byte[] dst, int dstOffset) {
         System.arraycopy(data, offset, dst, dstOffset, length);
     }
 
-    /** Writes all bytes into {@code dst} at its position, advancing it. */
+    /**
+     * Writes all bytes into {@code dst} at its position, advancing it.
+     *
+     * @param dst the buffer to write; it must have {@code length()} bytes remaining
+     */
     public void writeTo(ByteBuffer dst) {
         dst.put(data, offset, length);
     }
 
-    /** A fresh array holding these bytes. */
+    /** {@return a fresh array holding these bytes} */
     public byte[] toArray() {
         return Arrays.copyOfRange(data, offset, offset + length);
     }
 
-    /** The bytes decoded as UTF-8. */
+    /** {@return the bytes decoded as UTF-8} */
     public String utf8() {
         return new String(data, offset, length, StandardCharsets.UTF_8);
     }

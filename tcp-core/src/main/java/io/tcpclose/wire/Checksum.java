@@ -80,12 +80,28 @@ public final class Checksum {
         return (int) sum;
     }
 
-    /** The 16-bit checksum field value for {@code buf[off, off+len)} (the complement of the folded sum). */
+    /**
+     * The 16-bit checksum field value for {@code buf[off, off+len)} (the complement of the folded sum).
+     *
+     * @param buf the bytes
+     * @param off the index of the first byte summed
+     * @param len how many bytes are summed
+     * @return the checksum, 0..65535
+     */
     public static int compute(byte[] buf, int off, int len) {
         return ~fold(sumWords(buf, off, len)) & 0xFFFF;
     }
 
-    /** The checksum of a TCP segment of {@code len} bytes under the given pseudo-header. */
+    /**
+     * The checksum of a TCP segment of {@code len} bytes under the given pseudo-header.
+     *
+     * @param pseudo the pseudo-header of the segment's addresses
+     * @param buf    the bytes holding the segment, header and payload
+     * @param off    the index of the segment's first byte
+     * @param len    the segment's length in bytes, header included
+     * @return the checksum field value when the field in {@code buf} is zero; 0 when the field holds
+     *         a checksum that verifies
+     */
     public static int tcp(PseudoHeader pseudo, byte[] buf, int off, int len) {
         return ~fold(pseudo.addressSum() + len + sumWords(buf, off, len)) & 0xFFFF;
     }

@@ -24,13 +24,22 @@ public final class MalformedSegmentException extends Exception {
         BAD_CHECKSUM
     }
 
+    /** Why the segment was rejected; never null. */
     private final Reason reason;
 
+    /**
+     * Creates the exception; the message is the reason followed by {@code message}. No stack trace
+     * is recorded: the exception reports bad input, not a bug.
+     *
+     * @param reason  why the segment was rejected
+     * @param message what exactly was wrong, and where
+     */
     public MalformedSegmentException(Reason reason, String message) {
         super(reason + ": " + message, null, false, false);
         this.reason = reason;
     }
 
+    /** {@return why the segment was rejected} */
     public Reason reason() {
         return reason;
     }

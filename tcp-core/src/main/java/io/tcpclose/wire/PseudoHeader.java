@@ -21,21 +21,42 @@ public final class PseudoHeader {
         this.ipv6 = ipv6;
     }
 
-    /** IPv4 pseudo-header from two 4-byte addresses. */
+    /**
+     * IPv4 pseudo-header from two 4-byte addresses.
+     *
+     * @param source      the source address, 4 bytes in network order
+     * @param destination the destination address, 4 bytes in network order
+     * @return the pseudo-header
+     * @throws IllegalArgumentException if an address is not 4 bytes long
+     */
     public static PseudoHeader ipv4(byte[] source, byte[] destination) {
         check(source, 4);
         check(destination, 4);
         return new PseudoHeader(Checksum.sumWords(source, 0, 4) + Checksum.sumWords(destination, 0, 4) + PROTOCOL_TCP, false);
     }
 
-    /** IPv6 pseudo-header from two 16-byte addresses. */
+    /**
+     * IPv6 pseudo-header from two 16-byte addresses.
+     *
+     * @param source      the source address, 16 bytes in network order
+     * @param destination the destination address, 16 bytes in network order
+     * @return the pseudo-header
+     * @throws IllegalArgumentException if an address is not 16 bytes long
+     */
     public static PseudoHeader ipv6(byte[] source, byte[] destination) {
         check(source, 16);
         check(destination, 16);
         return new PseudoHeader(Checksum.sumWords(source, 0, 16) + Checksum.sumWords(destination, 0, 16) + PROTOCOL_TCP, true);
     }
 
-    /** The pseudo-header for two addresses of the same family. */
+    /**
+     * The pseudo-header for two addresses of the same family.
+     *
+     * @param source      the source address
+     * @param destination the destination address
+     * @return the IPv4 or IPv6 pseudo-header
+     * @throws IllegalArgumentException if the addresses are of different families
+     */
     public static PseudoHeader of(InetAddress source, InetAddress destination) {
         if (source instanceof Inet4Address && destination instanceof Inet4Address) {
             return ipv4(source.getAddress(), destination.getAddress());
@@ -52,7 +73,7 @@ public final class PseudoHeader {
         }
     }
 
-    /** True for an IPv6 pseudo-header. */
+    /** {@return true for an IPv6 pseudo-header, false for IPv4} */
     public boolean isIpv6() {
         return ipv6;
     }

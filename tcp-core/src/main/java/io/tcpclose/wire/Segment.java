@@ -23,6 +23,19 @@ import java.util.Objects;
 public record Segment(int srcPort, int dstPort, int seq, int ack, int flags, int window,
                       TcpOptions options, Bytes payload) {
 
+    /**
+     * Checks the ports, the flags (8 bits), the window and that options and payload are present.
+     *
+     * @param srcPort source port, 0..65535
+     * @param dstPort destination port, 0..65535
+     * @param seq     sequence number
+     * @param ack     acknowledgment number
+     * @param flags   control bits, at most 8 bits
+     * @param window  advertised window, 0..65535
+     * @param options options, not null
+     * @param payload data, not null
+     * @throws IllegalArgumentException if a port, the flags or the window is out of range
+     */
     public Segment {
         checkPort(srcPort, "source");
         checkPort(dstPort, "destination");
@@ -42,7 +55,12 @@ public record Segment(int srcPort, int dstPort, int seq, int ack, int flags, int
         }
     }
 
-    /** True when every bit in {@code flag} is set. */
+    /**
+     * True when every bit in {@code flag} is set.
+     *
+     * @param flag one or more {@link TcpFlags} bits
+     * @return whether all of them are set
+     */
     public boolean has(int flag) {
         return (flags & flag) == flag;
     }
@@ -50,17 +68,29 @@ public record Segment(int srcPort, int dstPort, int seq, int ack, int flags, int
     /**
      * The segment length in sequence space (RFC 9293 §3.4): payload bytes plus one for SYN and
      * one for FIN.
+     *
+     * @return the number of sequence numbers the segment occupies
      */
     public int seqLength() {
         return payload.length() + ((flags & TcpFlags.SYN) != 0 ? 1 : 0) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
     }
 
-    /** The same segment with other flags. */
+    /**
+     * The same segment with other flags.
+     *
+     * @param newFlags the control bits to carry instead
+     * @return the new segment
+     */
     public Segment withFlags(int newFlags) {
         return new Segment(srcPort, dstPort, seq, ack, newFlags, window, options, payload);
     }
 
-    /** The same segment with another sequence number. */
+    /**
+     * The same segment with another sequence number.
+     *
+     * @param newSeq the sequence number to carry instead
+     * @return the new segment
+     */
     public Segment withSeq(int newSeq) {
         return new Segment(srcPort, dstPort, newSeq, ack, flags, window, options, payload);
     }

@@ -30,7 +30,12 @@ public final class SegmentCodec {
 
     private SegmentCodec() {}
 
-    /** The number of bytes {@link #encode} writes for {@code segment}. */
+    /**
+     * The number of bytes {@link #encode} writes for {@code segment}.
+     *
+     * @param segment the segment
+     * @return its encoded length: header, options and payload
+     */
     public static int encodedLength(Segment segment) {
         return HEADER_LENGTH + segment.options().encodedLength() + segment.payload().length();
     }
@@ -38,6 +43,10 @@ public final class SegmentCodec {
     /**
      * Writes {@code segment} at {@code out[offset]} with a checksum under {@code pseudo}.
      *
+     * @param segment the segment
+     * @param pseudo  the pseudo-header of the addresses the segment travels between
+     * @param out     the array to write
+     * @param offset  where the segment's first byte goes
      * @return the number of bytes written
      * @throws IndexOutOfBoundsException if {@code out} is too small
      */
@@ -66,7 +75,13 @@ public final class SegmentCodec {
         return total;
     }
 
-    /** Encodes into a fresh array. */
+    /**
+     * Encodes into a fresh array.
+     *
+     * @param segment the segment
+     * @param pseudo  the pseudo-header of the addresses the segment travels between
+     * @return an array of exactly {@link #encodedLength} bytes holding the segment
+     */
     public static byte[] encode(Segment segment, PseudoHeader pseudo) {
         byte[] out = new byte[encodedLength(segment)];
         encode(segment, pseudo, out, 0);
@@ -106,6 +121,14 @@ public final class SegmentCodec {
      * Decodes {@code buf[offset, offset + length)} as one segment, verifying its checksum under
      * {@code pseudo} unless {@code pseudo} is null. The payload is copied: the caller may reuse
      * {@code buf}.
+     *
+     * @param buf    the bytes
+     * @param offset the index of the segment's first byte
+     * @param length the segment's length in bytes, header included
+     * @param pseudo the pseudo-header to verify the checksum under, or null to skip the check
+     * @return the segment
+     * @throws MalformedSegmentException if the bytes are not a valid TCP segment
+     * @throws IllegalArgumentException  if the range lies outside {@code buf}
      */
     public static Segment decode(byte[] buf, int offset, int length, PseudoHeader pseudo)
             throws MalformedSegmentException {
@@ -115,6 +138,14 @@ public final class SegmentCodec {
     /**
      * As {@link #decode}, but the payload is a view of {@code buf}, not a copy: for a caller that
      * hands the array over (a fresh array per packet) and never writes to it again.
+     *
+     * @param buf    the bytes, never written again by anyone
+     * @param offset the index of the segment's first byte
+     * @param length the segment's length in bytes, header included
+     * @param pseudo the pseudo-header to verify the checksum under, or null to skip the check
+     * @return the segment, its payload sharing {@code buf}
+     * @throws MalformedSegmentException if the bytes are not a valid TCP segment
+     * @throws IllegalArgumentException  if the range lies outside {@code buf}
      */
     public static Segment decodeSharing(byte[] buf, int offset, int length, PseudoHeader pseudo)
             throws MalformedSegmentException {

@@ -19,6 +19,17 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted,
     /** No options at all. */
     public static final TcpOptions NONE = new TcpOptions(-1, -1, false, false, 0, 0);
 
+    /**
+     * Checks the ranges.
+     *
+     * @param mss           maximum segment size, 0..65535, or -1
+     * @param windowScale   window-scale shift count, 0..255, or -1
+     * @param sackPermitted SACK-permitted was present
+     * @param hasTimestamps a timestamps option was present
+     * @param tsVal         the timestamp value, 0..2<sup>32</sup>-1
+     * @param tsEcr         the timestamp echo reply, 0..2<sup>32</sup>-1
+     * @throws IllegalArgumentException if a value is out of range
+     */
     public TcpOptions {
         if (mss < -1 || mss > 0xFFFF) {
             throw new IllegalArgumentException("MSS " + mss + " outside 0..65535");
@@ -31,12 +42,17 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted,
         }
     }
 
-    /** Only an MSS option. */
+    /**
+     * Only an MSS option.
+     *
+     * @param mss the maximum segment size, 0..65535
+     * @return the options
+     */
     public static TcpOptions mss(int mss) {
         return new TcpOptions(mss, -1, false, false, 0, 0);
     }
 
-    /** True when no option is present. */
+    /** {@return true when no option is present} */
     public boolean isEmpty() {
         return mss < 0 && windowScale < 0 && !sackPermitted && !hasTimestamps;
     }
@@ -44,6 +60,8 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted,
     /**
      * The encoded length: each option is NOP-padded to a 4-byte boundary the way Linux lays
      * them out (MSS 4, NOP+WS 4, NOP+NOP+SACK-permitted 4, NOP+NOP+timestamps 12).
+     *
+     * @return the number of option bytes in the header, a multiple of 4
      */
     public int encodedLength() {
         return (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0) + (sackPermitted ? 4 : 0) + (hasTimestamps ? 12 : 0);
