@@ -16,7 +16,11 @@ public sealed interface Event {
     /** Passive OPEN: wait in LISTEN; {@code iss} is used for the SYN-ACK. */
     record Listen(int iss) implements Event {}
 
-    /** SEND (RFC 9293 §3.10.2): queue bytes for transmission. */
+    /**
+     * SEND (RFC 9293 §3.10.2): queue bytes for transmission. The connection takes as many as fit
+     * in its send buffer ({@link Tcb#sendRoom()}, {@link TcpConfig#sendBuffer()}) and no more:
+     * compare {@link Tcb#sendQueueLength()} before and after to learn how many.
+     */
     record Send(Bytes data) implements Event {
         /**
          * Checks the data.

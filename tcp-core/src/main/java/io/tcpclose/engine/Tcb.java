@@ -273,6 +273,16 @@ public final class Tcb {
         return sendQueue.length();
     }
 
+    /**
+     * Room left in the send buffer ({@link TcpConfig#sendBuffer()}): how many more bytes a
+     * {@link Event.Send} would take now.
+     *
+     * @return the free bytes, zero or more
+     */
+    public int sendRoom() {
+        return Math.max(0, config.sendBuffer - sendQueue.length());
+    }
+
     /** {@return the number of bytes the application queued that have not been sent even once} */
     public int unsentLength() {
         boolean synUnacked = sndUna == iss && Seq.gt(sndNxt, iss) && state != TcpState.LISTEN && state != TcpState.CLOSED;

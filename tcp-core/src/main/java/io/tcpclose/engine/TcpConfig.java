@@ -15,6 +15,16 @@ public final class TcpConfig {
     /** The value of an optional timeout that is switched off. */
     public static final long NONE = -1;
 
+    /** The default send buffer: 256 KiB, enough to keep a 64 KiB window full four times over. */
+    public static final int DEFAULT_SEND_BUFFER = 256 * 1024;
+
+    /**
+     * The longest duration any knob takes: 36,500 days (about a century). Any longer would leave
+     * too little of the 2<sup>63</sup> ns range for deadlines compared by subtraction (2×MSL
+     * included).
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     /** What an RST does to a connection in TIME-WAIT. */
     public enum TimeWaitRst {
         /** Ignore it: TIME-WAIT assassination protection (RFC 1337 §3, "TIME-WAIT hazards"). */
@@ -71,6 +81,7 @@ public final class TcpConfig {
     final int mss;
     final int receiveBuffer;
     final int reassemblySegments;
+    final int sendBuffer;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -95,6 +106,7 @@ public final class TcpConfig {
         mss = b.mss;
         receiveBuffer = b.receiveBuffer;
         reassemblySegments = b.reassemblySegments;
+        sendBuffer = b.sendBuffer;
     }
 
     /** {@return a builder holding the defaults} */
@@ -127,6 +139,7 @@ public final class TcpConfig {
         b.mss = mss;
         b.receiveBuffer = receiveBuffer;
         b.reassemblySegments = reassemblySegments;
+        b.sendBuffer = sendBuffer;
         return b;
     }
 
@@ -266,6 +279,16 @@ public final class TcpConfig {
         return reassemblySegments;
     }
 
+    /**
+     * The send buffer: the most bytes queued and not yet acknowledged. A send takes what fits
+     * and no more; nothing it took is ever dropped.
+     *
+     * @return the buffer in bytes
+     */
+    public int sendBuffer() {
+        return sendBuffer;
+    }
+
     @Override
     public String toString() {
         return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)
@@ -281,7 +304,7 @@ public final class TcpConfig {
                 + ", rstOnCloseWithUnreadData=" + rstOnCloseWithUnreadData
                 + ", timeWaitReuse=" + timeWaitReuse
                 + ", finOnLastData=" + finOnLastData
-                + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + "}";
+                + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer + "}";
     }
 
     /**
@@ -311,6 +334,7 @@ public final class TcpConfig {
         private int mss = 1460;
         private int receiveBuffer = 65535;
         private int reassemblySegments = 64;
+        private int sendBuffer = DEFAULT_SEND_BUFFER;
 
         private Builder() {}
 
@@ -536,6 +560,18 @@ public final class TcpConfig {
         }
 
         /**
+         * The send buffer: the most bytes queued and not yet acknowledged (default
+         * {@value TcpConfig#DEFAULT_SEND_BUFFER}); a send takes what fits.
+         *
+         * @param bytes the buffer in bytes, 1..2<sup>30</sup>
+         * @return this builder
+         */
+        public Builder sendBuffer(int bytes) {
+            sendBuffer = between("sendBuffer", bytes, 1, 1 << 30);
+            return this;
+        }
+
+        /**
          * Checks the knobs against each other (rtoMin ≤ rtoInitial ≤ rtoMax) and builds the configuration.
          *
          * @return the configuration
@@ -559,13 +595,22 @@ public final class TcpConfig {
             if (d.isNegative()) {
                 throw new IllegalArgumentException(knob + " must not be negative, was " + d);
             }
-            return d.toNanos();
+            return representable(knob, d);
         }
 
         private static long positive(String knob, Duration d) {
             Objects.requireNonNull(d, knob);
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(knob + " must be positive, was " + d);
+            }
+            return representable(knob, d);
+        }
+
+        /** Nanoseconds of {@code d}, refusing what a deadline could not hold (overflow included). */
+        private static long representable(String knob, Duration d) {
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(knob + " must be at most " + MAX_DURATION.toDays()
+                        + " days, was " + d);
             }
             return d.toNanos();
         }

@@ -264,7 +264,13 @@ final class Work {
         if (finQueued) {
             throw new TcpApiException("send()", state, "shutdownOutput() was already called");
         }
-        sendQueue = sendQueue.concat(data);
+        // The send buffer bounds what waits: take what fits, and the caller learns how much
+        // from the queue's length (Tcb.sendRoom()); what is taken is never dropped.
+        int room = config.sendBuffer - sendQueue.length();
+        if (room <= 0) {
+            return;
+        }
+        sendQueue = sendQueue.concat(data.length() > room ? data.slice(0, room) : data);
         output();
     }
 
@@ -539,7 +545,9 @@ final class Work {
     }
 
     private void armPersist() {
-        long interval = Math.min(rtoNanos << Math.min(persistBackoff, 20), config.rtoMaxNanos);
+        int shift = Math.min(persistBackoff, 20);
+        // rtoNanos << shift, saturating at the ceiling instead of overflowing for a huge RTO.
+        long interval = rtoNanos > (config.rtoMaxNanos >> shift) ? config.rtoMaxNanos : rtoNanos << shift;
         persistDeadline = now + interval;
         arm(A_PERSIST);
     }

@@ -36,6 +36,10 @@ public final class Connection {
     boolean established;
     boolean peerFinished;
     boolean closeCompleted;
+    /** The last send did not fit whole: tell the application when room frees. */
+    boolean sendBlocked;
+    /** The listener whose backlog this half-open connection counts against (a TcpStack.Listener), or null. */
+    Object backlogOf;
     /** Handed to the stack's TIME-WAIT table: the stack no longer holds this object. */
     boolean compacted;
     /** A TIME-WAIT ended early by a new incarnation (RFC 6191): closed normally, whatever its snapshot says. */
@@ -111,23 +115,45 @@ public final class Connection {
     }
 
     /**
-     * Queues bytes for sending.
+     * Queues as many of {@code data}'s bytes as fit in the send buffer ({@link #sendRoom()}),
+     * and says how many: the rest is not taken, and {@link ConnectionListener#onWritable} comes
+     * when room frees. What is taken is sent in order and never dropped.
      *
-     * @param data the bytes; they are sent in order after everything queued before
+     * @param data the bytes
+     * @return how many of them were taken, from the first on; 0 when the buffer is full
      * @throws io.tcpclose.engine.TcpApiException after {@link #shutdownOutput()} or once closed
      */
-    public void send(Bytes data) {
-        stack.apply(this, new Event.Send(data));
+    public int send(Bytes data) {
+        return stack.send(this, data);
     }
 
     /**
-     * Queues a copy of {@code data} for sending.
+     * Queues what fits of a copy of {@code data}, as {@link #send(Bytes)} does.
      *
      * @param data the bytes, copied
+     * @return how many of them were taken
      * @throws io.tcpclose.engine.TcpApiException after {@link #shutdownOutput()} or once closed
      */
-    public void send(byte[] data) {
-        send(Bytes.copyOf(data));
+    public int send(byte[] data) {
+        return send(Bytes.copyOf(data));
+    }
+
+    /**
+     * Room left in the send buffer: how many bytes {@link #send(Bytes)} would take now.
+     *
+     * @return the free bytes; 0 once the connection can no longer send
+     */
+    public int sendRoom() {
+        return compacted || superseded || !tcb.state().maySend() ? 0 : tcb.sendRoom();
+    }
+
+    /**
+     * Bytes taken by {@link #send(Bytes)} that the peer has not acknowledged yet, sent or not.
+     *
+     * @return the count; 0 when everything sent is acknowledged
+     */
+    public int unacknowledged() {
+        return compacted || superseded ? 0 : tcb.sendQueueLength();
     }
 
     /**

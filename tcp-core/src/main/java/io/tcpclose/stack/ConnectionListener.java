@@ -24,6 +24,14 @@ public interface ConnectionListener {
     default void onReadable(Connection c) {}
 
     /**
+     * The send buffer has room again after a {@link Connection#send} that did not fit whole, or
+     * everything sent so far is acknowledged ({@link Connection#unacknowledged()} is 0).
+     *
+     * @param c the connection
+     */
+    default void onWritable(Connection c) {}
+
+    /**
      * The peer finished sending (its FIN): end of stream after the bytes already readable.
      *
      * @param c the connection

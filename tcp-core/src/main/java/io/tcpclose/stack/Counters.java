@@ -17,6 +17,13 @@ final class Counters {
     long connectionsOpened;
     long timeWaitReused;
     long timeWaitRestored;
+    long connectionLimitHits;
+    long listenOverflows;
+    long listenDrops;
+    long synCookiesSent;
+    long synCookiesValidated;
+    long synCookiesRejected;
+    long sendBufferFull;
     final long[] closed = new long[CloseReason.values().length];
     final long[] rejected = new long[RejectReason.values().length];
     final long[] malformed = new long[MalformedSegmentException.Reason.values().length];

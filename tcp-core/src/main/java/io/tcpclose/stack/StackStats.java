@@ -25,6 +25,13 @@ public final class StackStats {
     private final long connectionsOpened;
     private final long timeWaitReused;
     private final long timeWaitRestored;
+    private final long sendBufferFull;
+    private final long synCookiesRejected;
+    private final long synCookiesValidated;
+    private final long synCookiesSent;
+    private final long listenDrops;
+    private final long listenOverflows;
+    private final long connectionLimitHits;
     private final Map<CloseReason, Long> closed;
     private final Map<RejectReason, Long> rejected;
     private final Map<MalformedSegmentException.Reason, Long> malformed;
@@ -42,6 +49,13 @@ public final class StackStats {
         connectionsOpened = c.connectionsOpened;
         timeWaitReused = c.timeWaitReused;
         timeWaitRestored = c.timeWaitRestored;
+        sendBufferFull = c.sendBufferFull;
+        synCookiesRejected = c.synCookiesRejected;
+        synCookiesValidated = c.synCookiesValidated;
+        synCookiesSent = c.synCookiesSent;
+        listenDrops = c.listenDrops;
+        listenOverflows = c.listenOverflows;
+        connectionLimitHits = c.connectionLimitHits;
         closed = toMap(CloseReason.class, CloseReason.values(), c.closed);
         rejected = toMap(RejectReason.class, RejectReason.values(), c.rejected);
         malformed = toMap(MalformedSegmentException.Reason.class, MalformedSegmentException.Reason.values(), c.malformed);
@@ -124,6 +138,69 @@ public final class StackStats {
     }
 
     /**
+     * Connections refused because the stack held its {@link TcpStack.Builder#maxConnections} already (a connect() that threw, or a valid cookie dropped).
+     *
+     * @return the count since the stack was built
+     */
+    public long connectionLimitHits() {
+        return connectionLimitHits;
+    }
+
+    /**
+     * SYNs that found their listener's backlog full (or the connection limit reached).
+     *
+     * @return the count since the stack was built
+     */
+    public long listenOverflows() {
+        return listenOverflows;
+    }
+
+    /**
+     * Overflowing SYNs dropped because SYN cookies are off.
+     *
+     * @return the count since the stack was built
+     */
+    public long listenDrops() {
+        return listenDrops;
+    }
+
+    /**
+     * SYN,ACKs sent with a SYN cookie (RFC 4987 §3.6).
+     *
+     * @return the count since the stack was built
+     */
+    public long synCookiesSent() {
+        return synCookiesSent;
+    }
+
+    /**
+     * ACKs that returned a valid SYN cookie and became connections.
+     *
+     * @return the count since the stack was built
+     */
+    public long synCookiesValidated() {
+        return synCookiesValidated;
+    }
+
+    /**
+     * ACKs checked as SYN cookies that were none of ours, or too old (answered with a reset).
+     *
+     * @return the count since the stack was built
+     */
+    public long synCookiesRejected() {
+        return synCookiesRejected;
+    }
+
+    /**
+     * Sends that did not fit the send buffer whole (the rest was refused, nothing dropped).
+     *
+     * @return the count since the stack was built
+     */
+    public long sendBufferFull() {
+        return sendBufferFull;
+    }
+
+    /**
      * Connections closed, by reason; the timeouts say which timer.
      *
      * @param reason the close reason
@@ -193,6 +270,14 @@ public final class StackStats {
         line(sb, windowProbesSent, "zero-window probes sent");
         line(sb, connectionsOpened, "connection openings");
         line(sb, timeWaitReused, "TIME-WAIT connections reused by a newer SYN");
+        line(sb, timeWaitRestored, "TIME-WAIT connections restored after an old duplicate SYN");
+        line(sb, sendBufferFull, "sends that found the send buffer full");
+        line(sb, synCookiesRejected, "SYN cookies rejected");
+        line(sb, synCookiesValidated, "SYN cookies validated");
+        line(sb, synCookiesSent, "SYN cookies sent");
+        line(sb, listenDrops, "overflowing SYNs dropped (no cookies)");
+        line(sb, listenOverflows, "SYNs beyond a full listen backlog");
+        line(sb, connectionLimitHits, "connections refused at the connection limit");
         closed.forEach((r, n) -> {
             if (n > 0) {
                 line(sb, n, "connections closed: " + r);

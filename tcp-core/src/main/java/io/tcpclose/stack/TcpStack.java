@@ -20,6 +20,7 @@ import io.tcpclose.wire.Segment;
 import io.tcpclose.wire.SegmentCodec;
 import io.tcpclose.wire.Seq;
 import io.tcpclose.wire.TcpFlags;
+import io.tcpclose.wire.TcpOptions;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -62,7 +63,9 @@ public final class TcpStack {
     private final StackObserver observer;
     private final TimerWheel wheel;
     private final Map<FourTuple, Connection> connections = new HashMap<>();
-    private final Map<Integer, Acceptor> listeners = new HashMap<>();
+    private final Map<Integer, Listener> listeners = new HashMap<>();
+    private final int maxConnections;
+    private final SynCookies cookies;
     private final Counters counters = new Counters();
     // Scratch buffers start at a full Ethernet frame and grow on demand up to MAX_SEGMENT, so a
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
@@ -87,6 +90,8 @@ public final class TcpStack {
         this.isn = b.isn;
         this.observer = b.observer;
         this.compactTimeWait = b.compactTimeWait;
+        this.maxConnections = b.maxConnections;
+        this.cookies = b.synCookies ? new SynCookies(b.cookieK0, b.cookieK1) : null;
         this.wheel = new TimerWheel(clock.nanoTime());
     }
 
@@ -112,7 +117,9 @@ public final class TcpStack {
      * @param remotePort    the peer's port
      * @param listener      what hears the connection's events, from now on
      * @return the connection, its SYN already sent
-     * @throws IllegalStateException if a connection with this 4-tuple exists, TIME-WAIT included
+     * @throws IllegalStateException if a connection with this 4-tuple exists, TIME-WAIT included,
+     *                               or the stack holds {@link Builder#maxConnections} already
+     *                               (counted in {@link StackStats#connectionLimitHits()})
      */
     public Connection connect(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
                               ConnectionListener listener) {
@@ -126,6 +133,11 @@ public final class TcpStack {
         if (timeWaits.find(id) >= 0) {
             throw new IllegalStateException("connection " + id + " already exists in " + TcpState.TIME_WAIT);
         }
+        if (connectionCount() >= maxConnections) {
+            counters.connectionLimitHits++;
+            throw new IllegalStateException("connection limit reached: the stack holds " + connectionCount()
+                    + " connections (maxConnections " + maxConnections + ")");
+        }
         long now = clock.nanoTime();
         Connection c = new Connection(this, id, Tcb.create(config, port, remotePort), listener);
         register(c);
@@ -134,22 +146,66 @@ public final class TcpStack {
         return c;
     }
 
+    /** The connection limit a stack has unless {@link Builder#maxConnections} says otherwise: 2<sup>20</sup>. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1 << 20;
+
+    /** The listen backlog {@link #listen(int, Acceptor)} uses. */
+    public static final int DEFAULT_BACKLOG = 1024;
+
     /**
-     * Accepts connections to {@code port} on any local address.
+     * Accepts connections to {@code port} on any local address, with a backlog of {@value
+     * #DEFAULT_BACKLOG} half-open connections.
      *
      * @param port     the port, 1..65535
      * @param acceptor called for each connection that reaches ESTABLISHED on it
      * @throws IllegalStateException if the port already has a listener
      */
     public void listen(int port, Acceptor acceptor) {
+        listen(port, DEFAULT_BACKLOG, acceptor);
+    }
+
+    /**
+     * Accepts connections to {@code port} on any local address. At most {@code backlog}
+     * connections may be half-open (SYN-RECEIVED) at once; a SYN beyond that is counted as a
+     * listen overflow and answered with a SYN cookie (RFC 4987 §3.6: no state is kept until the
+     * peer's ACK returns it), or dropped when {@link Builder#synCookies} is off.
+     *
+     * @param port     the port, 1..65535
+     * @param backlog  the most half-open connections, at least 1
+     * @param acceptor called for each connection that reaches ESTABLISHED on it
+     * @throws IllegalArgumentException if the port or backlog is out of range
+     * @throws IllegalStateException    if the port already has a listener
+     */
+    public void listen(int port, int backlog, Acceptor acceptor) {
         Objects.requireNonNull(acceptor, "acceptor");
         if (port <= 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("listening port must lie in 1..65535, was " + port);
         }
-        if (listeners.putIfAbsent(port, acceptor) != null) {
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
+        }
+        if (listeners.putIfAbsent(port, new Listener(acceptor, backlog)) != null) {
             throw new IllegalStateException("port " + port + " already has a listener");
         }
     }
+
+    /** A listening port: its acceptor, its backlog of half-open connections, its overflow clock. */
+    private static final class Listener {
+        final Acceptor acceptor;
+        final int backlog;
+        int halfOpen;
+        /** When the backlog last overflowed; cookies are taken only within their lifetime of it. */
+        long lastOverflowNanos;
+        boolean overflowed;
+
+        Listener(Acceptor acceptor, int backlog) {
+            this.acceptor = acceptor;
+            this.backlog = backlog;
+        }
+    }
+
+    /** How long after an overflow returning cookies are checked: a cookie lives at most 128 s. */
+    private static final long COOKIE_WINDOW_NANOS = 128_000_000_000L;
 
     /**
      * Stops accepting on {@code port}; established connections are unaffected.
@@ -158,6 +214,18 @@ public final class TcpStack {
      */
     public void unlisten(int port) {
         listeners.remove(port);
+    }
+
+    /** A send: what fits is taken, and a send that did not fit whole is counted and remembered. */
+    int send(Connection c, Bytes data) {
+        int before = c.tcb.sendQueueLength();
+        apply(c, new Event.Send(data));
+        int taken = Math.max(0, c.tcb.sendQueueLength() - before);
+        if (taken < data.length()) {
+            c.sendBlocked = true;
+            counters.sendBufferFull++;
+        }
+        return taken;
     }
 
     void apply(Connection c, Event event) {
@@ -259,14 +327,25 @@ public final class TcpStack {
             }
             return;
         }
-        Acceptor acceptor = listeners.get(seg.dstPort());
-        if (acceptor != null && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)) {
+        Listener listener = listeners.get(seg.dstPort());
+        if (listener != null && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)) {
+            if (listener.halfOpen >= listener.backlog || connectionCount() >= maxConnections) {
+                overflow(listener, id, seg, now);
+                return;
+            }
             Connection fresh = new Connection(this, id, Tcb.create(config, seg.dstPort(), seg.srcPort()), null);
             register(fresh);
             counters.connectionsOpened++;
+            halfOpen(fresh, listener);
             step(fresh, new Event.Listen(isn.isn(id, now)), now);
             step(fresh, new Event.Arrive(seg), now);
             return;
+        }
+        if (listener != null && listener.overflowed && cookies != null && seg.flags() == (seg.flags() & (TcpFlags.ACK | TcpFlags.PSH))
+                && seg.has(TcpFlags.ACK) && now - listener.lastOverflowNanos <= COOKIE_WINDOW_NANOS) {
+            if (cookieReturns(listener, id, seg, now)) {
+                return;
+            }
         }
         // RFC 9293 §3.10.7.1: no such connection.
         counters.rejected[io.tcpclose.engine.RejectReason.NO_CONNECTION.ordinal()]++;
@@ -275,6 +354,77 @@ public final class TcpStack {
         if (rst != null) {
             counters.resetsSent++;
             transmit(id, PseudoHeader.of(destination, source), rst, now);
+        }
+    }
+
+    /**
+     * A SYN beyond the backlog (or the connection limit): counted, and answered with a SYN
+     * cookie, or dropped when cookies are off. The SYN,ACK is the engine's own, built from a
+     * snapshot that is thrown away at once: nothing about this SYN is kept.
+     */
+    private void overflow(Listener listener, FourTuple id, Segment syn, long now) {
+        counters.listenOverflows++;
+        listener.overflowed = true;
+        listener.lastOverflowNanos = now;
+        if (cookies == null) {
+            counters.listenDrops++;
+            return;
+        }
+        int cookie = cookies.make(id, syn.seq(), syn.options().mss() > 0 ? syn.options().mss() : 536, now);
+        Step listening = TcpEngine.step(Tcb.create(config, syn.dstPort(), syn.srcPort()), new Event.Listen(cookie), now);
+        Step answered = TcpEngine.step(listening.tcb(), new Event.Arrive(syn), now);
+        PseudoHeader outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
+        for (Effect e : answered.effects()) {
+            if (e instanceof Effect.Transmit) {
+                counters.synCookiesSent++;
+                transmit(id, outbound, ((Effect.Transmit) e).segment(), now);
+            }
+        }
+    }
+
+    /**
+     * An ACK for no connection on a port whose backlog overflowed lately: if it returns one of
+     * our cookies, the connection is built as if its SYN had been kept (the engine's own
+     * SYN-RECEIVED, its SYN,ACK not sent again) and the ACK completes it. False when it is no
+     * cookie of ours: the caller answers it as any stray segment.
+     */
+    private boolean cookieReturns(Listener listener, FourTuple id, Segment ack, long now) {
+        int peerIsn = ack.seq() - 1;
+        int cookie = ack.ack() - 1;
+        int mss = cookies.check(id, peerIsn, cookie, now);
+        if (mss < 0) {
+            counters.synCookiesRejected++;
+            return false;
+        }
+        if (connectionCount() >= maxConnections) {
+            counters.connectionLimitHits++;
+            return true; // a valid cookie, but no room: dropped, as a full accept queue drops it
+        }
+        counters.synCookiesValidated++;
+        Segment syn = new Segment(ack.srcPort(), ack.dstPort(), peerIsn, 0, TcpFlags.SYN, ack.window(),
+                TcpOptions.mss(mss), Bytes.EMPTY);
+        Tcb rebuilt = TcpEngine.step(TcpEngine.step(Tcb.create(config, ack.dstPort(), ack.srcPort()),
+                new Event.Listen(cookie), now).tcb(), new Event.Arrive(syn), now).tcb();
+        Connection fresh = new Connection(this, id, rebuilt, null);
+        register(fresh);
+        counters.connectionsOpened++;
+        observer.stateChanged(now, id, TcpState.LISTEN, TcpState.SYN_RECEIVED);
+        step(fresh, new Event.Arrive(ack), now);
+        return true;
+    }
+
+    /** Counts a passive connection against its listener's backlog until it leaves SYN-RECEIVED. */
+    private static void halfOpen(Connection c, Listener listener) {
+        c.backlogOf = listener;
+        listener.halfOpen++;
+    }
+
+    /** Releases a connection's place in its listener's backlog, once. */
+    private static void leftBacklog(Connection c) {
+        Object l = c.backlogOf;
+        if (l != null) {
+            ((Listener) l).halfOpen--;
+            c.backlogOf = null;
         }
     }
 
@@ -301,6 +451,10 @@ public final class TcpStack {
         fresh.compactPredecessor = oldCompact;
         register(fresh);
         counters.connectionsOpened++;
+        Listener listener = listeners.get(syn.dstPort());
+        if (listener != null) {
+            halfOpen(fresh, listener);
+        }
         step(fresh, new Event.Listen(n.iss(isn.isn(id, now))), now);
         step(fresh, new Event.Arrive(syn), now);
     }
@@ -532,6 +686,7 @@ public final class TcpStack {
 
     /** One engine step for a connection; returns the engine's admission of a new incarnation, if any. */
     private Effect.NewIncarnation step(Connection c, Event event, long now) {
+        int queuedBefore = c.tcb.sendQueueLength();
         Step s = TcpEngine.step(c.tcb, event, now);
         c.tcb = s.tcb();
         List<Runnable> notices = null;
@@ -557,8 +712,11 @@ public final class TcpStack {
                     c.established = true;
                     notices = notice(notices, c, Notice.ESTABLISHED, null);
                 }
-                if (sc.from() == TcpState.SYN_RECEIVED && sc.to().isSynchronized()) {
-                    notices = retirePredecessor(c, notices, now);
+                if (sc.from() == TcpState.SYN_RECEIVED) {
+                    leftBacklog(c);
+                    if (sc.to().isSynchronized()) {
+                        notices = retirePredecessor(c, notices, now);
+                    }
                 }
                 if (sc.to() == TcpState.TIME_WAIT && c.receivedBytes == 0) {
                     c.received = null; // TIME-WAIT keeps only the engine snapshot
@@ -570,6 +728,7 @@ public final class TcpStack {
                 CloseReason reason = ((Effect.Closed) e).reason();
                 counters.closed[reason.ordinal()]++;
                 unregister(c);
+                leftBacklog(c);
                 if (!c.established) {
                     restorePredecessor(c, now);
                 }
@@ -586,6 +745,13 @@ public final class TcpStack {
             // Effect.NextDeadline: the wheel follows Tcb.nextDeadline() below, derived, not told.
         }
         syncTimer(c);
+        // Writable again: room freed after a send that did not fit, or everything sent is acknowledged.
+        int queued = c.tcb.sendQueueLength();
+        if ((c.sendBlocked && c.tcb.sendRoom() > 0 && c.tcb.state().maySend())
+                || (queuedBefore > 0 && queued == 0 && c.tcb.state().isSynchronized())) {
+            c.sendBlocked = false;
+            notices = notice(notices, c, Notice.WRITABLE, null);
+        }
         if (c.tcb.state() == TcpState.TIME_WAIT && compact(c) && (c.established || c.listener != null)) {
             // The application closed and lets go now; its TIME-WAIT goes on in the stack.
             notices = notice(notices, c, Notice.CLOSED, CloseReason.NORMAL);
@@ -598,17 +764,17 @@ public final class TcpStack {
         return incarnation;
     }
 
-    private enum Notice { ESTABLISHED, READABLE, PEER_FINISHED, CLOSE_COMPLETED, CLOSED }
+    private enum Notice { ESTABLISHED, READABLE, WRITABLE, PEER_FINISHED, CLOSE_COMPLETED, CLOSED }
 
     private List<Runnable> notice(List<Runnable> notices, Connection c, Notice kind, CloseReason reason) {
         List<Runnable> list = notices == null ? new ArrayList<>(2) : notices;
         list.add(() -> {
             if (kind == Notice.ESTABLISHED && c.listener == null) {
-                Acceptor a = listeners.get(c.id.localPort());
-                if (a == null) {
+                Listener on = listeners.get(c.id.localPort());
+                if (on == null) {
                     return;
                 }
-                c.listener = a.accept(c);
+                c.listener = on.acceptor.accept(c);
             }
             ConnectionListener l = c.listener;
             if (l == null) {
@@ -620,6 +786,9 @@ public final class TcpStack {
                     break;
                 case READABLE:
                     l.onReadable(c);
+                    break;
+                case WRITABLE:
+                    l.onWritable(c);
                     break;
                 case PEER_FINISHED:
                     l.onPeerFinished(c);
@@ -738,6 +907,11 @@ public final class TcpStack {
         private IsnGenerator isn;
         private StackObserver observer = StackObserver.NONE;
         private boolean compactTimeWait;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private boolean synCookies = true;
+        private boolean cookieSecretGiven;
+        private long cookieK0;
+        private long cookieK1;
 
         private Builder(Transport transport, Clock clock) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -806,7 +980,57 @@ public final class TcpStack {
             if (isn == null) {
                 isn = IsnGenerator.rfc6528();
             }
+            if (!cookieSecretGiven) {
+                java.security.SecureRandom random = new java.security.SecureRandom();
+                cookieK0 = random.nextLong();
+                cookieK1 = random.nextLong();
+            }
             return new TcpStack(this);
+        }
+
+        /**
+         * The most connections the stack holds at once, compacted TIME-WAITs included (default
+         * {@value TcpStack#DEFAULT_MAX_CONNECTIONS}). At the limit {@code connect()} throws and an
+         * arriving SYN is answered as a listen overflow; each is counted in {@link
+         * StackStats#connectionLimitHits()} or {@link StackStats#listenOverflows()}.
+         *
+         * @param n the limit, at least 1
+         * @return this builder
+         */
+        public Builder maxConnections(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, was " + n);
+            }
+            maxConnections = n;
+            return this;
+        }
+
+        /**
+         * Whether a SYN beyond a listener's backlog is answered with a SYN cookie (RFC 4987 §3.6,
+         * the default, as Linux's {@code tcp_syncookies=1}) or dropped.
+         *
+         * @param on true for cookies
+         * @return this builder
+         */
+        public Builder synCookies(boolean on) {
+            synCookies = on;
+            return this;
+        }
+
+        /**
+         * The SYN cookies' SipHash key; by default drawn from {@link java.security.SecureRandom}.
+         * A fixed key makes runs reproducible (the simulator derives it from its seed); it must
+         * stay secret from peers, or they can forge cookies.
+         *
+         * @param k0 the first half of the key
+         * @param k1 the second half
+         * @return this builder
+         */
+        public Builder synCookieSecret(long k0, long k1) {
+            cookieK0 = k0;
+            cookieK1 = k1;
+            cookieSecretGiven = true;
+            return this;
         }
     }
 }

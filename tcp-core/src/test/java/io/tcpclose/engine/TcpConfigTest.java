@@ -44,6 +44,34 @@ class TcpConfigTest {
     }
 
     @Test
+    void a_duration_a_deadline_cannot_hold_is_refused_naming_the_knob() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE); // its nanoseconds overflow a long
+        for (java.util.function.Consumer<TcpConfig.Builder> knob : java.util.List.<java.util.function.Consumer<TcpConfig.Builder>>of(
+                b -> b.msl(huge), b -> b.userTimeout(huge), b -> b.rtoMax(huge),
+                b -> b.keepAlive(huge, Duration.ofSeconds(1), 1), b -> b.orphanFinWait2Timeout(huge),
+                b -> b.challengeAckInterval(huge))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> knob.accept(TcpConfig.builder()));
+            assertTrue(e.getMessage().contains("must be at most 36500 days"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TcpConfig.builder().msl(Duration.ofDays(40_000)));
+        assertTrue(e.getMessage().startsWith("msl must be at most"), e.getMessage());
+        assertEquals(TcpConfig.MAX_DURATION.toNanos() * 2, TcpConfig.builder().msl(TcpConfig.MAX_DURATION).build().timeWaitNanos(),
+                "the longest MSL still gives a TIME-WAIT a long holds");
+    }
+
+    @Test
+    void counts_and_sizes_out_of_range_are_refused_naming_the_knob() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TcpConfig.builder().sendBuffer(0))
+                .getMessage().startsWith("sendBuffer"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TcpConfig.builder().maxRetransmissions(-1, 3))
+                .getMessage().startsWith("maxRetransmissions"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TcpConfig.builder().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(1), 0))
+                .getMessage().startsWith("keepAlive probes"));
+        assertEquals(TcpConfig.DEFAULT_SEND_BUFFER, TcpConfig.DEFAULTS.sendBuffer());
+    }
+
+    @Test
     void validation_names_the_knob() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TcpConfig.builder().msl(Duration.ofSeconds(-1)));
