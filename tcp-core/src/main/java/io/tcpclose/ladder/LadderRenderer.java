@@ -74,6 +74,21 @@ public final class LadderRenderer {
      * @param note     a remark written after the arrow, or null for none
      */
     public void segment(long nanos, boolean fromLeft, Segment seg, String note) {
+        segment(nanos, fromLeft, seg, note, null);
+    }
+
+    /**
+     * A segment sent at {@code nanos}, with what became of it and a remark, each written after
+     * the arrow when not null; only a {@code fate} crosses the arrow out.
+     *
+     * @param nanos    when, in nanoseconds on the clock the diagram's times are read from
+     * @param fromLeft true for an arrow from left to right, false for right to left
+     * @param seg      the segment, labelled as {@link #label} does
+     * @param fate     why it never arrived (e.g. "LOST: ..."), or null when it did
+     * @param remark   what it is, for the reader (e.g. "retransmission"), or null
+     */
+    public void segment(long nanos, boolean fromLeft, Segment seg, String fate, String remark) {
+        String note = fate == null ? remark : remark == null ? fate : fate + "; " + remark;
         String label = label(seg);
         String arrow;
         if (fromLeft) {
@@ -82,7 +97,7 @@ public final class LadderRenderer {
         } else {
             arrow = "<" + "-".repeat(Math.max(1, ARROW_WIDTH - label.length() - 6)) + " " + label + " ---";
         }
-        if (note != null) {
+        if (fate != null) {
             arrow = fromLeft ? arrow.substring(0, Math.max(0, arrow.length() - 4)) + " X  " : "  X " + arrow.substring(Math.min(4, arrow.length()));
         }
         rows.add(time(nanos) + " ".repeat(STATE_WIDTH) + " " + arrow + (note == null ? "" : "  " + note));

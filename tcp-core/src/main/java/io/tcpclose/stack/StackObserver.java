@@ -35,6 +35,22 @@ public interface StackObserver {
     default void segmentOut(long nanos, FourTuple id, Segment segment) {}
 
     /**
+     * A segment is about to go to the transport, with the engine's reason for sending it (a
+     * challenge ACK, a keep-alive probe, a retransmission...). The stack calls this one; by
+     * default it calls {@link #segmentOut(long, FourTuple, Segment)}.
+     *
+     * @param nanos   the driver's clock reading
+     * @param id      the 4-tuple it belongs to, local side first
+     * @param segment the segment
+     * @param why     why it is sent: {@link io.tcpclose.engine.Effect.Why#RESET} for the
+     *                stack's own answers to segments for no connection,
+     *                {@link io.tcpclose.engine.Effect.Why#SEND} for a SYN cookie's SYN,ACK
+     */
+    default void segmentOut(long nanos, FourTuple id, Segment segment, io.tcpclose.engine.Effect.Why why) {
+        segmentOut(nanos, id, segment);
+    }
+
+    /**
      * A connection changed state.
      *
      * @param nanos the driver's clock reading

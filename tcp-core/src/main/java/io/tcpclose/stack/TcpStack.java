@@ -353,7 +353,7 @@ public final class TcpStack {
         Segment rst = TcpEngine.resetFor(seg);
         if (rst != null) {
             counters.resetsSent++;
-            transmit(id, PseudoHeader.of(destination, source), rst, now);
+            transmit(id, PseudoHeader.of(destination, source), rst, Effect.Why.RESET, now);
         }
     }
 
@@ -377,7 +377,7 @@ public final class TcpStack {
         for (Effect e : answered.effects()) {
             if (e instanceof Effect.Transmit) {
                 counters.synCookiesSent++;
-                transmit(id, outbound, ((Effect.Transmit) e).segment(), now);
+                transmit(id, outbound, ((Effect.Transmit) e).segment(), Effect.Why.SEND, now);
             }
         }
     }
@@ -669,7 +669,7 @@ public final class TcpStack {
     /** A Transmit effect: counted by why, encoded and sent. */
     private void send(FourTuple id, PseudoHeader outbound, Effect.Transmit t, long now) {
         count(t.why());
-        transmit(id, outbound, t.segment(), now);
+        transmit(id, outbound, t.segment(), t.why(), now);
     }
 
     /** A Rejected effect: counted by reason and shown to the observer. */
@@ -825,14 +825,14 @@ public final class TcpStack {
         }
     }
 
-    private void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, long now) {
+    private void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, Effect.Why why, long now) {
         int length = SegmentCodec.encodedLength(seg);
         if (scratchOut.length < length) {
             scratchOut = new byte[Math.max(length, Math.min(MAX_SEGMENT, 2 * scratchOut.length))];
         }
         int n = SegmentCodec.encode(seg, pseudo, scratchOut, 0);
         counters.segmentsOut++;
-        observer.segmentOut(now, id, seg);
+        observer.segmentOut(now, id, seg, why);
         transport.send(id.localAddress(), id.remoteAddress(), ByteBuffer.wrap(scratchOut, 0, n));
     }
 

@@ -13,7 +13,7 @@ public sealed interface DelayModel {
     record Constant(long nanos) implements DelayModel {
         @Override
         public String toString() {
-            return "delay " + Duration.ofNanos(nanos);
+            return "delay " + human(nanos);
         }
     }
 
@@ -27,7 +27,7 @@ public sealed interface DelayModel {
 
         @Override
         public String toString() {
-            return "delay uniform " + Duration.ofNanos(minNanos) + ".." + Duration.ofNanos(maxNanos);
+            return "delay uniform " + human(minNanos) + ".." + human(maxNanos);
         }
     }
 
@@ -35,7 +35,7 @@ public sealed interface DelayModel {
     record Normal(long meanNanos, long sdNanos) implements DelayModel {
         @Override
         public String toString() {
-            return "delay normal " + Duration.ofNanos(meanNanos) + " sd " + Duration.ofNanos(sdNanos);
+            return "delay normal " + human(meanNanos) + " sd " + human(sdNanos);
         }
     }
 
@@ -43,8 +43,19 @@ public sealed interface DelayModel {
     record Exponential(long meanNanos) implements DelayModel {
         @Override
         public String toString() {
-            return "delay exponential mean " + Duration.ofNanos(meanNanos);
+            return "delay exponential mean " + human(meanNanos);
         }
+    }
+
+    /** A duration as a reader of a ladder wants it: "10 ms", "1.5 ms", "2 s". */
+    static String human(long nanos) {
+        if (nanos % 1_000_000_000L == 0) {
+            return nanos / 1_000_000_000L + " s";
+        }
+        if (nanos % 1_000_000L == 0) {
+            return nanos / 1_000_000L + " ms";
+        }
+        return java.math.BigDecimal.valueOf(nanos, 6).stripTrailingZeros().toPlainString() + " ms";
     }
 
     /** A constant delay. */

@@ -19,6 +19,8 @@ public final class Host {
     private final TcpStack stack;
     private final TcpConfig config;
     long wakeAt = io.tcpclose.engine.Tcb.NO_DEADLINE;
+    /** Why the stack's next transport send goes out (from its observer), for the trace. */
+    io.tcpclose.engine.Effect.Why pendingWhy;
     /** Outgoing links by destination address: one lookup per segment sent. */
     final java.util.Map<InetAddress, Link> routes = new java.util.HashMap<>();
 
@@ -48,6 +50,18 @@ public final class Host {
     /** Accepts connections on {@code port}. */
     public void listen(int port, Acceptor acceptor) {
         stack.listen(port, acceptor);
+    }
+
+    /**
+     * Accepts connections on {@code port} with at most {@code backlog} half-open at once; a SYN
+     * beyond them gets a SYN cookie ({@link TcpStack#listen(int, int, Acceptor)}).
+     *
+     * @param port     the port, 1..65535
+     * @param backlog  the most half-open connections, at least 1
+     * @param acceptor called for each connection that reaches ESTABLISHED
+     */
+    public void listen(int port, int backlog, Acceptor acceptor) {
+        stack.listen(port, backlog, acceptor);
     }
 
     /** Connects from an ephemeral port to {@code server:port}. */

@@ -120,5 +120,10 @@ public final class Link {
     }
 
     /** A packet on this link: the bytes, its number, its birth time, and its decoded segment for matching. */
-    record Packet(Link link, long number, byte[] bytes, long birthNanos, Segment segment, boolean corrupted) {}
+    record Packet(Link link, long number, byte[] bytes, long birthNanos, Segment segment, boolean corrupted,
+                  java.net.InetAddress source) {
+        Packet(Link link, long number, byte[] bytes, long birthNanos, Segment segment, boolean corrupted) {
+            this(link, number, bytes, birthNanos, segment, corrupted, link.from.address());
+        }
+    }
 }

@@ -72,7 +72,7 @@ public final class LinkConfig {
     public String toString() {
         StringBuilder sb = new StringBuilder(delay.toString());
         if (jitterNanos > 0) {
-            sb.append(" jitter ").append(Duration.ofNanos(jitterNanos));
+            sb.append(" jitter ").append(DelayModel.human(jitterNanos));
         }
         if (!(loss instanceof LossModel.Bernoulli && ((LossModel.Bernoulli) loss).p() == 0)) {
             sb.append(", loss ").append(loss);

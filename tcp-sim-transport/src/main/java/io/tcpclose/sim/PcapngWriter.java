@@ -16,26 +16,68 @@ import java.util.Map;
 /**
  * Exports a simulation as a pcapng capture that Wireshark and tshark read as real TCP: one
  * interface per link direction (named after it, nanosecond timestamps), one packet per segment
- * put on a link, with synthesized IPv4 headers and correct IP and TCP checksums. Segments the
- * network dropped, expired or corrupted carry a comment saying so.
+ * the network carried, with synthesized IPv4 headers and correct IP and TCP checksums. Segments
+ * it corrupted or held carry a comment saying so.
  *
- * <p>Capture point: the sending end of each link, so a lost segment still appears (with its
- * comment) and the capture shows what each host sent. Stateless; thread-safe.
+ * <p>Segments the network dropped or let expire were never on the wire beyond their sender, and
+ * written as if they were they confuse Wireshark's retransmission analysis, so by default they
+ * are left out; {@link #write(Simulator, Path, boolean)} keeps them, each with a comment saying
+ * what became of it (the capture point is then the sending end of each link: what each host
+ * sent). Stateless; thread-safe.
  */
 public final class PcapngWriter {
     private static final int LINKTYPE_RAW = 101;
 
     private PcapngWriter() {}
 
-    /** Writes {@code sim}'s trace to {@code file}. */
+    /**
+     * Writes what the network of {@code sim} carried to {@code file}, lost segments left out.
+     *
+     * @param sim  a simulation that has run
+     * @param file the capture to create or replace
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Simulator sim, Path file) throws IOException {
+        write(sim, file, false);
+    }
+
+    /**
+     * Writes {@code sim}'s trace to {@code file}.
+     *
+     * @param sim      a simulation that has run
+     * @param file     the capture to create or replace
+     * @param withLost also write the segments the network dropped or let expire, each with a
+     *                 comment saying so
+     * @throws IOException when the file cannot be written
+     */
+    public static void write(Simulator sim, Path file, boolean withLost) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            write(sim, out);
+            write(sim, out, withLost);
         }
     }
 
-    /** Writes {@code sim}'s trace to {@code out}. */
+    /**
+     * Writes what the network of {@code sim} carried to {@code out}, lost segments left out.
+     *
+     * @param sim a simulation that has run
+     * @param out where the capture goes; not closed
+     * @throws IOException when {@code out} fails
+     */
     public static void write(Simulator sim, OutputStream out) throws IOException {
+        write(sim, out, false);
+    }
+
+    /**
+     * Writes {@code sim}'s trace to {@code out}.
+     *
+     * @param sim      a simulation that has run
+     * @param out      where the capture goes; not closed
+     * @param withLost also write the segments the network dropped or let expire, each with a
+     *                 comment saying so
+     * @throws IOException when {@code out} fails
+     */
+    public static void write(Simulator sim, OutputStream out, boolean withLost) throws IOException {
+        java.util.Set<String> lost = new java.util.HashSet<>();
         Map<String, Integer> iface = new HashMap<>();
         Map<String, String> fate = new HashMap<>();
         for (TraceEvent e : sim.trace().events()) {
@@ -43,9 +85,11 @@ public final class PcapngWriter {
             switch (e.kind()) {
                 case DROP:
                     fate.merge(key, "dropped: " + e.detail(), (a, b) -> a + "; " + b);
+                    lost.add(key);
                     break;
                 case EXPIRE:
                     fate.merge(key, "expired: " + e.detail(), (a, b) -> a + "; " + b);
+                    lost.add(key);
                     break;
                 case CORRUPT:
                     fate.merge(key, "corrupted in flight: " + e.detail(), (a, b) -> a + "; " + b);
@@ -70,6 +114,9 @@ public final class PcapngWriter {
             Integer id = iface.get(e.where());
             if (id == null) {
                 continue; // "no route": not on any link
+            }
+            if (!withLost && lost.contains(e.where() + "#" + e.packet())) {
+                continue;
             }
             String[] ends = e.where().split(">", 2);
             Link link = sim.link(ends[0], ends[1]);
@@ -150,9 +197,9 @@ public final class PcapngWriter {
     }
 
     /** The capture as bytes, for tests. */
-    static byte[] toBytes(Simulator sim) throws IOException {
+    static byte[] toBytes(Simulator sim, boolean withLost) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(sim, out);
+        write(sim, out, withLost);
         return out.toByteArray();
     }
 }

@@ -7,8 +7,11 @@ import java.util.Map;
 /**
  * Renders a simulation's {@link Trace} between two hosts as a text ladder diagram: arrows with
  * flags, seq, ack and length; lost, expired and held segments marked with why; duplicates and
- * injected segments noted; each side's state written where it changes; virtual time on the
- * left. Stateless; thread-safe.
+ * injected segments noted; each side's state written where it changes (with the reason when a
+ * connection gives up or is reset); virtual time on the left. It also answers what a reader of a
+ * close ladder asks: which ACK acknowledges a FIN ("acks FIN 1006: ack = 1007", the FIN's one
+ * sequence number), retransmissions, challenge ACKs, keep-alive probes (seq = SND.NXT - 1),
+ * zero-window probes, and a repeated FIN that restarts TIME-WAIT. Stateless; thread-safe.
  */
 public final class SimLadder {
     private SimLadder() {}
@@ -26,6 +29,9 @@ public final class SimLadder {
         }
         LadderRenderer r = new LadderRenderer(left, right);
         Map<String, Integer> deliveries = new HashMap<>();
+        // Each side's FIN number (the sequence number it takes), until the other side's first ACK of it.
+        Map<Boolean, Long> finOf = new HashMap<>();
+        Map<Boolean, Long> finAcked = new HashMap<>();
         for (TraceEvent e : trace.events()) {
             boolean fromLeft = e.where().equals(ab);
             boolean onLink = fromLeft || e.where().equals(ba);
@@ -33,11 +39,11 @@ public final class SimLadder {
                 case SEND:
                 case INJECT:
                     if (onLink) {
-                        String note = fate.get(e.where() + "#" + e.packet());
-                        if (e.kind() == TraceEvent.Kind.INJECT) {
-                            note = note == null ? "(injected by the network)" : note + " (injected)";
-                        }
-                        r.segment(e.nanos(), fromLeft, e.segment(), note);
+                        String lost = fate.get(e.where() + "#" + e.packet());
+                        String remark = e.kind() == TraceEvent.Kind.INJECT ? "injected by the network" : null;
+                        remark = join(remark, why(e.detail()));
+                        remark = join(remark, finAck(e.segment(), fromLeft, finOf, finAcked));
+                        r.segment(e.nanos(), fromLeft, e.segment(), lost, remark);
                     }
                     break;
                 case DUPLICATE:
@@ -57,7 +63,9 @@ public final class SimLadder {
                     }
                     break;
                 case STATE:
-                    if (e.where().equals(left) || e.where().equals(right)) {
+                    // Only the connections between the two: "80>client:40000 LISTEN -> SYN-RECEIVED".
+                    if ((e.where().equals(left) && e.detail().contains(">" + right + ":"))
+                            || (e.where().equals(right) && e.detail().contains(">" + left + ":"))) {
                         String d = e.detail();
                         r.state(e.nanos(), e.where().equals(left), d.substring(d.lastIndexOf("-> ") + 3));
                     }
@@ -70,10 +78,78 @@ public final class SimLadder {
                 case APP:
                     r.note(e.nanos(), e.detail());
                     break;
+                case REJECT:
+                    if (e.where().equals(left) || e.where().equals(right)) {
+                        String n = rejectNote(e.detail());
+                        if (n != null) {
+                            r.note(e.nanos(), e.where() + ": " + n);
+                        }
+                    }
+                    break;
                 default:
                     break;
             }
         }
         return r.render();
+    }
+
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
+    }
+
+    /** What the engine said it sent the segment for, when that is more than plain sending. */
+    private static String why(String detail) {
+        switch (detail) {
+            case "RETRANSMISSION":
+                return "retransmission";
+            case "CHALLENGE_ACK":
+                return "challenge ACK (RFC 5961)";
+            case "DUPLICATE_ACK":
+                return "ACK of an unacceptable segment";
+            case "KEEPALIVE_PROBE":
+                return "keep-alive probe: seq = SND.NXT - 1";
+            case "WINDOW_PROBE":
+                return "zero-window probe";
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * Remembers a FIN's sequence number, and marks the other side's first segment that
+     * acknowledges it: the FIN takes one number, so its ACK is that number plus one.
+     */
+    private static String finAck(io.tcpclose.wire.Segment seg, boolean fromLeft, Map<Boolean, Long> finOf,
+                                 Map<Boolean, Long> finAcked) {
+        if (seg == null) {
+            return null;
+        }
+        String note = null;
+        Long peerFin = finOf.get(!fromLeft);
+        if (peerFin != null && seg.has(io.tcpclose.wire.TcpFlags.ACK) && !seg.has(io.tcpclose.wire.TcpFlags.RST)
+                && io.tcpclose.wire.Seq.toUnsigned(seg.ack()) == ((peerFin + 1) & 0xFFFF_FFFFL)
+                && !peerFin.equals(finAcked.get(!fromLeft))) {
+            finAcked.put(!fromLeft, peerFin);
+            note = "acks FIN " + peerFin + ": ack = " + ((peerFin + 1) & 0xFFFF_FFFFL);
+        }
+        if (seg.has(io.tcpclose.wire.TcpFlags.FIN)) {
+            finOf.put(fromLeft, io.tcpclose.wire.Seq.toUnsigned(seg.seq() + seg.payload().length()));
+        }
+        return note;
+    }
+
+    private static String rejectNote(String reason) {
+        switch (reason) {
+            case "FIN_REPEATED":
+                return "the peer repeated its FIN (our ACK was lost): ACK it again; TIME-WAIT restarts 2xMSL";
+            case "RST_NOT_EXACT":
+                return "RST in the window but not at RCV.NXT: ignored, answered with a challenge ACK (RFC 5961)";
+            case "RST_IN_TIME_WAIT":
+                return "RST in TIME-WAIT ignored (RFC 1337)";
+            case "SYN_IN_SYNCHRONIZED_STATE":
+                return "SYN on a synchronized connection: answered with a challenge ACK (RFC 5961)";
+            default:
+                return null;
+        }
     }
 }

@@ -158,7 +158,9 @@ public final class Simulator {
         Host[] self = new Host[1];
         TcpStack stack = TcpStack.builder((src, dst, bytes) -> send(self[0], dst, bytes), clock)
                 .compactTimeWait(compactTimeWait)
-                .config(config).isn(isn).observer(observer(name)).build();
+                .config(config).isn(isn).observer(observer(name))
+                .synCookieSecret(stream(name + "/syn-cookies").nextLong(), stream(name + "/syn-cookies/2").nextLong())
+                .build();
         Host h = new Host(name, address, stack, config);
         self[0] = h;
         hosts.put(name, h);
@@ -291,6 +293,44 @@ public final class Simulator {
         schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now(), rst, false));
     }
 
+    /**
+     * At {@code t}, the network delivers {@code count} SYNs to {@code to}'s port {@code port}
+     * over the link {@code from>to}, {@code spacing} apart, each from its own spoofed address
+     * (198.18.0.0/15, the benchmark range, where no host of the simulation lives) and port: a
+     * SYN flood. What the victim answers goes nowhere ("no route"). The trace keeps a note per
+     * flood, not per SYN.
+     *
+     * @param t       when the first SYN arrives... is sent
+     * @param from    the link's sending end (the flood enters the network there)
+     * @param to      the victim host
+     * @param port    the victim's listening port
+     * @param count   how many SYNs, at least 1
+     * @param spacing the time between two SYNs, zero or more
+     */
+    public void injectSynFlood(Duration t, String from, String to, int port, int count, Duration spacing) {
+        if (count < 1 || spacing.isNegative()) {
+            throw new IllegalArgumentException("a flood needs count >= 1 and spacing >= 0, was " + count + ", " + spacing);
+        }
+        Link link = link(from, to);
+        at(t, "a flood of " + count + " spoofed SYNs to " + to + ":" + port + " begins", () -> {
+            for (int i = 0; i < count; i++) {
+                byte[] src = {(byte) 198, (byte) (18 + ((i >> 16) & 1)), (byte) (i >> 8), (byte) i};
+                java.net.InetAddress source;
+                try {
+                    source = java.net.InetAddress.getByAddress(src);
+                } catch (java.net.UnknownHostException e) {
+                    throw new AssertionError(e);
+                }
+                Segment syn = new Segment(1024 + (i % 60_000), port, i * 2_654_435_761L > 0 ? (int) (i * 2_654_435_761L) : i,
+                        0, TcpFlags.SYN, 65535, TcpOptions.mss(1460), Bytes.EMPTY);
+                byte[] bytes = SegmentCodec.encode(syn, PseudoHeader.of(source, link.to.address()));
+                long n = ++link.packets;
+                long arrival = now() + i * spacing.toNanos() + DelayModel.draw(link.config.delay, link.random);
+                schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now(), syn, false, source));
+            }
+        });
+    }
+
     /** Called after each segment is handed to its receiving host (for invariant checks). */
     @FunctionalInterface
     public interface DeliveryListener {
@@ -382,10 +422,10 @@ public final class Simulator {
     private void refreshWakes() {
         for (int i = 0; i < hostList.size(); i++) {
             Host h = hostList.get(i);
-            long d = h.stack().nextDeadlineNanos();
-            if (d == Tcb.NO_DEADLINE) {
+            if (!h.stack().hasDeadline()) {
                 continue;
             }
+            long d = h.stack().nextDeadlineNanos();
             long at = Math.max(d, now());
             if (h.wakeAt == Tcb.NO_DEADLINE || at < h.wakeAt) {
                 h.wakeAt = at;
@@ -416,7 +456,10 @@ public final class Simulator {
         long now = now();
         long n = ++link.packets;
         link.sent++;
-        record(TraceEvent.Kind.SEND, link.name(), n, seg, "");
+        io.tcpclose.engine.Effect.Why why = from.pendingWhy;
+        from.pendingWhy = null;
+        record(TraceEvent.Kind.SEND, link.name(), n, seg,
+                why == null || why == io.tcpclose.engine.Effect.Why.SEND ? "" : why.name());
         if (link.partitionedAt(now)) {
             drop(link, n, seg, "partition");
             return;
@@ -537,7 +580,7 @@ public final class Simulator {
         link.delivered++;
         record(TraceEvent.Kind.DELIVER, link.name(), p.number(), p.segment(), p.corrupted() ? "corrupted" : "");
         // Each packet's array is the link's own copy, never written after it is scheduled.
-        link.to.stack().receiveOwned(link.from.address(), link.to.address(), p.bytes());
+        link.to.stack().receiveOwned(p.source(), link.to.address(), p.bytes());
         for (DeliveryListener l : deliveryListeners) {
             l.delivered(link.to, p.corrupted() ? null : p.segment(), now());
         }
@@ -575,16 +618,25 @@ public final class Simulator {
             }
 
             @Override
-            public void segmentOut(long nanos, FourTuple id, Segment segment) {
+            public void segmentOut(long nanos, FourTuple id, Segment segment, io.tcpclose.engine.Effect.Why why) {
+                // The transport's send follows at once: it labels the SEND with this reason.
+                host(hostName).pendingWhy = why;
                 for (StackObserver o : extras()) {
-                    o.segmentOut(nanos, id, segment);
+                    o.segmentOut(nanos, id, segment, why);
                 }
             }
 
             @Override
             public void stateChanged(long nanos, FourTuple id, TcpState from, TcpState to) {
+                String why = "";
+                if (to == TcpState.CLOSED) {
+                    // The step has already set the snapshot; a give-up or a reset shows its reason.
+                    io.tcpclose.stack.Connection c = host(hostName).stack().connection(id);
+                    io.tcpclose.engine.CloseReason r = c == null ? null : c.tcb().closeReason();
+                    why = r == null || r == io.tcpclose.engine.CloseReason.NORMAL ? "" : " (" + r + ")";
+                }
                 record(TraceEvent.Kind.STATE, hostName, 0, null,
-                        id.localPort() + ">" + id.remotePort() + " " + from + " -> " + to);
+                        id.localPort() + ">" + peerName(id.remoteAddress()) + ":" + id.remotePort() + " " + from + " -> " + to + why);
                 for (StackObserver o : extras()) {
                     o.stateChanged(nanos, id, from, to);
                 }
@@ -597,9 +649,26 @@ public final class Simulator {
 
             @Override
             public void rejected(long nanos, FourTuple id, RejectReason reason, Segment segment) {
-                // Visible in the host's stats; the trace keeps to the network's view.
+                // Counted in the host's stats; the trace keeps the ones a ladder explains.
+                if (reason == RejectReason.FIN_REPEATED || reason == RejectReason.RST_NOT_EXACT
+                        || reason == RejectReason.RST_IN_TIME_WAIT || reason == RejectReason.SYN_IN_SYNCHRONIZED_STATE) {
+                    record(TraceEvent.Kind.REJECT, hostName, 0, segment, reason.name());
+                }
+                for (StackObserver o : extras()) {
+                    o.rejected(nanos, id, reason, segment);
+                }
             }
         };
+    }
+
+    /** The simulation's name for an address, or the address itself when no host has it (a spoofed one). */
+    private String peerName(InetAddress a) {
+        for (int i = 0; i < hostList.size(); i++) {
+            if (hostList.get(i).address().equals(a)) {
+                return hostList.get(i).name();
+            }
+        }
+        return a.getHostAddress();
     }
 
     private static Segment decodeQuietly(byte[] bytes, InetAddress src, InetAddress dst) {

@@ -40,6 +40,8 @@ public record TraceEvent(long nanos, Kind kind, String where, long packet, Segme
         STATE,
         /** The receiving host rejected the bytes as malformed. */
         MALFORMED,
+        /** A host's connection did not take a segment, for a reason a ladder explains (detail: the reason). */
+        REJECT,
         /** An application action or note. */
         APP
     }

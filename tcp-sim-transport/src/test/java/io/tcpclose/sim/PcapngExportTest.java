@@ -65,9 +65,9 @@ class PcapngExportTest {
     record Captured(int iface, long nanos, byte[] ip, String comment) {}
 
     @Test
-    void the_capture_holds_every_segment_sent_with_nanosecond_times_valid_checksums_and_drop_comments() throws Exception {
+    void with_lost_segments_the_capture_holds_every_segment_sent_with_nanosecond_times_valid_checksums_and_drop_comments() throws Exception {
         Simulator sim = lostFin();
-        List<Captured> packets = read(PcapngWriter.toBytes(sim));
+        List<Captured> packets = read(PcapngWriter.toBytes(sim, true));
         List<TraceEvent> sends = new ArrayList<>();
         for (TraceEvent e : sim.trace().events()) {
             if (e.kind() == TraceEvent.Kind.SEND) {
@@ -91,6 +91,15 @@ class PcapngExportTest {
     }
 
     @Test
+    void by_default_the_capture_leaves_out_what_the_network_dropped() throws Exception {
+        Simulator sim = lostFin();
+        List<Captured> all = read(PcapngWriter.toBytes(sim, true));
+        List<Captured> carried = read(PcapngWriter.toBytes(sim, false));
+        assertEquals(all.size() - 1, carried.size(), "the lost FIN is not written as if it crossed the wire");
+        assertTrue(carried.stream().noneMatch(p -> p.comment() != null && p.comment().startsWith("dropped")));
+    }
+
+    @Test
     void tshark_reads_the_export_as_valid_tcp_with_the_right_flags_and_numbers() throws Exception {
         boolean tshark = available();
         if (System.getenv("CI") != null) {
@@ -99,7 +108,7 @@ class PcapngExportTest {
         Assumptions.assumeTrue(tshark, "tshark is not installed here (apt-get install tshark); CI runs this test");
         Simulator sim = lostFin();
         Path file = dir.resolve("lost-fin.pcapng");
-        PcapngWriter.write(sim, file);
+        PcapngWriter.write(sim, file, true);
         List<String> rows = tshark(file, "-o", "tcp.relative_sequence_numbers:FALSE", "-o", "tcp.check_checksum:TRUE",
                 "-T", "fields", "-E", "separator=|", "-e", "frame.interface_name", "-e", "tcp.flags", "-e", "tcp.seq",
                 "-e", "tcp.ack", "-e", "tcp.len", "-e", "tcp.checksum.status", "-e", "frame.comment");

@@ -1,49 +1,93 @@
 package io.tcpclose.sim.cli;
 
+import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.sim.PcapngWriter;
 import io.tcpclose.sim.SimLadder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
 
 /**
- * The scenario CLI: runs one close scenario on the simulated network and prints its ladder
- * diagram, each endpoint's outcome (final state, close reason, bytes delivered) and the seed
- * that reproduces it. {@code --help} lists scenarios and options; a bad command line prints
- * what was wrong and exits with 2.
+ * The scenario CLI: runs one close scenario on the simulated network and prints its settings,
+ * its ladder diagram, each endpoint's outcome (final state, close reason, bytes delivered) and
+ * the seed that reproduces it. {@code --help} lists scenarios and options, {@code --list} the
+ * scenario names alone; a bad command line prints what was wrong (with a suggestion for a
+ * mistyped option) and exits with 2, never with a stack trace.
  */
 public final class Main {
     private Main() {}
 
+    /**
+     * Runs the CLI and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the CLI; returns the exit code. */
+    /**
+     * Runs the CLI.
+     *
+     * @param args the command line
+     * @param out  where the run's output goes
+     * @param err  where errors go
+     * @return the exit code: 0 when the scenario ran (whatever its outcome), 1 when the capture
+     *         could not be written, 2 for a bad command line
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o;
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        cl.setOut(outWriter);
+        cl.setErr(errWriter);
+        cl.getCommandSpec().usageMessage().footer(scenarioList());
         try {
-            o = Options.parse(args);
-        } catch (Options.UsageException e) {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
             err.println("tcpclose-sim: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, errWriter);
+            errWriter.flush();
+            err.println("(try --help)");
             return 2;
         }
-        if (o.help) {
-            usage(out);
+        if (cl.isUsageHelpRequested()) {
+            cl.usage(outWriter);
             return 0;
         }
-        Scenario s = Scenario.byName(o.scenario);
-        if (s == null) {
-            err.println("tcpclose-sim: unknown scenario \"" + o.scenario + "\"; scenarios: " + names());
+        if (cl.isVersionHelpRequested()) {
+            cl.printVersionHelp(outWriter);
+            return 0;
+        }
+        if (o.list) {
+            for (String name : new Scenario.Names()) {
+                out.println(name);
+            }
+            return 0;
+        }
+        List<String> problems = o.crossCheck();
+        if (!problems.isEmpty()) {
+            for (String p : problems) {
+                err.println("tcpclose-sim: " + p);
+            }
+            err.println("(try --help)");
             return 2;
         }
+        Scenario s = Scenario.byName(o.scenario);
         if (s == Scenario.RANDOM_LOSSY && !o.seedGiven) {
             o.seed = System.nanoTime() & 0xFFFF_FFFFL; // a fresh run each time; printed below to replay it
         }
         Scenario.Run run = s.run(o);
         out.println("scenario " + s.cliName + ": " + s.description);
-        out.println("link " + run.sim.link("client", "server").config() + "; TCP "
-                + (o.preset.equals("default") ? "defaults" : o.preset + " preset")
-                + (o.msl != null ? ", MSL " + o.msl.getSeconds() + " s" : ""));
+        out.println("link " + run.sim.link("client", "server").config());
+        out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset") + ": "
+                + settings(run.clientConfig));
         out.println();
         out.print(SimLadder.render(run.sim.trace(), "client", "server"));
         out.println();
@@ -62,8 +106,8 @@ public final class Main {
         }
         if (o.pcap != null) {
             try {
-                PcapngWriter.write(run.sim, o.pcap);
-                out.println("pcapng written to " + o.pcap);
+                PcapngWriter.write(run.sim, o.pcap, o.pcapLost);
+                out.println("pcapng written to " + o.pcap + (o.pcapLost ? " (lost segments included, marked)" : ""));
             } catch (IOException e) {
                 err.println("tcpclose-sim: cannot write " + o.pcap + ": " + e.getMessage());
                 return 1;
@@ -72,35 +116,35 @@ public final class Main {
         return 0;
     }
 
-    private static String names() {
+    /** The settings that shape the ladder: MSL and TIME-WAIT, RTO, keep-alive and user timeout when on. */
+    static String settings(TcpConfig c) {
         StringBuilder sb = new StringBuilder();
-        for (Scenario s : Scenario.values()) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(s.cliName);
+        sb.append("MSL ").append(human(c.mslNanos())).append(" (TIME-WAIT ").append(human(c.timeWaitNanos())).append(")");
+        sb.append(", RTO ").append(human(c.rtoInitialNanos())).append(" initial, ").append(human(c.rtoMinNanos()))
+                .append("..").append(human(c.rtoMaxNanos()));
+        if (c.keepAlive()) {
+            sb.append(", keep-alive idle ").append(human(c.keepAliveIdleNanos())).append(" interval ")
+                    .append(human(c.keepAliveIntervalNanos())).append(" probes ").append(c.keepAliveProbes());
+        }
+        if (c.userTimeoutNanos() != TcpConfig.NONE) {
+            sb.append(", user timeout ").append(human(c.userTimeoutNanos()));
         }
         return sb.toString();
     }
 
-    private static void usage(PrintStream out) {
-        out.println("usage: ./tcpclose-sim [SCENARIO] [OPTIONS]");
-        out.println();
-        out.println("Runs a TCP close scenario between a client (10.0.0.1) and a server (10.0.0.2) on a");
-        out.println("deterministic simulated network and prints the ladder, each endpoint's outcome and the seed.");
-        out.println();
-        out.println("scenarios (default normal-close):");
-        for (Scenario s : Scenario.values()) {
-            out.printf("  %-28s %s%n", s.cliName, s.description);
+    private static String human(long nanos) {
+        Duration d = Duration.ofNanos(nanos);
+        if (d.toMillisPart() == 0 && d.toNanosPart() == 0) {
+            return d.getSeconds() + " s";
         }
-        out.println();
-        out.println("options:");
-        out.println("  --loss P        independent loss per packet, each direction (0.05 or 5%); default 0");
-        out.println("  --delay MS      one-way delay in milliseconds; default 10");
-        out.println("  --jitter MS     uniform jitter of up to +-MS milliseconds; default 0");
-        out.println("  --seed N        root seed of every random draw; default 1 (random-lossy: fresh)");
-        out.println("  --msl S         maximum segment lifetime in seconds (TIME-WAIT = 2 x MSL)");
-        out.println("  --preset NAME   TCP configuration: default, rfc or linux");
-        out.println("  --pcap FILE     also write the run as a pcapng capture");
-        out.println("  --trace         also print the raw event trace");
-        out.println("  --rfc6528-isn   keyed-hash initial sequence numbers (from the seed) instead of 1000 and 5000");
-        out.println("  --help          this text");
+        return d.toMillis() + " ms";
+    }
+
+    private static String[] scenarioList() {
+        List<String> lines = new ArrayList<>();
+        for (Scenario s : Scenario.values()) {
+            lines.add(String.format("  %-28s %s", s.cliName, s.description));
+        }
+        return lines.toArray(new String[0]);
     }
 }

@@ -1,142 +1,194 @@
 package io.tcpclose.sim.cli;
 
 import io.tcpclose.engine.TcpConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Parsed command-line options, validated with messages that name the option. Immutable after parsing. */
+/**
+ * The command line, parsed by picocli: every value is checked against its limit with a message
+ * that names the option, so a bad command line exits 2 and never reaches the simulator. Not
+ * thread-safe; one per run.
+ */
+@Command(name = "tcpclose-sim", mixinStandardHelpOptions = true, version = "tcpclose-sim 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Runs a TCP close scenario between a client (10.0.0.1) and a server (10.0.0.2) on a deterministic",
+            "simulated network and prints the ladder, each endpoint's outcome and the seed that replays it.",
+            "Scenarios act on events (the client closes once its data is acknowledged, the server once it",
+            "has read the request), so they reach the end they describe under any loss, or say why not.",
+            ""},
+        footerHeading = "%nScenarios:%n")
 final class Options {
+    static final long MAX_DELAY_MS = 60_000;
+    static final long MAX_MSL_S = 3_600;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = "normal-close",
+            completionCandidates = Scenario.Names.class,
+            description = "what to run (default ${DEFAULT-VALUE}); see the list below or --list")
     String scenario = "normal-close";
+
+    @Option(names = "--list", description = "print the scenario names, one a line, and exit")
+    boolean list;
+
     double loss;
     Duration delay = Duration.ofMillis(10);
     Duration jitter = Duration.ZERO;
     long seed = 1;
     boolean seedGiven;
     Duration msl;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "default",
+            completionCandidates = Presets.class,
+            description = "TCP configuration: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     String preset = "default";
+
     Path pcap;
-    boolean help;
+
+    @Option(names = "--pcap-lost", description = "with --pcap, also write the segments the network dropped, marked")
+    boolean pcapLost;
+
+    @Option(names = "--trace", description = "also print the raw event trace")
     boolean trace;
+
+    @Option(names = "--rfc6528-isn", description = "keyed-hash initial sequence numbers (from the seed) instead of 1000 and 5000")
     boolean rfc6528Isn;
 
-    /** Thrown for a bad command line; the CLI prints the message and exits with 2. */
-    static final class UsageException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
+    /** The preset names, for picocli's completion and the help text. */
+    static final class Presets implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("default", "rfc", "linux").iterator();
         }
     }
 
-    static Options parse(String[] args) throws UsageException {
-        Options o = new Options();
-        boolean scenarioSeen = false;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String value = null;
-            if (a.startsWith("--") && a.contains("=")) {
-                value = a.substring(a.indexOf('=') + 1);
-                a = a.substring(0, a.indexOf('='));
-            }
-            switch (a) {
-                case "--help":
-                case "-h":
-                    o.help = true;
-                    break;
-                case "--trace":
-                    o.trace = true;
-                    break;
-                case "--rfc6528-isn":
-                    o.rfc6528Isn = true;
-                    break;
-                case "--loss":
-                    o.loss = probability(a, value != null ? value : next(args, ++i, a));
-                    break;
-                case "--delay":
-                    o.delay = millis(a, value != null ? value : next(args, ++i, a));
-                    break;
-                case "--jitter":
-                    o.jitter = millis(a, value != null ? value : next(args, ++i, a));
-                    break;
-                case "--seed":
-                    o.seed = number(a, value != null ? value : next(args, ++i, a));
-                    o.seedGiven = true;
-                    break;
-                case "--msl":
-                    o.msl = seconds(a, value != null ? value : next(args, ++i, a));
-                    break;
-                case "--preset":
-                    o.preset = value != null ? value : next(args, ++i, a);
-                    if (!o.preset.equals("default") && !o.preset.equals("rfc") && !o.preset.equals("linux")) {
-                        throw new UsageException("--preset must be default, rfc or linux, not \"" + o.preset + "\"");
-                    }
-                    break;
-                case "--pcap":
-                    o.pcap = Path.of(value != null ? value : next(args, ++i, a));
-                    break;
-                default:
-                    if (a.startsWith("-")) {
-                        throw new UsageException("unknown option " + a + " (try --help)");
-                    }
-                    if (scenarioSeen) {
-                        throw new UsageException("one scenario at a time: got \"" + o.scenario + "\" and \"" + a + "\"");
-                    }
-                    o.scenario = a;
-                    scenarioSeen = true;
-            }
-        }
-        return o;
-    }
-
-    TcpConfig config() {
-        TcpConfig base = preset.equals("rfc") ? TcpConfig.RFC_STRICT : preset.equals("linux") ? TcpConfig.LINUX : TcpConfig.DEFAULTS;
-        return msl == null ? base : base.toBuilder().msl(msl).build();
-    }
-
-    private static String next(String[] args, int i, String option) throws UsageException {
-        if (i >= args.length) {
-            throw new UsageException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static double probability(String option, String v) throws UsageException {
+    @Option(names = "--loss", paramLabel = "P", order = 1,
+            description = "independent loss per packet, each direction, 0..1 or 0%..100% (default 0)")
+    void loss(String v) {
         double p;
         try {
             p = Double.parseDouble(v.endsWith("%") ? v.substring(0, v.length() - 1) : v);
         } catch (NumberFormatException e) {
-            throw new UsageException(option + " takes a probability like 0.05 or 5%, not \"" + v + "\"");
+            throw bad("--loss takes a probability like 0.05 or 5%, not \"" + v + "\"");
         }
         if (v.endsWith("%")) {
             p /= 100;
         }
         if (!(p >= 0 && p <= 1)) {
-            throw new UsageException(option + " must lie between 0 and 1 (or 0% and 100%), was " + v);
+            throw bad("--loss must lie between 0 and 1 (or 0% and 100%), was " + v);
         }
-        return p;
+        loss = p;
     }
 
-    private static Duration millis(String option, String v) throws UsageException {
-        long n = number(option, v);
-        if (n < 0) {
-            throw new UsageException(option + " takes milliseconds >= 0, was " + v);
-        }
-        return Duration.ofMillis(n);
+    @Option(names = "--delay", paramLabel = "MS", order = 2,
+            description = "one-way delay in milliseconds, 0.." + MAX_DELAY_MS + " (default 10)")
+    void delay(String v) {
+        delay = Duration.ofMillis(bounded("--delay", v, 0, MAX_DELAY_MS, "milliseconds"));
     }
 
-    private static Duration seconds(String option, String v) throws UsageException {
-        long n = number(option, v);
-        if (n < 0) {
-            throw new UsageException(option + " takes seconds >= 0, was " + v);
-        }
-        return Duration.ofSeconds(n);
+    @Option(names = "--jitter", paramLabel = "MS", order = 3,
+            description = "uniform jitter of up to +-MS milliseconds, 0.." + MAX_DELAY_MS + " (default 0)")
+    void jitter(String v) {
+        jitter = Duration.ofMillis(bounded("--jitter", v, 0, MAX_DELAY_MS, "milliseconds"));
     }
 
-    private static long number(String option, String v) throws UsageException {
+    @Option(names = "--seed", paramLabel = "N", order = 4,
+            description = "root seed of every random draw (default 1; random-lossy: a fresh one)")
+    void seed(String v) {
+        seed = bounded("--seed", v, Long.MIN_VALUE, Long.MAX_VALUE, "");
+        seedGiven = true;
+    }
+
+    @Option(names = "--msl", paramLabel = "S", order = 5,
+            description = "maximum segment lifetime in seconds, 0.." + MAX_MSL_S + " (TIME-WAIT = 2 x MSL)")
+    void msl(String v) {
+        msl = Duration.ofSeconds(bounded("--msl", v, 0, MAX_MSL_S, "seconds"));
+    }
+
+    @Option(names = "--pcap", paramLabel = "FILE", order = 6,
+            description = "also write the run as a pcapng capture (checked before the run)")
+    void pcap(String v) {
+        Path p = Path.of(v);
+        String why = unwritable(p);
+        if (why != null) {
+            throw bad("--pcap " + v + ": " + why);
+        }
+        pcap = p;
+    }
+
+    /** Why {@code p} cannot be written, or null: tried now, so the run is not wasted. */
+    private static String unwritable(Path p) {
+        if (Files.isDirectory(p)) {
+            return "is a directory";
+        }
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            return "no such directory " + parent;
+        }
+        boolean existed = Files.exists(p);
         try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " takes a whole number, not \"" + v + "\"");
+            Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+        } catch (IOException | SecurityException e) {
+            return "cannot be written (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
         }
+        if (!existed) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return "cannot be written (" + e.getMessage() + ")";
+            }
+        }
+        return null;
+    }
+
+    private long bounded(String option, String v, long min, long max, String unit) {
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw bad(option + " takes a whole number" + (unit.isEmpty() ? "" : " of " + unit) + ", not \"" + v + "\"");
+        }
+        if (n < min || n > max) {
+            throw bad(option + " must lie between " + min + " and " + max + (unit.isEmpty() ? "" : " " + unit) + ", was " + v);
+        }
+        return n;
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Checks what the options only mean together; a message for each problem. */
+    List<String> crossCheck() {
+        List<String> problems = new ArrayList<>();
+        if (!List.of("default", "rfc", "linux").contains(preset)) {
+            problems.add("--preset must be default, rfc or linux, not \"" + preset + "\"");
+        }
+        if (pcapLost && pcap == null) {
+            problems.add("--pcap-lost needs --pcap FILE");
+        }
+        if (Scenario.byName(scenario) == null) {
+            problems.add("unknown scenario \"" + scenario + "\"; scenarios: " + String.join(", ", new Scenario.Names()));
+        }
+        return problems;
+    }
+
+    TcpConfig config() {
+        TcpConfig base = preset.equals("rfc") ? TcpConfig.RFC_STRICT : preset.equals("linux") ? TcpConfig.LINUX : TcpConfig.DEFAULTS;
+        return msl == null ? base : base.toBuilder().msl(msl).build();
     }
 }

@@ -1,9 +1,12 @@
 package io.tcpclose.sim.cli;
 
+import io.tcpclose.engine.CloseReason;
 import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.engine.TcpState;
 import io.tcpclose.sim.FaultRule;
 import io.tcpclose.sim.Host;
 import io.tcpclose.sim.LinkConfig;
+import io.tcpclose.sim.SimulationLimitException;
 import io.tcpclose.sim.Simulator;
 import io.tcpclose.stack.Connection;
 import io.tcpclose.stack.IsnGenerator;
@@ -13,30 +16,70 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CLI's scenarios: each builds a client/server simulation from the options, runs it, and
- * keeps the endpoints whose outcomes are printed. Not thread-safe.
+ * The CLI's scenarios. Each builds a client/server simulation from the options and runs it;
+ * the applications act on events (established, data acknowledged, request read, end of stream),
+ * not on the clock, so under any loss a scenario either reaches the end it describes or its
+ * run says plainly why not. Not thread-safe.
  */
 enum Scenario {
-    NORMAL_CLOSE("normal-close", "client sends, then closes first: FIN, ACK, FIN, ACK; client holds TIME-WAIT"),
-    PASSIVE_CLOSE("passive-close", "the server closes first; the client answers from CLOSE-WAIT and LAST-ACK"),
-    SIMULTANEOUS_CLOSE("simultaneous-close", "both close at the same instant: FINs cross, both pass CLOSING to TIME-WAIT"),
-    LOST_FIN("lost-fin", "the client's first FIN is lost and retransmitted after the RTO"),
-    LOST_LAST_ACK("lost-last-ack", "the client's last ACK is lost: the server repeats its FIN, TIME-WAIT re-ACKs and restarts 2xMSL"),
-    RST_ABORT("rst-abort", "the client aborts: one RST at SND.NXT, both sides CLOSED at once, no TIME-WAIT"),
-    UNREAD_DATA("unread-data", "the server closes with unread data: RST instead of FIN (RFC 2525 2.17)"),
-    KEEPALIVE_DEAD("keepalive-dead", "the network partitions; the client's keep-alive probes go unanswered and it gives up with RST"),
-    FIN_WAIT_2_TIMEOUT("fin-wait-2-timeout", "the server never closes; the orphaned client leaves FIN-WAIT-2 after 60 s"),
-    USER_TIMEOUT("user-timeout", "data sent into a partition stays unacknowledged; the 5 s user timeout aborts"),
-    OLD_DUPLICATE("old-duplicate", "an old segment arrives after its connection closed; TIME-WAIT keeps the new incarnation safe"),
-    OLD_DUPLICATE_NO_TIME_WAIT("old-duplicate-no-time-wait", "the same with TIME-WAIT at zero (MSL 0): the old segment corrupts the new connection"),
-    RANDOM_LOSSY("random-lossy", "20 kB each way over a lossy (default 20%), jittery link; the client closes once it has all; --seed replays it");
+    NORMAL_CLOSE("normal-close", "client sends, then closes first: FIN, ACK, FIN, ACK; client holds TIME-WAIT",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    PASSIVE_CLOSE("passive-close", "the server closes first once it has read the request; the client answers from CLOSE-WAIT and LAST-ACK",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    SIMULTANEOUS_CLOSE("simultaneous-close", "both close at the same instant: FINs cross, both pass CLOSING to TIME-WAIT",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    HALF_CLOSE("half-close", "the client shuts down its output after its request; 20 kB keep flowing to it, then the server closes",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    LOST_FIN("lost-fin", "the client's first FIN is lost and retransmitted after the RTO",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    LOST_LAST_ACK("lost-last-ack", "the client's last ACK is lost: the server repeats its FIN, TIME-WAIT re-ACKs and restarts 2xMSL",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    RST_ABORT("rst-abort", "the client aborts: one RST at SND.NXT, both sides CLOSED at once, no TIME-WAIT",
+            CloseReason.ABORTED, CloseReason.RESET_BY_PEER),
+    RST_INJECTION("rst-injection", "the network injects a blind in-window RST (a challenge ACK answers it), then an exact one (it resets)",
+            CloseReason.RESET_BY_PEER, null),
+    SYN_FLOOD("syn-flood", "1000 spoofed SYNs fill the server's backlog of 16; SYN cookies still let the real client connect and close",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    UNREAD_DATA("unread-data", "the server closes with unread data: RST instead of FIN (RFC 2525 2.17)",
+            CloseReason.RESET_BY_PEER, CloseReason.ABORTED_UNREAD_DATA),
+    KEEPALIVE_LIVE("keepalive-live", "an idle connection with keep-alive on: probes at SND.NXT-1, each answered, then a normal close",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    KEEPALIVE_DEAD("keepalive-dead", "the network partitions; the client's keep-alive probes go unanswered and it gives up with RST",
+            CloseReason.TIMED_OUT_KEEPALIVE, null),
+    FIN_WAIT_2_TIMEOUT("fin-wait-2-timeout", "the server never closes; the orphaned client leaves FIN-WAIT-2 after 60 s",
+            CloseReason.TIMED_OUT_FIN_WAIT_2, null),
+    USER_TIMEOUT("user-timeout", "data sent into a partition stays unacknowledged; the 5 s user timeout aborts",
+            CloseReason.TIMED_OUT_USER, null),
+    OLD_DUPLICATE("old-duplicate", "an old segment arrives after its connection closed; TIME-WAIT keeps the new incarnation safe",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    OLD_DUPLICATE_NO_TIME_WAIT("old-duplicate-no-time-wait", "the same with TIME-WAIT at zero (MSL 0): the old segment corrupts the new connection",
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    RANDOM_LOSSY("random-lossy", "20 kB each way over a lossy (default 20%), jittery link; the client closes once it has all; --seed replays it",
+            CloseReason.NORMAL, CloseReason.NORMAL);
 
     final String cliName;
     final String description;
+    /** How the client's and the first server connection's runs end when the scenario reaches its end (null: open). */
+    private final CloseReason clientEnd;
+    private final CloseReason serverEnd;
 
-    Scenario(String cliName, String description) {
+    Scenario(String cliName, String description, CloseReason clientEnd, CloseReason serverEnd) {
         this.cliName = cliName;
         this.description = description;
+        this.clientEnd = clientEnd;
+        this.serverEnd = serverEnd;
+    }
+
+    /** The scenario names in order, for picocli's completion and the help text. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            List<String> names = new ArrayList<>();
+            for (Scenario s : values()) {
+                names.add(s.cliName);
+            }
+            return names.iterator();
+        }
     }
 
     static Scenario byName(String name) {
@@ -51,26 +94,36 @@ enum Scenario {
     /** What a run produced. */
     static final class Run {
         final Simulator sim;
+        final TcpConfig clientConfig;
         final List<Endpoint> endpoints = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
 
-        Run(Simulator sim) {
+        Run(Simulator sim, TcpConfig clientConfig) {
             this.sim = sim;
+            this.clientConfig = clientConfig;
         }
     }
 
+    /** Longest a run may take in virtual time: far beyond any give-up, so only a bug reaches it. */
+    private static final Duration VIRTUAL_LIMIT = Duration.ofHours(6);
+
     Run run(Options o) {
-        TcpConfig config = o.config();
+        TcpConfig serverConfig = o.config();
+        TcpConfig config = serverConfig; // the client's: a scenario's timers are the client's
         LinkConfig.Builder link = LinkConfig.builder().delay(o.delay).jitter(o.jitter).loss(o.loss);
         switch (this) {
             case KEEPALIVE_DEAD:
                 config = config.toBuilder().keepAlive(Duration.ofSeconds(10), Duration.ofSeconds(2), 3).build();
+                break;
+            case KEEPALIVE_LIVE:
+                config = config.toBuilder().keepAlive(Duration.ofSeconds(5), Duration.ofSeconds(1), 3).build();
                 break;
             case USER_TIMEOUT:
                 config = config.toBuilder().userTimeout(Duration.ofSeconds(5)).build();
                 break;
             case OLD_DUPLICATE_NO_TIME_WAIT:
                 config = config.toBuilder().msl(Duration.ZERO).build();
+                serverConfig = config;
                 break;
             case RANDOM_LOSSY:
                 if (o.loss == 0) {
@@ -83,7 +136,7 @@ enum Scenario {
             default:
                 break;
         }
-        Simulator sim = new Simulator(o.seed);
+        Simulator sim = new Simulator(o.seed).limits(50_000_000, VIRTUAL_LIMIT);
         // Readable numbers (ISS 1000 and 5000, as in textbook ladders) unless asked for RFC 6528's.
         // The old-duplicate scenarios need them: both incarnations start at the same ISN.
         boolean fixedIsn = !o.rfc6528Isn || this == OLD_DUPLICATE || this == OLD_DUPLICATE_NO_TIME_WAIT;
@@ -91,103 +144,221 @@ enum Scenario {
                 ? sim.addHost("client", "10.0.0.1", config, IsnGenerator.fixed(1000))
                 : sim.addHost("client", "10.0.0.1", config);
         Host server = fixedIsn
-                ? sim.addHost("server", "10.0.0.2", config, IsnGenerator.fixed(5000))
-                : sim.addHost("server", "10.0.0.2", config);
+                ? sim.addHost("server", "10.0.0.2", serverConfig, IsnGenerator.fixed(5000))
+                : sim.addHost("server", "10.0.0.2", serverConfig);
         sim.connect(client, server, link.build());
-        Run run = new Run(sim);
+        Run run = new Run(sim, config);
+        TcpConfig acceptedConfig = serverConfig;
         List<Endpoint> serverSide = new ArrayList<>();
-        server.listen(80, c -> {
-            Endpoint e = new Endpoint("server #" + (serverSide.size() + 1));
+        server.listen(80, this == SYN_FLOOD ? FLOOD_BACKLOG : io.tcpclose.stack.TcpStack.DEFAULT_BACKLOG, c -> {
+            Endpoint e = new Endpoint("server #" + (serverSide.size() + 1), acceptedConfig);
             e.connection = c;
-            e.closeOnEof = this != FIN_WAIT_2_TIMEOUT;
-            e.read = this != UNREAD_DATA;
-            if (this == RANDOM_LOSSY) {
-                e.sendOnEstablished = pattern(20_000);
-            }
+            serveAs(e, sim, serverSide.isEmpty());
             serverSide.add(e);
             run.endpoints.add(e);
             return e;
         });
-        Endpoint first = new Endpoint("client");
-        first.sendOnEstablished = this == RANDOM_LOSSY ? pattern(20_000)
-                : this == UNREAD_DATA ? Bytes.utf8("unread bytes")
-                : this == OLD_DUPLICATE || this == OLD_DUPLICATE_NO_TIME_WAIT ? Bytes.utf8("OLD-DATA!!")
-                : this == USER_TIMEOUT ? null : Bytes.utf8("hello");
-        if (this == RANDOM_LOSSY) {
-            first.closeAfterBytes = 20_000; // the client closes once it has everything
-        }
+        Endpoint first = new Endpoint("client", config);
         run.endpoints.add(0, first);
-        Duration closeAt = this == RANDOM_LOSSY ? Duration.ofSeconds(2) : Duration.ofSeconds(1);
-        sim.at(Duration.ZERO, "client connects", () -> first.connection = client.connect(40000, server, 80, first));
-        switch (this) {
-            case PASSIVE_CLOSE:
-                sim.at(closeAt, "server closes", () -> serverSide.get(0).connection.close());
-                break;
-            case SIMULTANEOUS_CLOSE:
-                sim.at(closeAt, "both close", () -> {
-                    first.connection.close();
-                    serverSide.get(0).connection.close();
-                });
-                break;
-            case LOST_FIN:
-                sim.addFault(FaultRule.drop("client", "server", FaultRule.Match.FIN, 1));
-                sim.at(closeAt, "client closes", () -> first.connection.close());
-                break;
-            case LOST_LAST_ACK:
-                sim.addFault(FaultRule.drop("client", "server", FaultRule.Match.PURE_ACK, 2));
-                sim.at(closeAt, "client closes", () -> first.connection.close());
-                break;
-            case RST_ABORT:
-                sim.at(closeAt, "client aborts", () -> first.connection.abort());
-                break;
-            case UNREAD_DATA:
-                sim.at(closeAt, "server closes without reading", () -> serverSide.get(0).connection.close());
-                break;
-            case KEEPALIVE_DEAD:
-                sim.partition("client", "server", closeAt, null);
-                sim.partition("server", "client", closeAt, null);
-                sim.at(closeAt, "the network partitions for good", () -> { });
-                break;
-            case USER_TIMEOUT:
-                sim.partition("client", "server", closeAt, null);
-                sim.at(closeAt.plusSeconds(1), "client sends into the partition", () -> first.connection.send(Bytes.utf8("lost")));
-                break;
-            case OLD_DUPLICATE:
-            case OLD_DUPLICATE_NO_TIME_WAIT:
-                oldDuplicate(sim, run, client, server, first);
-                break;
-            case RANDOM_LOSSY:
-                break;
-            default:
-                sim.at(closeAt, "client closes", () -> first.connection.close());
+        clientAs(first, sim, run, client, server, serverSide);
+        if (this == SYN_FLOOD) {
+            sim.injectSynFlood(Duration.ZERO, "client", "server", 80, 1000, Duration.ofNanos(20_000));
         }
-        sim.run();
+        sim.at(this == SYN_FLOOD ? Duration.ofMillis(50) : Duration.ZERO, "client connects",
+                () -> first.connection = client.connect(40000, server, 80, first));
+        try {
+            sim.run();
+        } catch (SimulationLimitException e) {
+            run.notes.add("the run was stopped: " + e.getMessage());
+        }
+        explain(run, first, serverSide);
+        if (this == SYN_FLOOD) {
+            io.tcpclose.stack.StackStats st = server.stack().stats();
+            run.notes.add("server: backlog " + FLOOD_BACKLOG + " full: " + st.listenOverflows() + " SYNs overflowed it, "
+                    + st.synCookiesSent() + " SYN cookies sent, " + st.synCookiesValidated() + " validated, "
+                    + st.synCookiesRejected() + " rejected; " + st.closed(CloseReason.TIMED_OUT_RETRANSMISSION)
+                    + " half-open flood connections gave up");
+        }
         return run;
     }
 
+    /** The syn-flood scenario's listen backlog. */
+    private static final int FLOOD_BACKLOG = 16;
+
+    /** The client's part: what it sends and what it does once that is acknowledged. */
+    private void clientAs(Endpoint me, Simulator sim, Run run, Host client, Host server, List<Endpoint> serverSide) {
+        me.sendOnEstablished = Bytes.utf8("hello");
+        switch (this) {
+            case NORMAL_CLOSE:
+            case SYN_FLOOD:
+            case LOST_FIN:
+            case LOST_LAST_ACK:
+            case FIN_WAIT_2_TIMEOUT:
+                if (this == LOST_FIN) {
+                    sim.addFault(FaultRule.drop("client", "server", FaultRule.Match.FIN, 1));
+                }
+                if (this == LOST_LAST_ACK) {
+                    sim.addFault(FaultRule.drop("client", "server", FaultRule.Match.PURE_ACK, 2));
+                }
+                me.whenAcked = c -> act(sim, "client closes: its data is acknowledged", c::close);
+                break;
+            case PASSIVE_CLOSE:
+            case SIMULTANEOUS_CLOSE:
+                break; // the server acts
+            case HALF_CLOSE:
+                me.sendOnEstablished = Bytes.utf8("GET /20k");
+                me.whenAcked = c -> act(sim, "client shuts down its output: request acknowledged", c::shutdownOutput);
+                break;
+            case RST_ABORT:
+                me.whenAcked = c -> act(sim, "client aborts", c::abort);
+                break;
+            case RST_INJECTION:
+                me.whenAcked = c -> {
+                    Duration now = Duration.ofNanos(sim.now());
+                    sim.injectRstRelative(now.plusMillis(100), "server", "client", 1000);
+                    sim.injectRstRelative(now.plusMillis(1100), "server", "client", 0);
+                };
+                break;
+            case UNREAD_DATA:
+                me.sendOnEstablished = Bytes.utf8("unread bytes");
+                break;
+            case KEEPALIVE_LIVE:
+                // Idle through three keep-alive rounds (5 s idle, 1 s apart), each answered; then close.
+                me.whenAcked = c -> sim.at(Duration.ofNanos(sim.now()).plusSeconds(17), "client closes after an idle spell",
+                        () -> c.close());
+                break;
+            case KEEPALIVE_DEAD:
+                me.whenAcked = c -> {
+                    Duration now = Duration.ofNanos(sim.now());
+                    sim.partition("client", "server", now, null);
+                    sim.partition("server", "client", now, null);
+                    sim.at(now, "the network partitions for good", () -> { });
+                };
+                break;
+            case USER_TIMEOUT:
+                me.sendOnEstablished = null;
+                me.whenAcked = c -> {
+                    Duration now = Duration.ofNanos(sim.now());
+                    sim.partition("client", "server", now, null);
+                    sim.at(now.plusSeconds(1), "client sends into the partition", () -> c.send(Bytes.utf8("lost")));
+                };
+                break;
+            case OLD_DUPLICATE:
+            case OLD_DUPLICATE_NO_TIME_WAIT:
+                me.sendOnEstablished = Bytes.utf8("OLD-DATA!!");
+                oldDuplicate(sim, run, client, server, me);
+                break;
+            case RANDOM_LOSSY:
+                me.sendOnEstablished = pattern(20_000);
+                me.requestBytes = 20_000; // the client closes once it has everything
+                me.whenRequestRead = c -> act(sim, "client closes: it has all 20000 bytes", c::close);
+                break;
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /** A server connection's part; {@code first} is the first connection accepted. */
+    private void serveAs(Endpoint me, Simulator sim, boolean first) {
+        switch (this) {
+            case PASSIVE_CLOSE:
+                me.requestBytes = 5;
+                me.whenRequestRead = c -> act(sim, "server closes: it has read the request", c::close);
+                break;
+            case SIMULTANEOUS_CLOSE:
+                me.requestBytes = 5;
+                me.whenEof = null;
+                me.whenRequestRead = c -> sim.at(Duration.ofNanos(sim.now()).plusMillis(100), "both close at once", () -> {
+                    c.close();
+                    for (Connection cc : sim.host("client").stack().connections()) {
+                        cc.close();
+                    }
+                });
+                break;
+            case HALF_CLOSE:
+                me.whenEof = c -> act(sim, "server answers the half-closed client with 20 kB, then closes", () -> {
+                    c.send(pattern(20_000));
+                    c.close();
+                });
+                break;
+            case UNREAD_DATA:
+                me.read = false;
+                me.requestBytes = 1;
+                me.whenRequestRead = c -> act(sim, "server closes without reading", c::close);
+                break;
+            case FIN_WAIT_2_TIMEOUT:
+                me.whenEof = null; // never closes
+                break;
+            case RANDOM_LOSSY:
+                me.sendOnEstablished = pattern(20_000);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Does {@code action} now, noting it in the trace as the application's own step. */
+    private static void act(Simulator sim, String label, Runnable action) {
+        sim.at(Duration.ofNanos(sim.now()), label, action);
+    }
+
+    /** Notes, in plain words, why an endpoint did not end the way the scenario describes. */
+    private void explain(Run run, Endpoint client, List<Endpoint> serverSide) {
+        CloseReason expectedClient = clientEnd;
+        if (this == FIN_WAIT_2_TIMEOUT && run.clientConfig.orphanFinWait2TimeoutNanos() == TcpConfig.NONE) {
+            run.notes.add("this configuration sets no FIN-WAIT-2 limit (as RFC 9293): the orphan waits for the peer's FIN"
+                    + " as long as it takes");
+            expectedClient = null;
+        }
+        check(run, client, expectedClient);
+        if (!serverSide.isEmpty()) {
+            check(run, serverSide.get(0), serverEnd);
+        } else if (client.connection != null && !client.established) {
+            run.notes.add("the server never saw the connection");
+        }
+        for (Endpoint e : run.endpoints) {
+            String report = e.drainReport();
+            if (!report.isEmpty()) {
+                run.notes.add(e.name + report.replace("; ", " "));
+            }
+        }
+    }
+
+    private void check(Run run, Endpoint e, CloseReason expected) {
+        CloseReason actual = e.reason != null ? e.reason : e.connection == null ? null : e.connection.closeReason();
+        boolean open = e.connection != null && e.connection.state() != TcpState.CLOSED;
+        if (expected == null ? !open : actual != expected) {
+            String why = e.explanation();
+            run.notes.add("the scenario could not run to its end: " + (why != null ? why
+                    : e.name + " ended " + (actual == null ? "still open" : actual.toString())));
+        }
+    }
+
     /**
-     * Incarnation 1 sends "OLD-DATA!!"; the network keeps a copy and delivers it 3 s later. The
-     * client closes at 1 s and reconnects from the same port at 1.5 s (or, if TIME-WAIT holds
-     * the 4-tuple, when it ends), then sends "NEW-DATA!!" at 5 s.
+     * Incarnation 1 sends "OLD-DATA!!"; the network keeps a copy of it and delivers it 3 s
+     * later. The client closes once its data is acknowledged and reconnects from the same port
+     * 0.5 s later (or, if TIME-WAIT holds the 4-tuple, when that ends), then sends "NEW-DATA!!"
+     * once established, at the earliest 5 s into the run, and closes once that is acknowledged.
      */
     private void oldDuplicate(Simulator sim, Run run, Host client, Host server, Endpoint first) {
         sim.addFault(FaultRule.delayedCopy("client", "server", FaultRule.Match.DATA, 1, Duration.ofSeconds(3)));
-        sim.at(Duration.ofSeconds(1), "client closes incarnation 1", () -> first.connection.close());
-        Endpoint second = new Endpoint("client (incarnation 2)");
+        Endpoint second = new Endpoint("client (incarnation 2)", client.config());
         run.endpoints.add(1, second);
+        second.sendOnEstablished = null;
+        second.whenAcked = c -> sim.at(Duration.ofNanos(Math.max(sim.now(), Duration.ofSeconds(5).toNanos())),
+                "incarnation 2 sends", () -> {
+                    second.whenAcked = cc -> act(sim, "incarnation 2 closes: its data is acknowledged", cc::close);
+                    c.send(Bytes.utf8("NEW-DATA!!"));
+                });
         Runnable reconnect = new Runnable() {
             @Override
             public void run() {
                 try {
                     second.connection = client.connect(40000, server, 80, second);
-                    sim.at(Duration.ofNanos(Math.max(sim.now(), Duration.ofSeconds(5).toNanos())),
-                            "incarnation 2 sends", () -> second.connection.send(Bytes.utf8("NEW-DATA!!")));
-                    sim.at(Duration.ofNanos(Math.max(sim.now(), Duration.ofSeconds(5).toNanos())).plusSeconds(1),
-                            "incarnation 2 closes", () -> second.connection.close());
                 } catch (IllegalStateException busy) {
                     Connection old = first.connection;
+                    boolean inTimeWait = old.tcb().armed(io.tcpclose.engine.TimerKind.TIME_WAIT);
                     long until = old.tcb().deadline(io.tcpclose.engine.TimerKind.TIME_WAIT);
-                    boolean inTimeWait = until != io.tcpclose.engine.Tcb.NO_DEADLINE;
                     run.notes.add("reconnect at " + sim.now() / 1e9 + " s refused: " + busy.getMessage()
                             + (inTimeWait ? "; retrying when TIME-WAIT ends" : "; retrying in 1 s"));
                     sim.at(Duration.ofNanos(inTimeWait ? until + 1 : sim.now() + 1_000_000_000L),
@@ -195,9 +366,13 @@ enum Scenario {
                 }
             }
         };
-        sim.at(Duration.ofMillis(1500), "client reconnects from port 40000", reconnect);
+        first.whenAcked = c -> {
+            act(sim, "client closes incarnation 1: its data is acknowledged", c::close);
+            sim.at(Duration.ofNanos(sim.now()).plusMillis(500), "client reconnects from port 40000", reconnect);
+        };
     }
 
+    /** Printable filler, so the outcome line can show what arrived. */
     static Bytes pattern(int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
