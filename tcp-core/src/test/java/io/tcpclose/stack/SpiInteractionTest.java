@@ -84,7 +84,7 @@ class SpiInteractionTest {
         TcpStack s = TcpStack.builder((a, b, c) -> { }, () -> 42L).isn(IsnGenerator.fixed(7)).observer(observer).build();
         Connection c = s.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new ConnectionListener() {});
         ArgumentCaptor<Segment> seg = ArgumentCaptor.forClass(Segment.class);
-        verify(observer).segmentOut(eq(42L), eq(c.id()), seg.capture());
+        verify(observer).segmentOut(eq(42L), eq(c.id()), seg.capture(), eq(io.tcpclose.engine.Effect.Why.SEND));
         assertEquals(7, seg.getValue().seq());
         verify(observer).stateChanged(42L, c.id(), io.tcpclose.engine.TcpState.CLOSED, io.tcpclose.engine.TcpState.SYN_SENT);
     }
