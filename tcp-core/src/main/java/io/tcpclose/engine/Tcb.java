@@ -315,7 +315,12 @@ public final class Tcb {
         return srttNanos == UNSET ? -1 : srttNanos;
     }
 
-    /** {@return the number of consecutive retransmissions of the oldest unacknowledged segment} */
+    /**
+     * Consecutive retransmissions of the oldest unacknowledged segment or, while a zero window
+     * holds everything back, unanswered window probes: both count toward the give-up.
+     *
+     * @return the count since the last acknowledgment of new data (or, for probes, the last ACK)
+     */
     public int retries() {
         return retries;
     }

@@ -9,7 +9,11 @@ import java.util.SplittableRandom;
  * <p>Immutable and thread-safe.
  */
 public sealed interface DelayModel {
-    /** Every packet takes {@code nanos}. */
+    /**
+     * Every packet takes {@code nanos}.
+     *
+     * @param nanos the delay in nanoseconds
+     */
     record Constant(long nanos) implements DelayModel {
         @Override
         public String toString() {
@@ -17,8 +21,20 @@ public sealed interface DelayModel {
         }
     }
 
-    /** Uniform in [{@code minNanos}, {@code maxNanos}]. */
+    /**
+     * Uniform in [{@code minNanos}, {@code maxNanos}], both ends included.
+     *
+     * @param minNanos the shortest delay in nanoseconds
+     * @param maxNanos the longest delay in nanoseconds, at least {@code minNanos}
+     */
     record Uniform(long minNanos, long maxNanos) implements DelayModel {
+        /**
+         * Checks that the range is not empty.
+         *
+         * @param minNanos the shortest delay in nanoseconds
+         * @param maxNanos the longest delay in nanoseconds
+         * @throws IllegalArgumentException if {@code maxNanos} is below {@code minNanos}
+         */
         public Uniform {
             if (maxNanos < minNanos) {
                 throw new IllegalArgumentException("uniform delay max " + maxNanos + " below min " + minNanos);
@@ -31,7 +47,12 @@ public sealed interface DelayModel {
         }
     }
 
-    /** Normal with mean and standard deviation. */
+    /**
+     * Normal with mean and standard deviation.
+     *
+     * @param meanNanos the mean delay in nanoseconds
+     * @param sdNanos   the standard deviation in nanoseconds
+     */
     record Normal(long meanNanos, long sdNanos) implements DelayModel {
         @Override
         public String toString() {
@@ -39,7 +60,11 @@ public sealed interface DelayModel {
         }
     }
 
-    /** Exponential with the given mean. */
+    /**
+     * Exponential with the given mean.
+     *
+     * @param meanNanos the mean delay in nanoseconds
+     */
     record Exponential(long meanNanos) implements DelayModel {
         @Override
         public String toString() {
@@ -47,7 +72,12 @@ public sealed interface DelayModel {
         }
     }
 
-    /** A duration as a reader of a ladder wants it: "10 ms", "1.5 ms", "2 s". */
+    /**
+     * A duration as a reader of a ladder wants it: "10 ms", "1.5 ms", "2 s".
+     *
+     * @param nanos the duration in nanoseconds
+     * @return whole seconds as "N s", anything else in milliseconds, without trailing zeros
+     */
     static String human(long nanos) {
         if (nanos % 1_000_000_000L == 0) {
             return nanos / 1_000_000_000L + " s";
@@ -58,12 +88,24 @@ public sealed interface DelayModel {
         return java.math.BigDecimal.valueOf(nanos, 6).stripTrailingZeros().toPlainString() + " ms";
     }
 
-    /** A constant delay. */
+    /**
+     * A constant delay.
+     *
+     * @param d the delay of every packet, to the nanosecond
+     * @return a {@link Constant} of {@code d}
+     */
     static DelayModel constant(Duration d) {
         return new Constant(d.toNanos());
     }
 
-    /** Draws one delay. */
+    /**
+     * Draws one delay.
+     *
+     * @param m      the model to draw from
+     * @param random the source of randomness; a {@link Constant}, or a {@link Uniform} of zero width,
+     *               draws nothing from it
+     * @return the delay in nanoseconds, never negative
+     */
     static long draw(DelayModel m, SplittableRandom random) {
         long d;
         if (m instanceof Constant) {

@@ -20,7 +20,12 @@ public record FaultPlan(List<FaultRule> rules, List<RstInjection> injections) {
 
     /**
      * A RST injected on {@code from>to} at {@code atNanos}, with sequence number RCV.NXT +
-     * {@code offset} of the receiving connection.
+     * {@code offset} of the receiving connection ({@link Simulator#injectRstRelative}).
+     *
+     * @param atNanos virtual time from the start, in nanoseconds
+     * @param from    the sending host's name
+     * @param to      the receiving host's name; its first connection with {@code from} gets the RST
+     * @param offset  added to that connection's RCV.NXT: 0 is exactly the next expected number
      */
     public record RstInjection(long atNanos, String from, String to, int offset) {
         String toJava() {
@@ -28,12 +33,24 @@ public record FaultPlan(List<FaultRule> rules, List<RstInjection> injections) {
         }
     }
 
+    /**
+     * Copies the lists.
+     *
+     * @param rules      targeted rules, applied together
+     * @param injections RSTs to inject
+     */
     public FaultPlan {
         rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
         injections = List.copyOf(Objects.requireNonNull(injections, "injections"));
     }
 
-    /** Installs this plan's faults (with fresh rule counters) in {@code sim}. */
+    /**
+     * Installs this plan's faults (with fresh rule counters) in {@code sim}.
+     *
+     * @param sim the simulator to install them in, before or during its run
+     * @throws IllegalArgumentException if a rule or injection names a link {@code sim} does not have,
+     *                                  or an injection's time has already passed
+     */
     public void applyTo(Simulator sim) {
         for (FaultRule r : rules) {
             sim.addFault(r.copy());
@@ -43,7 +60,7 @@ public record FaultPlan(List<FaultRule> rules, List<RstInjection> injections) {
         }
     }
 
-    /** Java source for this plan. */
+    /** {@return Java source that rebuilds this plan, for pasting a failing case into a test} */
     public String toJava() {
         List<String> r = new ArrayList<>();
         for (FaultRule rule : rules) {

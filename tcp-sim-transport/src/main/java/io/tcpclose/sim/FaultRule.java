@@ -18,10 +18,13 @@ public final class FaultRule {
     public enum Match {
         /** Every segment: "the 7th segment" counts all. */
         ANY("segment"),
+        /** With SYN set: a SYN or a SYN,ACK. */
         SYN("segment with SYN"),
+        /** With FIN set, data or not. */
         FIN("segment with FIN"),
+        /** With RST set. */
         RST("segment with RST"),
-        /** ACK alone: no data, no SYN, FIN or RST. */
+        /** ACK alone: the ACK flag and no other (no SYN, FIN, RST or PSH), and no data. */
         PURE_ACK("pure ACK"),
         /** Carrying data. */
         DATA("data segment");
@@ -60,7 +63,11 @@ public final class FaultRule {
             }
         }
 
-        /** Delivered {@code nanos} later than the link would deliver it. */
+        /**
+         * Delivered {@code nanos} later than the link would deliver it.
+         *
+         * @param nanos the extra delay in nanoseconds
+         */
         record Delay(long nanos) implements Action {
             @Override
             public String toString() {
@@ -68,7 +75,11 @@ public final class FaultRule {
             }
         }
 
-        /** Delivered {@code extraCopies} more times. */
+        /**
+         * Delivered {@code extraCopies} more times.
+         *
+         * @param extraCopies how many copies beyond the original
+         */
         record Duplicate(int extraCopies) implements Action {
             @Override
             public String toString() {
@@ -84,7 +95,11 @@ public final class FaultRule {
             }
         }
 
-        /** Delivered as usual, and one more copy {@code nanos} later: an old duplicate in the making. */
+        /**
+         * Delivered as usual, and one more copy {@code nanos} later: an old duplicate in the making.
+         *
+         * @param nanos how long after the original the copy arrives, in nanoseconds
+         */
         record DelayedCopy(long nanos) implements Action {
             @Override
             public String toString() {
@@ -110,7 +125,14 @@ public final class FaultRule {
     private int fired;
 
     /**
-     * @param nth 1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * A rule with a fresh counter.
+     *
+     * @param from   the sending host's name
+     * @param to     the receiving host's name
+     * @param match  which segments count
+     * @param nth    1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @param action what happens to the segments the rule picks
+     * @throws IllegalArgumentException if {@code nth} is negative
      */
     public FaultRule(String from, String to, Match match, int nth, Action action) {
         this.from = Objects.requireNonNull(from, "from");
@@ -123,67 +145,131 @@ public final class FaultRule {
         this.nth = nth;
     }
 
-    /** On {@code from>to}, the {@code nth} segment matching {@code match}: drop. */
+    /**
+     * On {@code from>to}, the {@code nth} segment matching {@code match}: drop.
+     *
+     * @param from  the sending host's name
+     * @param to    the receiving host's name
+     * @param match which segments count
+     * @param nth   1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @return the rule, its counters at zero
+     * @throws IllegalArgumentException if {@code nth} is negative
+     */
     public static FaultRule drop(String from, String to, Match match, int nth) {
         return new FaultRule(from, to, match, nth, new Action.Drop());
     }
 
-    /** On {@code from>to}, the {@code nth} segment matching {@code match}: delay by {@code d}. */
+    /**
+     * On {@code from>to}, the {@code nth} segment matching {@code match}: delay by {@code d}.
+     *
+     * @param from  the sending host's name
+     * @param to    the receiving host's name
+     * @param match which segments count
+     * @param nth   1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @param d     the extra delay, to the nanosecond
+     * @return the rule, its counters at zero
+     * @throws IllegalArgumentException if {@code nth} is negative
+     */
     public static FaultRule delay(String from, String to, Match match, int nth, Duration d) {
         return new FaultRule(from, to, match, nth, new Action.Delay(d.toNanos()));
     }
 
-    /** On {@code from>to}, the {@code nth} segment matching {@code match}: deliver it extra times. */
+    /**
+     * On {@code from>to}, the {@code nth} segment matching {@code match}: deliver it extra times.
+     *
+     * @param from        the sending host's name
+     * @param to          the receiving host's name
+     * @param match       which segments count
+     * @param nth         1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @param extraCopies how many copies beyond the original
+     * @return the rule, its counters at zero
+     * @throws IllegalArgumentException if {@code nth} is negative
+     */
     public static FaultRule duplicate(String from, String to, Match match, int nth, int extraCopies) {
         return new FaultRule(from, to, match, nth, new Action.Duplicate(extraCopies));
     }
 
-    /** On {@code from>to}, the {@code nth} segment matching {@code match}: also deliver a copy {@code d} later. */
+    /**
+     * On {@code from>to}, the {@code nth} segment matching {@code match}: also deliver a copy
+     * {@code d} later.
+     *
+     * @param from  the sending host's name
+     * @param to    the receiving host's name
+     * @param match which segments count
+     * @param nth   1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @param d     how long after the original the copy arrives, to the nanosecond
+     * @return the rule, its counters at zero
+     * @throws IllegalArgumentException if {@code nth} is negative
+     */
     public static FaultRule delayedCopy(String from, String to, Match match, int nth, Duration d) {
         return new FaultRule(from, to, match, nth, new Action.DelayedCopy(d.toNanos()));
     }
 
-    /** On {@code from>to}, the {@code nth} segment matching {@code match}: hold it. */
+    /**
+     * On {@code from>to}, the {@code nth} segment matching {@code match}: hold it until the link is
+     * released ({@link Link#release()}).
+     *
+     * @param from  the sending host's name
+     * @param to    the receiving host's name
+     * @param match which segments count
+     * @param nth   1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @return the rule, its counters at zero
+     * @throws IllegalArgumentException if {@code nth} is negative
+     */
     public static FaultRule hold(String from, String to, Match match, int nth) {
         return new FaultRule(from, to, match, nth, new Action.Hold());
     }
 
-    /** On {@code from>to}, the {@code nth} segment matching {@code match}: flip a bit. */
+    /**
+     * On {@code from>to}, the {@code nth} segment matching {@code match}: flip a bit.
+     *
+     * @param from  the sending host's name
+     * @param to    the receiving host's name
+     * @param match which segments count
+     * @param nth   1 for the first matching segment, 2 for the second, ...; 0 for every one
+     * @return the rule, its counters at zero
+     * @throws IllegalArgumentException if {@code nth} is negative
+     */
     public static FaultRule corrupt(String from, String to, Match match, int nth) {
         return new FaultRule(from, to, match, nth, new Action.Corrupt());
     }
 
-    /** The same rule with its counters at zero. */
+    /** {@return the same rule with its counters at zero} */
     public FaultRule copy() {
         return new FaultRule(from, to, match, nth, action);
     }
 
+    /** {@return the name of the host whose segments the rule considers} */
     public String from() {
         return from;
     }
 
+    /** {@return the name of the host those segments go to} */
     public String to() {
         return to;
     }
 
+    /** {@return which segments count} */
     public Match match() {
         return match;
     }
 
+    /** {@return which matching segment the action applies to, 1-based; 0 for every one} */
     public int nth() {
         return nth;
     }
 
+    /** {@return what happens to the segments the rule picks} */
     public Action action() {
         return action;
     }
 
-    /** How many segments matched the kind so far. */
+    /** {@return how many segments on the rule's link matched its kind so far} */
     public int seen() {
         return seen;
     }
 
-    /** How many times the action was applied. */
+    /** {@return how many times the action was applied so far} */
     public int fired() {
         return fired;
     }
@@ -201,7 +287,7 @@ public final class FaultRule {
         return false;
     }
 
-    /** Java source that rebuilds this rule, for pasting a failing case into a test. */
+    /** {@return Java source that rebuilds this rule, for pasting a failing case into a test} */
     public String toJava() {
         String head = "\"" + from + "\", \"" + to + "\", FaultRule.Match." + match + ", " + nth;
         if (action instanceof Action.Drop) {

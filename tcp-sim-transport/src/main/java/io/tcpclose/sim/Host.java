@@ -31,23 +31,34 @@ public final class Host {
         this.config = config;
     }
 
+    /** {@return the host's name, unique in its simulator} */
     public String name() {
         return name;
     }
 
+    /** {@return the host's IPv4 address, unique in its simulator} */
     public InetAddress address() {
         return address;
     }
 
+    /** {@return the host's TCP stack} */
     public TcpStack stack() {
         return stack;
     }
 
+    /** {@return the configuration the host's stack was built with} */
     public TcpConfig config() {
         return config;
     }
 
-    /** Accepts connections on {@code port}. */
+    /**
+     * Accepts connections on {@code port}, with the stack's default backlog
+     * ({@link TcpStack#listen(int, Acceptor)}).
+     *
+     * @param port     the port, 1..65535
+     * @param acceptor called for each connection that reaches ESTABLISHED
+     * @throws IllegalStateException if the port already has a listener
+     */
     public void listen(int port, Acceptor acceptor) {
         stack.listen(port, acceptor);
     }
@@ -59,17 +70,38 @@ public final class Host {
      * @param port     the port, 1..65535
      * @param backlog  the most half-open connections, at least 1
      * @param acceptor called for each connection that reaches ESTABLISHED
+     * @throws IllegalArgumentException if the port or backlog is out of range
+     * @throws IllegalStateException    if the port already has a listener
      */
     public void listen(int port, int backlog, Acceptor acceptor) {
         stack.listen(port, backlog, acceptor);
     }
 
-    /** Connects from an ephemeral port to {@code server:port}. */
+    /**
+     * Connects from an ephemeral port to {@code server:port} (active OPEN).
+     *
+     * @param server   the host to connect to
+     * @param port     the server's port
+     * @param listener what hears the connection's events, from now on
+     * @return the connection, its SYN already sent
+     * @throws IllegalStateException if no ephemeral port towards {@code server:port} is free, or
+     *                               the stack holds its maximum of connections already
+     */
     public Connection connect(Host server, int port, ConnectionListener listener) {
         return stack.connect(address, 0, server.address(), port, listener);
     }
 
-    /** Connects from {@code localPort} to {@code server:port}. */
+    /**
+     * Connects from {@code localPort} to {@code server:port} (active OPEN).
+     *
+     * @param localPort our port; 0 picks a free ephemeral port
+     * @param server    the host to connect to
+     * @param port      the server's port
+     * @param listener  what hears the connection's events, from now on
+     * @return the connection, its SYN already sent
+     * @throws IllegalStateException if a connection with this 4-tuple exists, TIME-WAIT included,
+     *                               or the stack holds its maximum of connections already
+     */
     public Connection connect(int localPort, Host server, int port, ConnectionListener listener) {
         return stack.connect(address, localPort, server.address(), port, listener);
     }

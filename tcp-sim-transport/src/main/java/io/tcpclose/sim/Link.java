@@ -23,7 +23,8 @@ public final class Link {
     long busyUntil;
     long lastArrival;
     long packets;
-    int queued;
+    /** Departure times of the packets still waiting to leave (serialization at the link's rate), oldest first. */
+    final java.util.ArrayDeque<Long> departures = new java.util.ArrayDeque<>();
     boolean partitioned;
     boolean holding;
     final List<long[]> scheduledPartitions = new ArrayList<>();
@@ -45,21 +46,31 @@ public final class Link {
         this.random = random;
     }
 
-    /** "client>server". */
+    /** {@return the link's name, {@code "client>server"} for the link from client to server} */
     public String name() {
         return name;
     }
 
+    /** {@return the configuration the link applies now} */
     public LinkConfig config() {
         return config;
     }
 
-    /** Replaces the configuration from now on. */
+    /**
+     * Replaces the configuration from now on: packets already in flight keep their fate.
+     *
+     * @param c the new configuration
+     */
     public void configure(LinkConfig c) {
         config = c;
     }
 
-    /** Manual partition: while on, every packet put on this link is dropped. */
+    /**
+     * Manual partition: while on, every packet put on this link is dropped; packets already in
+     * flight are still delivered. Noted in the trace.
+     *
+     * @param on true to partition, false to heal
+     */
     public void partition(boolean on) {
         partitioned = on;
         sim.note(name, on ? "partitioned" : "healed");
@@ -89,26 +100,32 @@ public final class Link {
         return false;
     }
 
+    /** {@return how many segments hosts put on this link so far (injected ones not counted)} */
     public long sent() {
         return sent;
     }
 
+    /** {@return how many drops so far: partition, rule, MTU, loss or full queue} */
     public long dropped() {
         return dropped;
     }
 
+    /** {@return how many packets, copies and injected ones included, reached the receiving host so far} */
     public long delivered() {
         return delivered;
     }
 
+    /** {@return how many extra copies the link made so far, by its configuration or by rules} */
     public long duplicated() {
         return duplicated;
     }
 
+    /** {@return how many segments had a bit flipped so far} */
     public long corrupted() {
         return corrupted;
     }
 
+    /** {@return how many packets were discarded so far for being older than the network's MSL} */
     public long expired() {
         return expired;
     }

@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * @param loss      independent loss probability
  * @param delayMs   one-way delay in milliseconds
- * @param jitterMs  uniform jitter in milliseconds
+ * @param jitterMs  uniform jitter in milliseconds, up to this much either way
  * @param duplicate duplication probability
  * @param reorder   reordering probability (gap 1)
  */
@@ -18,13 +18,13 @@ public record LinkConditions(double loss, int delayMs, int jitterMs, double dupl
     /** A clean 10 ms link. */
     public static final LinkConditions CLEAN = new LinkConditions(0, 10, 0, 0, 0);
 
-    /** The link configuration these numbers describe. */
+    /** {@return the link configuration these numbers describe} */
     public LinkConfig toConfig() {
         return LinkConfig.builder().loss(loss).delay(Duration.ofMillis(delayMs)).jitter(Duration.ofMillis(jitterMs))
                 .duplicate(duplicate).reorder(reorder, 1).build();
     }
 
-    /** True when nothing but delay and jitter is at work. */
+    /** {@return true when nothing but delay and jitter is at work: no loss, duplication or reordering} */
     public boolean isQuiet() {
         return loss == 0 && duplicate == 0 && reorder == 0;
     }

@@ -14,6 +14,8 @@ public final class Replays {
     private Replays() {}
 
     /**
+     * Runs {@code scenario} twice and compares the two traces event by event.
+     *
      * @param scenario builds, runs and returns a simulation; called twice
      * @return the first divergence, or empty when both runs gave the same trace
      */

@@ -16,7 +16,16 @@ import java.util.Map;
 public final class SimLadder {
     private SimLadder() {}
 
-    /** The ladder of everything between {@code left} and {@code right}. */
+    /**
+     * The ladder of everything between {@code left} and {@code right}: the segments on the two
+     * links joining them, the states of their connections with each other, what either host
+     * rejected, and every action and note in the trace, wherever it happened.
+     *
+     * @param trace the simulation's trace
+     * @param left  the name of the host drawn on the left
+     * @param right the name of the host drawn on the right
+     * @return the diagram as text
+     */
     public static String render(Trace trace, String left, String right) {
         String ab = left + ">" + right;
         String ba = right + ">" + left;

@@ -69,30 +69,43 @@ public final class Simulator {
     private boolean traceEnabled = true;
     private boolean compactTimeWait;
 
+    /**
+     * An empty network at virtual time 0, with the default limits (50,000,000 events, 2 h of
+     * virtual time) and a network MSL of 30 s.
+     *
+     * @param seed the root seed every random stream of the run is derived from
+     */
     public Simulator(long seed) {
         this.seed = seed;
     }
 
-    /** The root seed. */
+    /** {@return the root seed} */
     public long seed() {
         return seed;
     }
 
-    /** The virtual clock every host reads. */
+    /** {@return the virtual clock every host reads} */
     public VirtualClock clock() {
         return clock;
     }
 
-    /** Virtual time now, in nanoseconds from the start. */
+    /** {@return virtual time now, in nanoseconds from the start} */
     public long now() {
         return clock.nanoTime();
     }
 
+    /** {@return the trace recorded so far; it keeps growing while the simulation runs} */
     public Trace trace() {
         return trace;
     }
 
-    /** Turns trace recording off (for throughput benchmarks); the trace hash then covers nothing. */
+    /**
+     * Turns trace recording on (the default) or off (for throughput benchmarks); while it is off
+     * nothing is recorded, so the trace hash covers nothing from then on.
+     *
+     * @param on whether to record events
+     * @return this simulator
+     */
     public Simulator traceEnabled(boolean on) {
         traceEnabled = on;
         return this;
@@ -101,13 +114,25 @@ public final class Simulator {
     /**
      * Builds the stacks of hosts added from now on with
      * {@link TcpStack.Builder#compactTimeWait(boolean)}: orphaned TIME-WAITs in the packed table.
+     *
+     * @param on whether the stacks of hosts added from now on compact TIME-WAIT; off by default
+     * @return this simulator
      */
     public Simulator compactTimeWait(boolean on) {
         compactTimeWait = on;
         return this;
     }
 
-    /** Runaway limits: events processed and virtual time. */
+    /**
+     * Runaway limits: events processed and virtual time. A run that passes either stops with a
+     * {@link SimulationLimitException}.
+     *
+     * @param events      the most events a simulation may process, at least 1 (default 50,000,000)
+     * @param virtualTime the latest virtual time an event may have, from the start, positive
+     *                    (default 2 h)
+     * @return this simulator
+     * @throws IllegalArgumentException if {@code events} or {@code virtualTime} is not positive
+     */
     public Simulator limits(long events, Duration virtualTime) {
         if (events <= 0 || virtualTime.isNegative() || virtualTime.isZero()) {
             throw new IllegalArgumentException("limits must be positive: " + events + " events, " + virtualTime);
@@ -117,7 +142,14 @@ public final class Simulator {
         return this;
     }
 
-    /** The network's maximum segment lifetime (default 30 s). */
+    /**
+     * The network's maximum segment lifetime (default 30 s): a packet, copy or held one, that would
+     * arrive more than this long after it was sent expires instead.
+     *
+     * @param msl the lifetime, zero or more
+     * @return this simulator
+     * @throws IllegalArgumentException if {@code msl} is negative
+     */
     public Simulator networkMsl(Duration msl) {
         if (msl.isNegative()) {
             throw new IllegalArgumentException("network MSL must not be negative, was " + msl);
@@ -126,19 +158,40 @@ public final class Simulator {
         return this;
     }
 
+    /** {@return the network's maximum segment lifetime, in nanoseconds} */
     public long networkMslNanos() {
         return networkMslNanos;
     }
 
     // ------------------------------------------------------------------ building
 
-    /** Adds a host whose ISNs come from RFC 6528 with a secret derived from the seed. */
+    /**
+     * Adds a host whose ISNs come from RFC 6528 with a secret derived from the seed and the
+     * host's name.
+     *
+     * @param name   the host's name, unique in this simulator
+     * @param ipv4   the host's address as a literal ("10.0.0.1"), unique in this simulator
+     * @param config the configuration of the host's stack
+     * @return the host, not yet linked to any other
+     * @throws IllegalArgumentException if the name or address is taken, or {@code ipv4} does not
+     *                                  resolve to an address
+     */
     public Host addHost(String name, String ipv4, TcpConfig config) {
         SplittableRandom r = stream("isn:" + name);
         return addHost(name, ipv4, config, IsnGenerator.rfc6528(r.nextLong(), r.nextLong()));
     }
 
-    /** Adds a host with a given ISN generator. */
+    /**
+     * Adds a host with a given ISN generator.
+     *
+     * @param name   the host's name, unique in this simulator
+     * @param ipv4   the host's address as a literal ("10.0.0.1"), unique in this simulator
+     * @param config the configuration of the host's stack
+     * @param isn    where the host's initial sequence numbers come from
+     * @return the host, not yet linked to any other
+     * @throws IllegalArgumentException if the name or address is taken, or {@code ipv4} does not
+     *                                  resolve to an address
+     */
     public Host addHost(String name, String ipv4, TcpConfig config, IsnGenerator isn) {
         Objects.requireNonNull(name, "name");
         if (hosts.containsKey(name)) {
@@ -168,12 +221,27 @@ public final class Simulator {
         return h;
     }
 
-    /** Joins two hosts with the same configuration both ways. */
+    /**
+     * Joins two hosts with the same configuration both ways.
+     *
+     * @param a    one host
+     * @param b    the other host
+     * @param both the configuration of both directions
+     * @throws IllegalArgumentException if a link between them already exists
+     */
     public void connect(Host a, Host b, LinkConfig both) {
         connect(a, b, both, both);
     }
 
-    /** Joins two hosts, each direction with its own configuration. */
+    /**
+     * Joins two hosts, each direction with its own configuration.
+     *
+     * @param a    one host
+     * @param b    the other host
+     * @param aToB the configuration of the link from {@code a} to {@code b}
+     * @param bToA the configuration of the link from {@code b} to {@code a}
+     * @throws IllegalArgumentException if a link between them already exists
+     */
     public void connect(Host a, Host b, LinkConfig aToB, LinkConfig bToA) {
         addLink(a, b, aToB);
         addLink(b, a, bToA);
@@ -189,7 +257,14 @@ public final class Simulator {
         from.routes.put(to.address(), link);
     }
 
-    /** The link from one host to another, by host names. */
+    /**
+     * The link from one host to another, by host names.
+     *
+     * @param from the sending host's name
+     * @param to   the receiving host's name
+     * @return the link {@code from>to}
+     * @throws IllegalArgumentException if there is no such link
+     */
     public Link link(String from, String to) {
         Link l = links.get(from + ">" + to);
         if (l == null) {
@@ -198,10 +273,18 @@ public final class Simulator {
         return l;
     }
 
+    /** {@return every link, one per direction, in the order added (a live view)} */
     public Collection<Link> links() {
         return links.values();
     }
 
+    /**
+     * A host by name.
+     *
+     * @param name the host's name
+     * @return the host
+     * @throws IllegalArgumentException if there is no host of that name
+     */
     public Host host(String name) {
         Host h = hosts.get(name);
         if (h == null) {
@@ -210,21 +293,39 @@ public final class Simulator {
         return h;
     }
 
+    /** {@return every host, in the order added (a live view)} */
     public Collection<Host> hosts() {
         return hosts.values();
     }
 
-    /** Adds a targeted fault; rules compose (drop wins, delays add up, duplicates add up). */
+    /**
+     * Adds a targeted fault; rules compose (drop wins, delays add up, duplicates add up). The rule
+     * itself is installed, so its counters count this run.
+     *
+     * @param rule the rule
+     * @throws IllegalArgumentException if the rule names a link this simulator does not have
+     */
     public void addFault(FaultRule rule) {
         link(rule.from(), rule.to()); // fail early on a wrong name
         rules.add(rule);
     }
 
+    /** {@return the targeted faults added so far, in the order added, as a copy} */
     public List<FaultRule> faults() {
         return List.copyOf(rules);
     }
 
-    /** Partitions {@code from>to} from {@code start} until {@code heal} (null: never heals). */
+    /**
+     * Partitions {@code from>to} from {@code start} until {@code heal} (null: never heals): every
+     * packet put on the link in that time is dropped.
+     *
+     * @param from  the sending host's name
+     * @param to    the receiving host's name
+     * @param start when the partition begins, virtual time from the start
+     * @param heal  when it ends (exclusive), virtual time from the start; null for never
+     * @throws IllegalArgumentException if there is no such link, or {@code heal} is not after
+     *                                  {@code start}
+     */
     public void partition(String from, String to, Duration start, Duration heal) {
         long end = heal == null ? Long.MAX_VALUE : heal.toNanos();
         if (end <= start.toNanos()) {
@@ -233,7 +334,15 @@ public final class Simulator {
         link(from, to).scheduledPartitions.add(new long[] {start.toNanos(), end});
     }
 
-    /** Runs {@code action} at virtual time {@code t} from the start, noting {@code label} in the trace. */
+    /**
+     * Runs {@code action} at virtual time {@code t} from the start, noting {@code label} in the trace.
+     * Actions due at the same time run in the order scheduled.
+     *
+     * @param t      when, virtual time from the start; not before now
+     * @param label  what the trace notes when the action runs
+     * @param action what to do
+     * @throws IllegalArgumentException if {@code t} is already past
+     */
     public void at(Duration t, String label, Runnable action) {
         if (t.toNanos() < now()) {
             throw new IllegalArgumentException("cannot schedule \"" + label + "\" at " + t
@@ -246,7 +355,14 @@ public final class Simulator {
      * At {@code t}, the network injects a RST on {@code from>to} whose sequence number is the
      * receiving connection's RCV.NXT plus {@code offset}: 0 is exactly the next expected
      * number (a valid reset, RFC 5961 §3.2), a small positive offset lands in the window but
-     * not exactly (a challenge ACK), a large one falls outside the window.
+     * not exactly (a challenge ACK), a large one falls outside the window. The RST goes to the
+     * receiving host's first connection with {@code from}; with none, the trace notes so.
+     *
+     * @param t      when, virtual time from the start; the RST then takes the link's delay
+     * @param from   the sending host's name, the RST's apparent source
+     * @param to     the receiving host's name
+     * @param offset added to the receiving connection's RCV.NXT, modulo 2<sup>32</sup>
+     * @throws IllegalArgumentException if there is no such link, or {@code t} is already past
      */
     public void injectRstRelative(Duration t, String from, String to, int offset) {
         Link link = link(from, to);
@@ -263,7 +379,14 @@ public final class Simulator {
 
     /**
      * At {@code t}, the network injects a RST with sequence number {@code seq} on
-     * {@code from>to}, addressed to the receiving host's first connection with {@code from}.
+     * {@code from>to}, addressed to the receiving host's first connection with {@code from}; with
+     * none, the trace notes so.
+     *
+     * @param t    when, virtual time from the start; the RST then takes the link's delay
+     * @param from the sending host's name, the RST's apparent source
+     * @param to   the receiving host's name
+     * @param seq  the RST's sequence number; only its low 32 bits are used
+     * @throws IllegalArgumentException if there is no such link, or {@code t} is already past
      */
     public void injectRst(Duration t, String from, String to, long seq) {
         Link link = link(from, to);
@@ -297,15 +420,19 @@ public final class Simulator {
      * At {@code t}, the network delivers {@code count} SYNs to {@code to}'s port {@code port}
      * over the link {@code from>to}, {@code spacing} apart, each from its own spoofed address
      * (198.18.0.0/15, the benchmark range, where no host of the simulation lives) and port: a
-     * SYN flood. What the victim answers goes nowhere ("no route"). The trace keeps a note per
-     * flood, not per SYN.
+     * SYN flood. What the victim answers goes nowhere ("no route"). The trace notes the flood
+     * once, with no SEND or INJECT per SYN; each SYN's delivery, and the victim's answers, are
+     * traced as usual.
      *
-     * @param t       when the first SYN arrives... is sent
+     * @param t       when the first SYN enters the network, virtual time from the start; each
+     *                then takes the link's delay
      * @param from    the link's sending end (the flood enters the network there)
      * @param to      the victim host
      * @param port    the victim's listening port
      * @param count   how many SYNs, at least 1
      * @param spacing the time between two SYNs, zero or more
+     * @throws IllegalArgumentException if {@code count} or {@code spacing} is out of range, there
+     *                                  is no such link, or {@code t} is already past
      */
     public void injectSynFlood(Duration t, String from, String to, int port, int count, Duration spacing) {
         if (count < 1 || spacing.isNegative()) {
@@ -326,7 +453,7 @@ public final class Simulator {
                 byte[] bytes = SegmentCodec.encode(syn, PseudoHeader.of(source, link.to.address()));
                 long n = ++link.packets;
                 long arrival = now() + i * spacing.toNanos() + DelayModel.draw(link.config.delay, link.random);
-                schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now(), syn, false, source));
+                schedule(arrival, DELIVER, new Link.Packet(link, n, bytes, now() + i * spacing.toNanos(), syn, false, source));
             }
         });
     }
@@ -334,18 +461,36 @@ public final class Simulator {
     /** Called after each segment is handed to its receiving host (for invariant checks). */
     @FunctionalInterface
     public interface DeliveryListener {
+        /**
+         * One segment was delivered.
+         *
+         * @param to      the host that received it
+         * @param segment the segment as sent, or null when the network corrupted it
+         * @param nanos   virtual time of the delivery, in nanoseconds from the start
+         */
         void delivered(Host to, Segment segment, long nanos);
     }
 
     private final List<DeliveryListener> deliveryListeners = new ArrayList<>();
     private final Map<String, List<StackObserver>> extraObservers = new java.util.HashMap<>();
 
-    /** Adds a listener told of every delivery, after the receiving host processed it. */
+    /**
+     * Adds a listener told of every delivery, after the receiving host processed it.
+     *
+     * @param l the listener
+     */
     public void onDelivered(DeliveryListener l) {
         deliveryListeners.add(Objects.requireNonNull(l, "listener"));
     }
 
-    /** Adds a tracing observer to a host's stack, beside the simulator's own. */
+    /**
+     * Adds a tracing observer to a host's stack, beside the simulator's own. It hears segments in
+     * and out, state changes and rejections, but not malformed segments.
+     *
+     * @param hostName the host's name
+     * @param o        the observer
+     * @throws IllegalArgumentException if there is no host of that name
+     */
     public void observe(String hostName, StackObserver o) {
         host(hostName);
         extraObservers.computeIfAbsent(hostName, k -> new ArrayList<>()).add(Objects.requireNonNull(o, "observer"));
@@ -353,17 +498,33 @@ public final class Simulator {
 
     // ------------------------------------------------------------------ running
 
-    /** Runs until nothing is left to happen: no packet in flight, no timer, no action. */
+    /**
+     * Runs until nothing is left to happen: no packet in flight, no timer, no action.
+     *
+     * @throws SimulationLimitException if the run passes its event or virtual-time limit
+     */
     public void run() {
         runUntil(Long.MAX_VALUE);
     }
 
-    /** Runs for {@code d} of virtual time from now. */
+    /**
+     * Runs for {@code d} of virtual time from now; virtual time is then now plus {@code d}, even
+     * when nothing happened.
+     *
+     * @param d how long
+     * @throws SimulationLimitException if the run passes its event or virtual-time limit
+     */
     public void runFor(Duration d) {
         runUntil(now() + d.toNanos());
     }
 
-    /** Runs every event up to and including virtual time {@code endNanos}. */
+    /**
+     * Runs every event up to and including virtual time {@code endNanos}; virtual time is then
+     * {@code endNanos}, even when nothing happened, unless it was later already.
+     *
+     * @param endNanos virtual time from the start, in nanoseconds; {@link Long#MAX_VALUE} for no end
+     * @throws SimulationLimitException if the run passes its event or virtual-time limit
+     */
     public void runUntil(long endNanos) {
         refreshWakes();
         while (!queue.isEmpty()) {
@@ -388,7 +549,7 @@ public final class Simulator {
         }
     }
 
-    /** Events processed so far. */
+    /** {@return the number of events processed so far, over every run} */
     public long eventsProcessed() {
         return events;
     }
@@ -511,14 +672,18 @@ public final class Simulator {
         // Serialization: one packet at a time at the link's rate, behind a bounded queue.
         long depart = now;
         if (c.bandwidthBitsPerSecond > 0) {
-            if (c.queueLimit > 0 && link.busyUntil > now && link.queued >= c.queueLimit) {
+            // Packets still waiting to leave are those whose departure lies ahead.
+            while (!link.departures.isEmpty() && link.departures.peekFirst() <= now) {
+                link.departures.pollFirst();
+            }
+            if (c.queueLimit > 0 && link.departures.size() >= c.queueLimit) {
                 drop(link, n, seg, "queue full: ", c.queueLimit);
                 return;
             }
             long start = Math.max(now, link.busyUntil);
             link.busyUntil = start + (copy.length + 20) * 8L * 1_000_000_000L / c.bandwidthBitsPerSecond;
             depart = link.busyUntil;
-            link.queued = link.busyUntil > now ? link.queued + 1 : 0;
+            link.departures.addLast(depart);
         }
         long delay = DelayModel.draw(c.delay, link.random);
         if (c.jitterNanos > 0) {
@@ -645,6 +810,9 @@ public final class Simulator {
             @Override
             public void malformed(long nanos, MalformedSegmentException error) {
                 record(TraceEvent.Kind.MALFORMED, hostName, 0, null, error.getMessage());
+                for (StackObserver o : extras()) {
+                    o.malformed(nanos, error);
+                }
             }
 
             @Override

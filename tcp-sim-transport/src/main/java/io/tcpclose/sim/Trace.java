@@ -22,12 +22,16 @@ public final class Trace {
         events.add(e);
     }
 
-    /** The events so far, oldest first. */
+    /** {@return the events so far, oldest first, as a read-only view that grows with the trace} */
     public List<TraceEvent> events() {
         return Collections.unmodifiableList(events);
     }
 
-    /** SHA-256 over the trace's lines, as 16 hex digits: equal traces, equal hashes. */
+    /**
+     * SHA-256 over the trace's lines, as 16 hex digits: equal traces, equal hashes.
+     *
+     * @return the first 16 hex digits (64 bits) of the SHA-256 of {@link #render()}'s text
+     */
     public String hash() {
         Hasher h = Hashing.sha256().newHasher();
         for (TraceEvent e : events) {
@@ -36,7 +40,13 @@ public final class Trace {
         return h.hash().toString().substring(0, 16);
     }
 
-    /** The first event where two traces differ, described, or empty when they are the same. */
+    /**
+     * The first event where two traces differ, described, or empty when they are the same.
+     *
+     * @param other the trace to compare with
+     * @return the index and both lines of the first differing event, or where the shorter trace
+     *         stops; empty when the traces are the same
+     */
     public Optional<String> firstDivergence(Trace other) {
         int n = Math.min(events.size(), other.events.size());
         for (int i = 0; i < n; i++) {
@@ -53,7 +63,7 @@ public final class Trace {
         return Optional.empty();
     }
 
-    /** All lines, one per event. */
+    /** {@return all lines, one per event, each ended by a newline} */
     public String render() {
         StringBuilder sb = new StringBuilder();
         for (TraceEvent e : events) {
@@ -62,6 +72,7 @@ public final class Trace {
         return sb.toString();
     }
 
+    /** {@return the number of events so far} */
     public int size() {
         return events.size();
     }

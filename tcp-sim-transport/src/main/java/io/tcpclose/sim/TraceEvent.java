@@ -7,7 +7,7 @@ import io.tcpclose.wire.Segment;
  *
  * <p>Immutable and thread-safe.
  *
- * @param nanos   virtual time
+ * @param nanos   virtual time, in nanoseconds from the start
  * @param kind    what happened
  * @param where   a host name, or a link "a>b"
  * @param packet  the packet's number on its link (1-based), or 0 when not about a packet
@@ -46,7 +46,12 @@ public record TraceEvent(long nanos, Kind kind, String where, long packet, Segme
         APP
     }
 
-    /** One line: time, kind, place, packet, segment, detail. */
+    /**
+     * One line: time, kind, place, packet, segment, detail.
+     *
+     * @return the time in seconds to the microsecond, the kind, the place, then "#" and the packet
+     *         number, the segment and the detail when there are any
+     */
     public String line() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%14.6f %-9s %-18s", nanos / 1e9, kind, where));

@@ -125,6 +125,20 @@ class LinkModelTest {
     }
 
     @Test
+    void the_queue_drains_between_bursts_so_bursts_below_its_limit_never_drop() {
+        // 1 Mbit/s, room for 3 waiting packets; a 2-segment burst every 100 ms leaves in 24 ms.
+        Simulator sim = SimulatorTest.pair(9, LinkConfig.builder().delay(Duration.ofMillis(5)).bandwidth(1_000_000).queueLimit(3).build());
+        Scenarios.openAndSend(sim, 0);
+        for (int i = 1; i <= 20; i++) {
+            sim.at(Duration.ofMillis(1000 + 100L * i), "burst " + i,
+                    () -> sim.host("client").stack().connections().get(0).send(io.tcpclose.wire.Bytes.pattern(2 * 1460)));
+        }
+        sim.at(Duration.ofSeconds(5), "client closes", () -> sim.host("client").stack().connections().get(0).close());
+        sim.run();
+        assertTrue(of(sim, TraceEvent.Kind.DROP, "client>server").isEmpty(), of(sim, TraceEvent.Kind.DROP, "client>server").toString());
+    }
+
+    @Test
     void packets_above_the_mtu_are_dropped() {
         Simulator sim = SimulatorTest.pair(8, LinkConfig.builder().mtu(576).build());
         Scenarios.openAndSend(sim, 3000);

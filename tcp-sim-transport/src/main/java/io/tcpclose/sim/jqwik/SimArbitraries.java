@@ -20,7 +20,14 @@ import net.jqwik.api.Combinators;
 public final class SimArbitraries {
     private SimArbitraries() {}
 
-    /** One targeted rule between two hosts, in either direction. */
+    /**
+     * One targeted rule between two hosts, in either direction: any {@link FaultRule.Match}, the
+     * 1st to 8th matching segment, and a drop, a delay of 0 to 3000 ms, or 1 to 3 extra copies.
+     *
+     * @param a one host's name
+     * @param b the other host's name
+     * @return rules on {@code a>b} or {@code b>a}
+     */
     public static Arbitrary<FaultRule> faultRules(String a, String b) {
         Arbitrary<Boolean> forward = Arbitraries.of(true, false);
         Arbitrary<FaultRule.Match> match = Arbitraries.of(FaultRule.Match.class);
@@ -33,12 +40,31 @@ public final class SimArbitraries {
                 .as((f, m, n, act) -> new FaultRule(f ? a : b, f ? b : a, m, n, act));
     }
 
-    /** Up to {@code maxRules} rules and no injected RSTs. */
+    /**
+     * Up to {@code maxRules} rules ({@link #faultRules}) and no injected RSTs.
+     *
+     * @param a        one host's name
+     * @param b        the other host's name
+     * @param maxRules the most rules in a plan, zero or more
+     * @return plans that shrink toward fewer and simpler rules
+     */
     public static Arbitrary<FaultPlan> faultPlans(String a, String b, int maxRules) {
         return faultRules(a, b).list().ofMaxSize(maxRules).map(rules -> new FaultPlan(rules, List.of()));
     }
 
-    /** Rules plus up to {@code maxInjections} RSTs injected within the first {@code withinMillis}. */
+    /**
+     * Rules plus up to {@code maxInjections} RSTs injected within the first {@code withinMillis}
+     * milliseconds, in either direction. A RST's sequence number is the receiver's RCV.NXT plus
+     * 0 (a valid reset), plus 1 to 60000 (meant to land in the window: a challenge ACK) or plus
+     * 100000 to 2000000 (meant to fall outside it); see {@link FaultPlan.RstInjection}.
+     *
+     * @param a             one host's name
+     * @param b             the other host's name
+     * @param maxRules      the most rules in a plan, zero or more
+     * @param maxInjections the most injected RSTs in a plan, zero or more
+     * @param withinMillis  the latest injection time, in milliseconds of virtual time from the start
+     * @return plans with rules and injections
+     */
     public static Arbitrary<FaultPlan> faultPlansWithResets(String a, String b, int maxRules, int maxInjections, long withinMillis) {
         Arbitrary<FaultPlan.RstInjection> inj = Combinators.combine(
                 Arbitraries.longs().between(0, withinMillis),
@@ -52,7 +78,13 @@ public final class SimArbitraries {
                 .as(FaultPlan::new);
     }
 
-    /** Background conditions: loss up to {@code maxLoss}, delay up to 100 ms, some jitter, duplication and reordering. */
+    /**
+     * Background conditions: loss up to {@code maxLoss}, delay 0 to 100 ms, jitter 0 to 20 ms,
+     * duplication and reordering probabilities up to 0.1 each; probabilities to three decimals.
+     *
+     * @param maxLoss the highest loss probability, in [0, 1]
+     * @return conditions that shrink toward a quiet link with no delay
+     */
     public static Arbitrary<LinkConditions> linkConditions(double maxLoss) {
         return Combinators.combine(
                 Arbitraries.doubles().between(0, maxLoss).ofScale(3),
