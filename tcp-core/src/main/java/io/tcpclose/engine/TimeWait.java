@@ -97,4 +97,11 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
                 | (outOfWindowAckSent ? Tcb.A_OUT_OF_WINDOW : 0);
         return new Tcb(w);
     }
+
+    /** The fields, sequence numbers unsigned as RFC 9293 writes them. */
+    @Override
+    public String toString() {
+        return "TimeWait{" + localPort + "->" + remotePort + " snd.nxt=" + Integer.toUnsignedString(sndNxt)
+                + " rcv.nxt=" + Integer.toUnsignedString(rcvNxt) + " snd.wnd=" + sndWnd + " until=" + deadlineNanos + "}";
+    }
 }

@@ -220,7 +220,7 @@ public final class LadderDriver {
      * @throws LadderAssertionError if {@code t} is in the past
      */
     public LadderDriver at(Duration t) {
-        return advanceTo(t.toNanos());
+        return advanceTo(nanos(t));
     }
 
     /**
@@ -231,7 +231,7 @@ public final class LadderDriver {
      * @throws LadderAssertionError if {@code ms} is in the past
      */
     public LadderDriver atMillis(long ms) {
-        return advanceTo(Duration.ofMillis(ms).toNanos());
+        return advanceTo(nanos(Duration.ofMillis(ms)));
     }
 
     /**
@@ -241,7 +241,7 @@ public final class LadderDriver {
      * @return this driver
      */
     public LadderDriver after(Duration d) {
-        return advanceTo(nowNanos + d.toNanos());
+        return advanceTo(nowNanos + nanos(d));
     }
 
     /**
@@ -265,6 +265,14 @@ public final class LadderDriver {
             fail("a pending deadline", "none");
         }
         return advanceTo(tcb.nextDeadline());
+    }
+
+    /** A duration's nanoseconds, or a failure that says the clock cannot move that far. */
+    private long nanos(Duration d) {
+        if (d.isNegative() || d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
+            fail("a time between 0 and Long.MAX_VALUE ns", d.toString());
+        }
+        return d.toNanos();
     }
 
     private LadderDriver advanceTo(long target) {

@@ -57,6 +57,9 @@ public final class SegmentSpec {
             data = Bytes.utf8(rest.substring(q + 6, end));
             rest = (rest.substring(0, q) + rest.substring(end + 1)).trim();
         }
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("an empty segment spec: give at least the flags, as in \"ACK seq=1 ack=2\"");
+        }
         String[] parts = rest.split("\\s+");
         int flags = TcpFlags.parse(parts[0]);
         Long seq = null;
@@ -86,13 +89,13 @@ public final class SegmentSpec {
                     ack = checkU32(v, key, text);
                     break;
                 case "win":
-                    win = (int) v;
+                    win = (int) checkRange(v, key, 0, 0xFFFF, text);
                     break;
                 case "len":
-                    len = (int) v;
+                    len = (int) checkRange(v, key, 0, 65535, text);
                     break;
                 case "mss":
-                    mss = (int) v;
+                    mss = (int) checkRange(v, key, 0, 0xFFFF, text);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown field \"" + key + "\" in \"" + text
@@ -103,6 +106,13 @@ public final class SegmentSpec {
             throw new IllegalArgumentException("len=" + len + " contradicts data of " + data.length() + " bytes in \"" + text + "\"");
         }
         return new SegmentSpec(text.trim(), flags, seq, ack, win, len, mss, data);
+    }
+
+    private static long checkRange(long v, String key, long min, long max, String text) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(key + " must lie in " + min + ".." + max + ", was " + v + " in \"" + text + "\"");
+        }
+        return v;
     }
 
     private static long checkU32(long v, String key, String text) {

@@ -45,12 +45,17 @@ public final class ManualClock implements Clock {
     /**
      * Moves forward by {@code d}.
      *
-     * @param d how far to move, zero or more
-     * @throws IllegalArgumentException if {@code d} is negative
+     * @param d how far to move, zero or more and at most {@code Long.MAX_VALUE} nanoseconds (the
+     *          reading may wrap around: readings are compared by subtraction)
+     * @throws IllegalArgumentException if {@code d} is negative or longer than a {@code long} of
+     *                                  nanoseconds holds
      */
     public void advance(Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException("cannot advance by a negative duration " + d);
+        }
+        if (d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("cannot advance by more than Long.MAX_VALUE ns (about 292 years): " + d);
         }
         nanos += d.toNanos();
     }

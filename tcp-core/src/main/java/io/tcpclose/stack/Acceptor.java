@@ -11,7 +11,8 @@ public interface Acceptor {
      *
      * @param connection the connection, just ESTABLISHED
      * @return the listener for its events; null leaves it without one, so the application hears
-     *         nothing more of it
+     *         nothing more of it. If the acceptor throws, the connection is reset (nobody would
+     *         ever serve it) and the exception propagates to the caller of {@code receive}.
      */
     ConnectionListener accept(Connection connection);
 }

@@ -43,7 +43,7 @@ public final class ConnectionFailedException extends RuntimeException {
             case REFUSED:
                 return "Connection refused";
             default:
-                return r.isTimeout() ? "Connection timed out (" + r.timer() + ")" : "Connection ended: " + r;
+                return r.isTimeout() ? "Connection timed out (" + r + ")" : "Connection ended: " + r;
         }
     }
 }

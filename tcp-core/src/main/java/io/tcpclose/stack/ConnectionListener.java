@@ -6,7 +6,10 @@ import io.tcpclose.engine.CloseReason;
  * What a connection tells its application. All methods have empty defaults.
  *
  * <p>Called on the driver's thread, after the step that caused it has been applied, so the
- * listener may call back into the {@link Connection} (read, send, close).
+ * listener may call back into the {@link Connection} (read, send, close). An exception a
+ * listener throws propagates to the caller of {@code TcpStack.receive}, {@code poll} or the
+ * {@link Connection} call that led to it; the connection stays as the step left it, so the
+ * listener's own state is the application's to repair.
  */
 public interface ConnectionListener {
     /**

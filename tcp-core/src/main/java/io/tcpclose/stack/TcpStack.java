@@ -124,6 +124,12 @@ public final class TcpStack {
     public Connection connect(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
                               ConnectionListener listener) {
         Objects.requireNonNull(listener, "listener");
+        if (remotePort <= 0 || remotePort > 0xFFFF) {
+            throw new IllegalArgumentException("remote port must lie in 1..65535, was " + remotePort);
+        }
+        if (localPort < 0 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("local port must lie in 0..65535 (0 picks one), was " + localPort);
+        }
         int port = localPort == 0 ? pickEphemeral(localAddress, remoteAddress, remotePort) : localPort;
         FourTuple id = new FourTuple(localAddress, port, remoteAddress, remotePort);
         Connection existing = connections.get(id);
@@ -774,7 +780,15 @@ public final class TcpStack {
                 if (on == null) {
                     return;
                 }
-                c.listener = on.acceptor.accept(c);
+                try {
+                    c.listener = on.acceptor.accept(c);
+                } catch (RuntimeException | Error e) {
+                    // Nobody will ever serve this connection: reset it rather than leave it open.
+                    if (c.slot >= 0) {
+                        step(c, Event.ABORT, clock.nanoTime());
+                    }
+                    throw e;
+                }
             }
             ConnectionListener l = c.listener;
             if (l == null) {

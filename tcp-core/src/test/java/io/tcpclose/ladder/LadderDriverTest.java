@@ -42,4 +42,23 @@ class LadderDriverTest {
                 .expectState(TcpState.TIME_WAIT);
         assertTrue(d.lastEffects().contains(Effect.CLOSE_COMPLETED));
     }
+
+    @Test
+    void bad_segment_specs_say_what_is_wrong() {
+        for (String bad : new String[] {"", "   ", "ACK len=-1", "ACK win=99999999", "ACK mss=70000", "ACK seq=5000000000"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SegmentSpec.parse(bad), bad);
+            assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), bad);
+        }
+    }
+
+    @Test
+    void the_clock_cannot_be_moved_further_than_a_long_of_nanoseconds() {
+        LadderAssertionError e = org.junit.jupiter.api.Assertions.assertThrows(LadderAssertionError.class,
+                () -> States.established().after(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertTrue(e.getMessage().contains("Long.MAX_VALUE ns"), e.getMessage());
+        IllegalArgumentException m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new io.tcpclose.spi.ManualClock().advance(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertTrue(m.getMessage().contains("292 years"), m.getMessage());
+    }
 }

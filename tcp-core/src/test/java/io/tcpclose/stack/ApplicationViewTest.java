@@ -206,6 +206,31 @@ class ApplicationViewTest {
         assertEquals(List.of("established", "closed RESET_BY_PEER"), p.serverLog.events);
     }
 
+    @Test
+    void an_acceptor_that_throws_gets_its_connection_reset_rather_than_left_open() {
+        Net net = new Net();
+        TcpStack client = net.host("10.0.0.1", TcpConfig.DEFAULTS);
+        TcpStack server = net.host("10.0.0.2", TcpConfig.DEFAULTS);
+        server.listen(80, c -> {
+            throw new IllegalStateException("the application is not ready");
+        });
+        Log log = new Log();
+        client.connect(ip("10.0.0.1"), 0, ip("10.0.0.2"), 80, log);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.run(SECOND));
+        assertEquals("the application is not ready", e.getMessage());
+        net.run(SECOND);
+        assertEquals(0, server.connectionCount(), "nobody would ever serve it");
+        assertEquals(List.of("established", "closed RESET_BY_PEER"), log.events);
+    }
+
+    @Test
+    void connect_to_port_zero_is_refused_naming_the_port() {
+        TcpStack s = new Net().host("10.0.0.1", TcpConfig.DEFAULTS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.connect(ip("10.0.0.1"), 0, ip("10.0.0.2"), 0, new Log()));
+        assertTrue(e.getMessage().contains("remote port must lie in 1..65535"), e.getMessage());
+    }
+
     static Segment syn(int seq) {
         return new Segment(40000, 80, seq, 0, TcpFlags.SYN, 1000, TcpOptions.NONE, Bytes.EMPTY);
     }

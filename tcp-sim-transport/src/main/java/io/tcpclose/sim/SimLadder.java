@@ -114,7 +114,7 @@ public final class SimLadder {
             case "CHALLENGE_ACK":
                 return "challenge ACK (RFC 5961)";
             case "DUPLICATE_ACK":
-                return "ACK of an unacceptable segment";
+                return "ACK again: what it answers was old or out of window";
             case "KEEPALIVE_PROBE":
                 return "keep-alive probe: seq = SND.NXT - 1";
             case "WINDOW_PROBE":
@@ -132,6 +132,10 @@ public final class SimLadder {
                                  Map<Boolean, Long> finAcked) {
         if (seg == null) {
             return null;
+        }
+        if (seg.has(io.tcpclose.wire.TcpFlags.SYN)) {
+            finOf.remove(fromLeft); // a new incarnation: its FIN, when it comes, is marked afresh
+            finAcked.remove(fromLeft);
         }
         String note = null;
         Long peerFin = finOf.get(!fromLeft);

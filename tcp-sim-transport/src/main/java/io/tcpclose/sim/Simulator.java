@@ -734,7 +734,7 @@ public final class Simulator {
         Link link = p.link();
         if (now() - p.birthNanos() > networkMslNanos) {
             link.expired++;
-            record(TraceEvent.Kind.EXPIRE, link.name(), p.number(), p.segment(), "older than MSL " + Duration.ofNanos(networkMslNanos));
+            record(TraceEvent.Kind.EXPIRE, link.name(), p.number(), p.segment(), "older than MSL " + DelayModel.human(networkMslNanos));
             return;
         }
         if (link.holding) {

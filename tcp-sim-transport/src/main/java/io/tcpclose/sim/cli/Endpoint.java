@@ -142,7 +142,8 @@ final class Endpoint implements ConnectionListener {
                 return established
                         ? name + " gave up: a segment went unacknowledged through " + config.maxRetransmissions()
                                 + " retransmissions (" + config.maxOrphanRetransmissions() + " after close())"
-                        : name + ": the SYN was never answered: " + config.maxSynRetransmissions() + " retransmissions";
+                        : name + ": the handshake never completed: the SYN went out " + (config.maxSynRetransmissions() + 1)
+                                + " times without a SYN,ACK getting through";
             case REFUSED:
                 return name + ": the connection was refused (RST in answer to the SYN)";
             case RESET_BY_PEER:
@@ -150,7 +151,7 @@ final class Endpoint implements ConnectionListener {
             case TIMED_OUT_USER:
                 return name + ": data waited longer than the user timeout for its ACK";
             case TIMED_OUT_KEEPALIVE:
-                return name + ": the peer answered none of the keep-alive probes";
+                return name + ": no answer to its " + config.keepAliveProbes() + " keep-alive probes got through";
             case TIMED_OUT_FIN_WAIT_2:
                 return name + ": the peer's FIN never came within the FIN-WAIT-2 timeout";
             case ABORTED_UNREAD_DATA:

@@ -51,7 +51,9 @@ public final class Main {
         try {
             cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            err.println("tcpclose-sim: " + e.getMessage());
+            boolean secondScenario = e instanceof CommandLine.UnmatchedArgumentException
+                    && ((CommandLine.UnmatchedArgumentException) e).getUnmatched().stream().anyMatch(a -> Scenario.byName(a) != null);
+            err.println("tcpclose-sim: " + (secondScenario ? "one scenario at a time (" + String.join(", ", ((CommandLine.UnmatchedArgumentException) e).getUnmatched()) + " given after another)" : e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, errWriter);
             errWriter.flush();
             err.println("(try --help)");
@@ -69,7 +71,7 @@ public final class Main {
             for (String name : new Scenario.Names()) {
                 out.println(name);
             }
-            return 0;
+            return out.checkError() ? 1 : 0;
         }
         List<String> problems = o.crossCheck();
         if (!problems.isEmpty()) {
@@ -86,8 +88,8 @@ public final class Main {
         Scenario.Run run = s.run(o);
         out.println("scenario " + s.cliName + ": " + s.description);
         out.println("link " + run.sim.link("client", "server").config());
-        out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset") + ": "
-                + settings(run.clientConfig));
+        out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset")
+                + (o.msl != null ? " with --msl " + o.msl.getSeconds() : "") + ": " + settings(run.clientConfig));
         out.println();
         out.print(SimLadder.render(run.sim.trace(), "client", "server"));
         out.println();
@@ -143,7 +145,8 @@ public final class Main {
     private static String[] scenarioList() {
         List<String> lines = new ArrayList<>();
         for (Scenario s : Scenario.values()) {
-            lines.add(String.format("  %-28s %s", s.cliName, s.description));
+            // Footers go through String.format: a literal % must be doubled.
+            lines.add(String.format("  %-28s %s", s.cliName, s.description).replace("%", "%%"));
         }
         return lines.toArray(new String[0]);
     }

@@ -24,14 +24,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "tcpclose-sim", mixinStandardHelpOptions = true, version = "tcpclose-sim 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Runs a TCP close scenario between a client (10.0.0.1) and a server (10.0.0.2) on a deterministic",
-            "simulated network and prints the ladder, each endpoint's outcome and the seed that replays it.",
-            "Scenarios act on events (the client closes once its data is acknowledged, the server once it",
-            "has read the request), so they reach the end they describe under any loss, or say why not.",
+            "Runs a TCP close scenario between a client (10.0.0.1) and a server (10.0.0.2) on a deterministic "
+                + "simulated network and prints the ladder, each endpoint's outcome and the seed that replays it. "
+                + "Scenarios act on events (the client closes once its data is acknowledged, the server once it "
+                + "has read the request), so they reach the end they describe under any loss, or say why not.",
             ""},
         footerHeading = "%nScenarios:%n")
 final class Options {
-    static final long MAX_DELAY_MS = 60_000;
+    /** A one-way delay (or jitter) limit that keeps every segment younger than the network's 30 s MSL. */
+    static final long MAX_DELAY_MS = 10_000;
     static final long MAX_MSL_S = 3_600;
 
     @Spec
@@ -46,15 +47,17 @@ final class Options {
     boolean list;
 
     double loss;
+    boolean lossGiven;
     Duration delay = Duration.ofMillis(10);
     Duration jitter = Duration.ZERO;
+    boolean jitterGiven;
     long seed = 1;
     boolean seedGiven;
     Duration msl;
 
     @Option(names = "--preset", paramLabel = "NAME", defaultValue = "default",
             completionCandidates = Presets.class,
-            description = "TCP configuration: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+            description = "TCP configuration: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     String preset = "default";
 
     Path pcap;
@@ -77,7 +80,7 @@ final class Options {
     }
 
     @Option(names = "--loss", paramLabel = "P", order = 1,
-            description = "independent loss per packet, each direction, 0..1 or 0%..100% (default 0)")
+            description = "independent loss per packet, each direction, 0..1 or 0%%..100%% (default 0; random-lossy: 0.2)")
     void loss(String v) {
         double p;
         try {
@@ -92,6 +95,7 @@ final class Options {
             throw bad("--loss must lie between 0 and 1 (or 0% and 100%), was " + v);
         }
         loss = p;
+        lossGiven = true;
     }
 
     @Option(names = "--delay", paramLabel = "MS", order = 2,
@@ -101,9 +105,10 @@ final class Options {
     }
 
     @Option(names = "--jitter", paramLabel = "MS", order = 3,
-            description = "uniform jitter of up to +-MS milliseconds, 0.." + MAX_DELAY_MS + " (default 0)")
+            description = "uniform jitter of up to +-MS milliseconds, 0.." + MAX_DELAY_MS + " (default 0; random-lossy: 5)")
     void jitter(String v) {
         jitter = Duration.ofMillis(bounded("--jitter", v, 0, MAX_DELAY_MS, "milliseconds"));
+        jitterGiven = true;
     }
 
     @Option(names = "--seed", paramLabel = "N", order = 4,
@@ -114,7 +119,8 @@ final class Options {
     }
 
     @Option(names = "--msl", paramLabel = "S", order = 5,
-            description = "maximum segment lifetime in seconds, 0.." + MAX_MSL_S + " (TIME-WAIT = 2 x MSL)")
+            description = "maximum segment lifetime in seconds, 0.." + MAX_MSL_S
+                    + " (TIME-WAIT = 2 x MSL; default: the preset's, 30 s, or 120 s for rfc)")
     void msl(String v) {
         msl = Duration.ofSeconds(bounded("--msl", v, 0, MAX_MSL_S, "seconds"));
     }
@@ -122,20 +128,31 @@ final class Options {
     @Option(names = "--pcap", paramLabel = "FILE", order = 6,
             description = "also write the run as a pcapng capture (checked before the run)")
     void pcap(String v) {
-        Path p = Path.of(v);
-        String why = unwritable(p);
+        Path p;
+        try {
+            p = Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad("--pcap " + v + ": not a valid path");
+        }
+        String why = unwritable(v, p);
         if (why != null) {
             throw bad("--pcap " + v + ": " + why);
         }
         pcap = p;
     }
 
-    /** Why {@code p} cannot be written, or null: tried now, so the run is not wasted. */
-    private static String unwritable(Path p) {
-        if (Files.isDirectory(p)) {
-            return "is a directory";
+    /** Why {@code v} cannot be written, or null: tried now, so the run is not wasted. */
+    private static String unwritable(String v, Path p) {
+        if (v.isEmpty()) {
+            return "an empty path";
+        }
+        if (Files.isDirectory(p) || v.endsWith("/") || v.endsWith(java.io.File.separator)) {
+            return "is a directory; give a file name";
         }
         Path parent = p.toAbsolutePath().getParent();
+        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
+            return parent + " is not a directory";
+        }
         if (parent != null && !Files.isDirectory(parent)) {
             return "no such directory " + parent;
         }
@@ -143,7 +160,7 @@ final class Options {
         try {
             Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
         } catch (IOException | SecurityException e) {
-            return "cannot be written (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+            return "cannot be created or written there";
         }
         if (!existed) {
             try {

@@ -126,10 +126,10 @@ enum Scenario {
                 serverConfig = config;
                 break;
             case RANDOM_LOSSY:
-                if (o.loss == 0) {
+                if (!o.lossGiven) {
                     link.loss(0.2);
                 }
-                if (o.jitter.isZero()) {
+                if (!o.jitterGiven) {
                     link.jitter(Duration.ofMillis(5));
                 }
                 break;
@@ -314,7 +314,7 @@ enum Scenario {
         if (!serverSide.isEmpty()) {
             check(run, serverSide.get(0), serverEnd);
         } else if (client.connection != null && !client.established) {
-            run.notes.add("the server never saw the connection");
+            run.notes.add("the server never accepted the connection: its handshake never completed");
         }
         for (Endpoint e : run.endpoints) {
             String report = e.drainReport();
@@ -359,7 +359,7 @@ enum Scenario {
                     Connection old = first.connection;
                     boolean inTimeWait = old.tcb().armed(io.tcpclose.engine.TimerKind.TIME_WAIT);
                     long until = old.tcb().deadline(io.tcpclose.engine.TimerKind.TIME_WAIT);
-                    run.notes.add("reconnect at " + sim.now() / 1e9 + " s refused: " + busy.getMessage()
+                    run.notes.add(String.format("reconnect at %.3f s refused: ", sim.now() / 1e9) + busy.getMessage()
                             + (inTimeWait ? "; retrying when TIME-WAIT ends" : "; retrying in 1 s"));
                     sim.at(Duration.ofNanos(inTimeWait ? until + 1 : sim.now() + 1_000_000_000L),
                             inTimeWait ? "client reconnects after TIME-WAIT" : "client retries the reconnect", this);

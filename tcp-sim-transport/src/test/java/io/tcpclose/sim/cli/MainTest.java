@@ -231,10 +231,10 @@ class MainTest {
         assertTrue(msl.err().contains("--msl must lie between 0 and 3600 seconds, was 3601"), msl.err());
         Result delay = run("--delay", "9999999999");
         assertEquals(2, delay.code());
-        assertTrue(delay.err().contains("--delay must lie between 0 and 60000 milliseconds"), delay.err());
+        assertTrue(delay.err().contains("--delay must lie between 0 and 10000 milliseconds"), delay.err());
         Result jitter = run("--jitter", "-1");
         assertEquals(2, jitter.code());
-        assertTrue(jitter.err().contains("--jitter must lie between 0 and 60000"), jitter.err());
+        assertTrue(jitter.err().contains("--jitter must lie between 0 and 10000"), jitter.err());
     }
 
     @Test
@@ -246,6 +246,45 @@ class MainTest {
         Result directory = run("normal-close", "--pcap", dir.toString());
         assertEquals(2, directory.code());
         assertTrue(directory.err().contains("is a directory"), directory.err());
+    }
+
+    @Test
+    void odd_pcap_paths_are_refused_with_the_reason(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertTrue(run("--pcap", "").err().contains("an empty path"));
+        assertTrue(run("--pcap", dir.resolve("newdir") + "/").err().contains("is a directory"));
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("plain.txt"), "x");
+        Result r = run("--pcap", file.resolve("x.pcapng").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is not a directory"), r.err());
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void an_explicit_loss_of_zero_is_honoured_even_by_random_lossy() {
+        Result r = run("random-lossy", "--loss", "0", "--jitter", "0", "--seed", "1");
+        assertTrue(!r.has("loss random") && !r.has("LOST"), r.out());
+        assertTrue(r.has("client:                CLOSED (NORMAL), 20000 bytes"), r.out());
+    }
+
+    @Test
+    void help_prints_cleanly_with_nothing_on_stderr() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertEquals("", r.err());
+        assertTrue(r.has("20% loss") || r.has("(default 20%)"), r.out());
+    }
+
+    @Test
+    void two_scenarios_are_refused_as_such() {
+        Result r = run("normal-close", "lost-fin");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("one scenario at a time"), r.err());
+    }
+
+    @Test
+    void each_incarnation_has_the_acks_of_its_fins_marked() {
+        Result r = run("old-duplicate");
+        assertEquals(4, r.out().split("acks FIN", -1).length - 1, r.out());
     }
 
     @Test
