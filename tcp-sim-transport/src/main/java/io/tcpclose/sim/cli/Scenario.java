@@ -224,8 +224,8 @@ enum Scenario {
                 break;
             case KEEPALIVE_LIVE:
                 // Idle through three keep-alive rounds (5 s idle, 1 s apart), each answered; then close.
-                me.whenAcked = c -> sim.at(Duration.ofNanos(sim.now()).plusSeconds(17), "client closes after an idle spell",
-                        () -> c.close());
+                me.whenAcked = c -> sim.at(Duration.ofNanos(sim.now()).plusSeconds(17),
+                        "the idle spell ends: the client closes (unless it is closed already)", () -> c.close());
                 break;
             case KEEPALIVE_DEAD:
                 me.whenAcked = c -> {
