@@ -29,4 +29,17 @@ public interface Transport {
      * @param segment     the encoded segment, from position to limit
      */
     void send(InetAddress source, InetAddress destination, ByteBuffer segment);
+
+    /**
+     * Sends one segment of connection {@code id}: what the stack calls. A transport that tunnels
+     * segments in datagrams overrides it to address the peer's tunnel port ({@link
+     * io.tcpclose.stack.FourTuple#remoteTunnelPort()}); by default it calls {@link
+     * #send(InetAddress, InetAddress, ByteBuffer)} with the two addresses.
+     *
+     * @param id      the connection's identity, local side first
+     * @param segment the encoded segment, from position to limit
+     */
+    default void send(io.tcpclose.stack.FourTuple id, ByteBuffer segment) {
+        send(id.localAddress(), id.remoteAddress(), segment);
+    }
 }

@@ -9,7 +9,7 @@ import java.net.InetAddress;
  * what the connection needs, so no state is kept until the peer's ACK returns it (ACK = ISN + 1).
  * The 32 bits are laid out as RFC 4987 describes: the top 5 bits a counter that ticks every
  * 64 s, the next 3 an index into a table of MSS values (the largest not above the peer's), the
- * low 24 a keyed SipHash-2-4 MAC of the 4-tuple, the peer's ISN and the counter. A cookie is
+ * low 24 a keyed SipHash-2-4 MAC of the 4-tuple (tunnel ports included), the peer's ISN and the counter. A cookie is
  * good for the tick it was made in and the next, so between 64 and 128 s. Not thread-safe
  * (the stack's driver thread owns it).
  */
@@ -55,6 +55,8 @@ final class SynCookies {
                 .putInt(id.localPort())
                 .putBytes(address(id.remoteAddress()))
                 .putInt(id.remotePort())
+                .putInt(id.localTunnelPort())
+                .putInt(id.remoteTunnelPort())
                 .putInt(peerIsn)
                 .putLong(tick)
                 .hash().asInt();

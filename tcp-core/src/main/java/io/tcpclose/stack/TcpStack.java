@@ -123,15 +123,29 @@ public final class TcpStack {
      */
     public Connection connect(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
                               ConnectionListener listener) {
+        return connect(new FourTuple(localAddress, localPort, remoteAddress, remotePort), listener);
+    }
+
+    /**
+     * Opens a connection (active OPEN) with this identity, the way a tunnelling transport does:
+     * {@code id}'s tunnel ports say which datagram socket pair carries it.
+     *
+     * @param id       the connection's identity, local side first; local TCP port 0 picks a free
+     *                 ephemeral port
+     * @param listener what hears the connection's events, from now on
+     * @return the connection, its SYN already sent
+     * @throws IllegalArgumentException if the remote TCP port is 0
+     * @throws IllegalStateException    as {@link #connect(InetAddress, int, InetAddress, int, ConnectionListener)}
+     */
+    public Connection connect(FourTuple id, ConnectionListener listener) {
+        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(listener, "listener");
-        if (remotePort <= 0 || remotePort > 0xFFFF) {
+        int remotePort = id.remotePort();
+        if (remotePort == 0) {
             throw new IllegalArgumentException("remote port must lie in 1..65535, was " + remotePort);
         }
-        if (localPort < 0 || localPort > 0xFFFF) {
-            throw new IllegalArgumentException("local port must lie in 0..65535 (0 picks one), was " + localPort);
-        }
-        int port = localPort == 0 ? pickEphemeral(localAddress, remoteAddress, remotePort) : localPort;
-        FourTuple id = new FourTuple(localAddress, port, remoteAddress, remotePort);
+        int port = id.localPort() == 0 ? pickEphemeral(id) : id.localPort();
+        id = id.withLocalPort(port);
         Connection existing = connections.get(id);
         if (existing != null) {
             throw new IllegalStateException("connection " + id + " already exists in " + existing.state());
@@ -260,6 +274,23 @@ public final class TcpStack {
      *                    and the bytes are copied, so the caller may reuse the buffer
      */
     public void receive(InetAddress source, InetAddress destination, ByteBuffer bytes) {
+        receive(source, 0, destination, 0, bytes);
+    }
+
+    /**
+     * As {@link #receive(InetAddress, InetAddress, ByteBuffer)} for a segment that came through a
+     * tunnel (one TCP segment per UDP datagram): the datagram's source and destination ports are
+     * part of the connection's identity ({@link FourTuple#remoteTunnelPort()}), so two peers on
+     * one host that pick the same TCP port stay apart, and the answers go back to the tunnel port
+     * the segment came from.
+     *
+     * @param source          the datagram's source address
+     * @param sourcePort      its source (UDP) port, 1..65535
+     * @param destination     the datagram's destination address
+     * @param destinationPort its destination (UDP) port, 1..65535
+     * @param bytes           the encoded segment, from position to limit
+     */
+    public void receive(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, ByteBuffer bytes) {
         int len = bytes.remaining();
         byte[] array;
         int offset;
@@ -274,7 +305,7 @@ public final class TcpStack {
             array = scratchIn;
             offset = 0;
         }
-        receive(source, destination, array, offset, len, false);
+        receive(source, sourcePort, destination, destinationPort, array, offset, len, false);
     }
 
     /**
@@ -287,10 +318,11 @@ public final class TcpStack {
      * @param packet      the encoded segment, the whole array, never written again
      */
     public void receiveOwned(InetAddress source, InetAddress destination, byte[] packet) {
-        receive(source, destination, packet, 0, packet.length, true);
+        receive(source, 0, destination, 0, packet, 0, packet.length, true);
     }
 
-    private void receive(InetAddress source, InetAddress destination, byte[] array, int offset, int len, boolean owned) {
+    private void receive(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+                         byte[] array, int offset, int len, boolean owned) {
         long now = clock.nanoTime();
         counters.segmentsIn++;
         Segment seg;
@@ -307,7 +339,7 @@ public final class TcpStack {
         if (seg.has(TcpFlags.RST)) {
             counters.resetsReceived++;
         }
-        FourTuple id = new FourTuple(destination, seg.dstPort(), source, seg.srcPort());
+        FourTuple id = new FourTuple(destination, seg.dstPort(), source, seg.srcPort(), destinationPort, sourcePort);
         observer.segmentIn(now, id, seg);
         Connection c = connections.get(id);
         // The engine decides whether a SYN may reopen a TIME-WAIT 4-tuple; it needs to know
@@ -847,7 +879,7 @@ public final class TcpStack {
         int n = SegmentCodec.encode(seg, pseudo, scratchOut, 0);
         counters.segmentsOut++;
         observer.segmentOut(now, id, seg, why);
-        transport.send(id.localAddress(), id.remoteAddress(), ByteBuffer.wrap(scratchOut, 0, n));
+        transport.send(id, ByteBuffer.wrap(scratchOut, 0, n));
     }
 
     private void syncTimer(Connection c) {
@@ -899,16 +931,17 @@ public final class TcpStack {
         c.slot = -1;
     }
 
-    private int pickEphemeral(InetAddress local, InetAddress remote, int remotePort) {
+    private int pickEphemeral(FourTuple towards) {
         for (int i = 0; i < 65536 - EPHEMERAL_LOW; i++) {
             int port = nextEphemeral;
             nextEphemeral = nextEphemeral == 65535 ? EPHEMERAL_LOW : nextEphemeral + 1;
-            FourTuple candidate = new FourTuple(local, port, remote, remotePort);
+            FourTuple candidate = towards.withLocalPort(port);
             if (!connections.containsKey(candidate) && timeWaits.find(candidate) < 0) {
                 return port;
             }
         }
-        throw new IllegalStateException("no free ephemeral port towards " + remote + ":" + remotePort);
+        throw new IllegalStateException("no free ephemeral port towards " + towards.remoteAddress().getHostAddress()
+                + ":" + towards.remotePort());
     }
 
     /**

@@ -63,9 +63,9 @@ final class TimeWaitTable {
         return size;
     }
 
-    /** Whether the connection between these addresses can be held here (IPv4 only). */
+    /** Whether the connection between these addresses can be held here (IPv4, no tunnel: the table keeps no tunnel ports). */
     static boolean fits(FourTuple id) {
-        return id.localAddress() instanceof Inet4Address && id.remoteAddress() instanceof Inet4Address;
+        return id.localAddress() instanceof Inet4Address && id.remoteAddress() instanceof Inet4Address && !id.tunnelled();
     }
 
     static long addresses(InetAddress local, InetAddress remote) {
