@@ -1,0 +1,288 @@
+package io.tcpclose.nio;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.TcpApiException;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.stack.Connection;
+import io.tcpclose.stack.ConnectionFailedException;
+import io.tcpclose.stack.ConnectionListener;
+import io.tcpclose.stack.FourTuple;
+import io.tcpclose.wire.Bytes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One connection of a {@link NioTcpStack}, shaped after {@code java.net.Socket}: a blocking
+ * {@link #inputStream()} whose {@code read} returns -1 after the peer's FIN and throws {@code
+ * SocketException("Connection reset")} after a RST (never a silent end of stream), a blocking
+ * {@link #outputStream()} that waits for room in the bounded send buffer, {@link
+ * #shutdownOutput()}, {@link #close()}, {@link #abort()} (linger 0), and futures that complete
+ * when the close handshake is done ({@link #closeCompleted()}) and when the connection is gone
+ * ({@link #closed()}, with its {@link CloseReason}).
+ *
+ * <p>Thread-safety: every method may be called from any thread; each is handed to the stack's
+ * loop thread. One thread at a time should read, and one write, as with a socket's streams.
+ */
+public final class NioConnection {
+    private final NioTcpStack owner;
+    private final CompletableFuture<NioConnection> connected;
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private final CompletableFuture<Void> closeCompleted = new CompletableFuture<>();
+    private final Object signal = new Object();
+    private long events;
+    private volatile Connection connection;
+    private volatile FourTuple id;
+
+    NioConnection(NioTcpStack owner, CompletableFuture<NioConnection> connected) {
+        this.owner = owner;
+        this.connected = connected;
+    }
+
+    void attach(Connection c) {
+        connection = c;
+        id = c.id();
+    }
+
+    /** {@return the connection's identity: addresses, TCP ports and the UDP (tunnel) ports} */
+    public FourTuple id() {
+        return id;
+    }
+
+    /** {@return the connection's state now, read on the loop} */
+    public TcpState state() {
+        return owner.call(() -> connection.state());
+    }
+
+    /** {@return a future completed with why the connection closed, once it is gone} */
+    public CompletableFuture<CloseReason> closed() {
+        return closed;
+    }
+
+    /**
+     * A future completed when the close handshake has completed (our FIN acknowledged, the
+     * peer's FIN received); the side that closed first may still wait in TIME-WAIT.
+     *
+     * @return the future; it never completes for a connection reset, aborted or timed out
+     */
+    public CompletableFuture<Void> closeCompleted() {
+        return closeCompleted;
+    }
+
+    /** Shuts down the sending side: our FIN follows the data written so far; reading goes on. */
+    public void shutdownOutput() {
+        owner.call(() -> {
+            connection.shutdownOutput();
+            return null;
+        });
+    }
+
+    /** Closes fully, like {@code Socket.close()}: unread or later-arriving data resets it. Idempotent. */
+    public void close() {
+        owner.call(() -> {
+            connection.close();
+            return null;
+        });
+    }
+
+    /** Resets the connection at once, like {@code SO_LINGER} 0 then close. */
+    public void abort() {
+        owner.call(() -> {
+            connection.abort();
+            return null;
+        });
+    }
+
+    /**
+     * The stream of bytes the peer sent.
+     *
+     * @return a blocking stream: {@code read} waits for bytes, returns -1 after the peer's FIN,
+     *         and throws {@code SocketException} after a reset or a timeout
+     */
+    public InputStream inputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                java.util.Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                while (true) {
+                    long seen = events();
+                    Object r = callIo(() -> {
+                        try {
+                            Bytes got = connection.read(len);
+                            if (!got.isEmpty()) {
+                                return got;
+                            }
+                            return connection.peerFinished() || connection.state() == TcpState.CLOSED ? "eof" : null;
+                        } catch (ConnectionFailedException e) {
+                            return e;
+                        }
+                    });
+                    if (r instanceof Bytes) {
+                        Bytes got = (Bytes) r;
+                        got.copyTo(b, off);
+                        return got.length();
+                    }
+                    if (r instanceof ConnectionFailedException) {
+                        CloseReason reason = ((ConnectionFailedException) r).reason();
+                        throw reason == CloseReason.RESET_BY_PEER || reason == CloseReason.REFUSED
+                                ? new SocketException("Connection reset")
+                                : new SocketTimeoutException("Connection timed out (" + reason + ")");
+                    }
+                    if ("eof".equals(r)) {
+                        return -1;
+                    }
+                    await(seen);
+                }
+            }
+        };
+    }
+
+    /**
+     * The stream of bytes to send.
+     *
+     * @return a blocking stream: {@code write} waits while the send buffer is full, and throws
+     *         {@code SocketException} once the connection cannot send any more
+     */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                java.util.Objects.checkFromIndexSize(off, len, b.length);
+                int done = 0;
+                while (done < len) {
+                    long seen = events();
+                    int from = off + done;
+                    int want = len - done;
+                    int taken = callIo(() -> {
+                        if (connection.state() == TcpState.CLOSED) {
+                            return -1;
+                        }
+                        return connection.send(Bytes.copyOf(b, from, want));
+                    });
+                    if (taken < 0) {
+                        throw new SocketException("Socket closed (" + connection.closeReason() + ")");
+                    }
+                    done += taken;
+                    if (done < len) {
+                        await(seen);
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                shutdownOutput();
+            }
+        };
+    }
+
+    private <T> T callIo(java.util.concurrent.Callable<T> task) throws IOException {
+        try {
+            return owner.loop().call(task, 30_000);
+        } catch (TcpApiException e) {
+            throw new SocketException(e.getMessage());
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private long events() {
+        synchronized (signal) {
+            return events;
+        }
+    }
+
+    /** Waits until the loop reports something new (bytes, room, the end), or 100 ms. */
+    private void await(long seen) throws IOException {
+        synchronized (signal) {
+            if (events != seen) {
+                return;
+            }
+            try {
+                signal.wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting on " + id);
+            }
+        }
+    }
+
+    private void poke() {
+        synchronized (signal) {
+            events++;
+            signal.notifyAll();
+        }
+    }
+
+    /** What the loop tells this connection; runs on the loop thread. */
+    ConnectionListener listener() {
+        return new ConnectionListener() {
+            @Override
+            public void onEstablished(Connection c) {
+                if (connected != null) {
+                    connected.complete(NioConnection.this);
+                }
+                poke();
+            }
+
+            @Override
+            public void onReadable(Connection c) {
+                poke();
+            }
+
+            @Override
+            public void onWritable(Connection c) {
+                poke();
+            }
+
+            @Override
+            public void onPeerFinished(Connection c) {
+                poke();
+            }
+
+            @Override
+            public void onCloseCompleted(Connection c) {
+                closeCompleted.complete(null);
+            }
+
+            @Override
+            public void onClosed(Connection c, CloseReason reason) {
+                owner.forget(NioConnection.this);
+                if (connected != null && !connected.isDone()) {
+                    connected.completeExceptionally(reason == CloseReason.REFUSED
+                            ? new ConnectException("Connection refused")
+                            : reason.isTimeout() ? new SocketTimeoutException("connect timed out (" + reason + ")")
+                            : new ConnectException("connect failed: " + reason));
+                }
+                closed.complete(reason);
+                poke();
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "NioConnection " + id;
+    }
+}

@@ -1,0 +1,185 @@
+package io.tcpclose.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.TcpConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's close paths over real UDP sockets on loopback, one JVM, two stacks: the bytes
+ * delivered, the close reasons, and what the Socket-like API throws. MSL is 100 ms so that
+ * TIME-WAIT (2×MSL, RFC 9293 §3.6.1) ends within the test.
+ */
+class LoopbackCloseTest {
+    private static final TcpConfig FAST = TcpConfig.builder().msl(Duration.ofMillis(100)).build();
+    private static final long WAIT = 10;
+
+    private NioTcpStack server;
+    private NioTcpStack client;
+
+    private void open(String address) throws IOException {
+        server = NioTcpStack.open(new InetSocketAddress(address, 0), FAST);
+        client = NioTcpStack.open(new InetSocketAddress(address, 0), FAST);
+        server.listen(80, 16);
+    }
+
+    @AfterEach
+    void closeStacks() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            out.write(buf, 0, n);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void the_client_closes_first_and_holds_time_wait_rfc9293_3_6() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        c.outputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+        c.close();
+        assertEquals("hello", readAll(s.inputStream()), "the bytes, then -1 at the FIN");
+        s.close();
+        assertEquals(CloseReason.NORMAL, s.closed().get(WAIT, TimeUnit.SECONDS), "LAST-ACK ends at the ACK of its FIN");
+        c.closeCompleted().get(WAIT, TimeUnit.SECONDS);
+        assertEquals(CloseReason.NORMAL, c.closed().get(WAIT, TimeUnit.SECONDS), "after 2×MSL of TIME-WAIT");
+        assertEquals(0, client.connectionCount());
+        assertEquals(0, server.connectionCount());
+    }
+
+    @Test
+    void the_server_closes_first_and_data_still_flows_toward_the_half_closed_side_rfc9293_3_6() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        c.outputStream().write("request".getBytes(StandardCharsets.UTF_8));
+        c.shutdownOutput();                        // half-close: the client still reads
+        assertEquals("request", readAll(s.inputStream()));
+        byte[] reply = new byte[300_000];          // more than the send buffer: write waits for room
+        for (int i = 0; i < reply.length; i++) {
+            reply[i] = (byte) ('a' + i % 26);
+        }
+        Thread writer = new Thread(() -> {
+            try {
+                s.outputStream().write(reply);
+                s.close();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        writer.start();
+        assertEquals(new String(reply, StandardCharsets.US_ASCII), readAll(c.inputStream()));
+        writer.join(TimeUnit.SECONDS.toMillis(WAIT));
+        assertEquals(CloseReason.NORMAL, c.closed().get(WAIT, TimeUnit.SECONDS));
+        assertEquals(CloseReason.NORMAL, s.closed().get(WAIT, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void after_an_abort_the_peer_reads_the_bytes_then_connection_reset_rfc9293_3_10_7_4() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        s.outputStream().write("partial".getBytes(StandardCharsets.UTF_8));
+        byte[] got = new byte[7];
+        int n = 0;
+        while (n < 7) {
+            n += c.inputStream().read(got, n, 7 - n);
+        }
+        assertEquals("partial", new String(got, StandardCharsets.UTF_8));
+        s.abort();
+        assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
+        SocketException e = assertThrows(SocketException.class, () -> c.inputStream().read());
+        assertEquals("Connection reset", e.getMessage(), "a reset is never a silent end of stream");
+        assertEquals(CloseReason.ABORTED, s.closed().get(WAIT, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closing_with_unread_data_resets_the_connection_rfc2525_2_17() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        c.outputStream().write("never read".getBytes(StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
+        while (server.stats().segmentsIn() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5); // until the data has arrived, unread
+        }
+        s.close();
+        assertEquals(CloseReason.ABORTED_UNREAD_DATA, s.closed().get(WAIT, TimeUnit.SECONDS));
+        assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void a_connect_to_a_port_nobody_listens_on_is_refused_with_the_jdks_exception_rfc9293_3_10_7_1() throws Exception {
+        open("127.0.0.1");
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.connect(server.localAddress(), 81).get(WAIT, TimeUnit.SECONDS));
+        assertInstanceOf(ConnectException.class, e.getCause());
+        assertEquals("Connection refused", e.getCause().getMessage());
+    }
+
+    @Test
+    void the_same_close_works_over_ipv6_loopback() throws Exception {
+        boolean ipv6;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
+            ipv6 = probe.getLocalPort() > 0;
+        } catch (IOException e) {
+            ipv6 = false;
+        }
+        Assumptions.assumeTrue(ipv6, "IPv6 loopback (::1) is not available here");
+        open("::1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        c.outputStream().write("six".getBytes(StandardCharsets.UTF_8));
+        c.close();
+        assertEquals("six", readAll(s.inputStream()));
+        s.close();
+        assertEquals(CloseReason.NORMAL, c.closed().get(WAIT, TimeUnit.SECONDS));
+        assertEquals(CloseReason.NORMAL, s.closed().get(WAIT, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void a_wildcard_bind_is_refused_with_the_reason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NioTcpStack.open(new InetSocketAddress(0), FAST));
+        assertTrue(e.getMessage().contains("specific address"), e.getMessage());
+    }
+
+    @Test
+    void closing_the_stack_releases_its_socket() throws Exception {
+        open("127.0.0.1");
+        InetSocketAddress bound = client.localAddress();
+        client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        client.close();
+        client = NioTcpStack.open(bound, FAST); // the same UDP port again
+        assertEquals(bound, client.localAddress());
+    }
+}
