@@ -31,15 +31,18 @@ public interface Transport {
     void send(InetAddress source, InetAddress destination, ByteBuffer segment);
 
     /**
-     * Sends one segment of connection {@code id}: what the stack calls. A transport that tunnels
-     * segments in datagrams overrides it to address the peer's tunnel port ({@link
-     * io.tcpclose.stack.FourTuple#remoteTunnelPort()}); by default it calls {@link
-     * #send(InetAddress, InetAddress, ByteBuffer)} with the two addresses.
+     * Sends one segment with its connection's tunnel ports: what the stack calls. A transport
+     * that tunnels segments in datagrams (one per UDP datagram) overrides it to address the
+     * peer's port; by default the ports are ignored and {@link #send(InetAddress, InetAddress,
+     * ByteBuffer)} is called, as for a raw-IP transport, whose ports are always 0.
      *
-     * @param id      the connection's identity, local side first
-     * @param segment the encoded segment, from position to limit
+     * @param source          our address
+     * @param sourcePort      our tunnel (UDP) port, or 0 without a tunnel
+     * @param destination     the peer's address
+     * @param destinationPort the peer's tunnel (UDP) port, or 0 without a tunnel
+     * @param segment         the encoded segment, from position to limit
      */
-    default void send(io.tcpclose.stack.FourTuple id, ByteBuffer segment) {
-        send(id.localAddress(), id.remoteAddress(), segment);
+    default void send(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, ByteBuffer segment) {
+        send(source, destination, segment);
     }
 }

@@ -879,7 +879,8 @@ public final class TcpStack {
         int n = SegmentCodec.encode(seg, pseudo, scratchOut, 0);
         counters.segmentsOut++;
         observer.segmentOut(now, id, seg, why);
-        transport.send(id, ByteBuffer.wrap(scratchOut, 0, n));
+        transport.send(id.localAddress(), id.localTunnelPort(), id.remoteAddress(), id.remoteTunnelPort(),
+                ByteBuffer.wrap(scratchOut, 0, n));
     }
 
     private void syncTimer(Connection c) {

@@ -3,6 +3,7 @@ package io.tcpclose.stack;
 import static io.tcpclose.stack.Net.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -33,19 +34,19 @@ class SpiInteractionTest {
         Transport transport = mock(Transport.class);
         List<byte[]> wire = new ArrayList<>();
         org.mockito.Mockito.doAnswer(inv -> {
-            ByteBuffer b = inv.getArgument(1);
+            ByteBuffer b = inv.getArgument(4);
             byte[] a = new byte[b.remaining()];
             b.get(a);
             wire.add(a);
             return null;
-        }).when(transport).send(any(FourTuple.class), any(ByteBuffer.class));
+        }).when(transport).send(any(), anyInt(), any(), anyInt(), any(ByteBuffer.class));
         TcpStack s = TcpStack.builder(transport, () -> 0L).isn(IsnGenerator.fixed(1000)).build();
 
         s.connect(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80, new ConnectionListener() {});
 
-        // The stack sends with the connection's identity (a tunnel would need its ports); the
-        // default of that method reduces it to the two addresses.
-        verify(transport, times(1)).send(eq(new FourTuple(ip("10.0.0.1"), 40000, ip("10.0.0.2"), 80)), any(ByteBuffer.class));
+        // The stack sends with the tunnel ports (0: no tunnel); the default of that method
+        // reduces it to the two addresses.
+        verify(transport, times(1)).send(eq(ip("10.0.0.1")), eq(0), eq(ip("10.0.0.2")), eq(0), any(ByteBuffer.class));
         verifyNoMoreInteractions(transport);
         Segment syn = SegmentCodec.decode(wire.get(0), 0, wire.get(0).length, PseudoHeader.of(ip("10.0.0.1"), ip("10.0.0.2")));
         assertEquals(new Segment(40000, 80, 1000, 0, TcpFlags.SYN, 65535, TcpOptions.mss(1460), Bytes.EMPTY), syn);
@@ -77,6 +78,7 @@ class SpiInteractionTest {
         Transport transport = mock(Transport.class);
         TcpStack s = TcpStack.builder(transport, () -> 0L).build();
         s.receive(ip("10.0.0.9"), ip("10.0.0.1"), ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        verify(transport, never()).send(any(), anyInt(), any(), anyInt(), any());
         verify(transport, never()).send(any(), any(), any());
     }
 

@@ -44,10 +44,11 @@ class TunnelIdentityTest {
                 }
 
                 @Override
-                public void send(FourTuple id, ByteBuffer segment) {
+                public void send(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+                                 ByteBuffer segment) {
                     byte[] b = new byte[segment.remaining()];
                     segment.get(b);
-                    inFlight.add(new Datagram(id.localAddress(), id.localTunnelPort(), id.remoteAddress(), id.remoteTunnelPort(), b));
+                    inFlight.add(new Datagram(source, sourcePort, destination, destinationPort, b));
                 }
             };
             TcpStack s = TcpStack.builder(t, clock).isn(IsnGenerator.fixed(1000)).build();

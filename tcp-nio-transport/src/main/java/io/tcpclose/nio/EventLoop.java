@@ -1,6 +1,5 @@
 package io.tcpclose.nio;
 
-import io.tcpclose.stack.FourTuple;
 import io.tcpclose.stack.TcpStack;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -133,8 +132,8 @@ final class EventLoop implements Runnable {
     }
 
     /** The stack's transport: one segment per datagram to the peer's tunnel port. */
-    void send(FourTuple id, ByteBuffer segment) {
-        InetSocketAddress to = new InetSocketAddress(id.remoteAddress(), id.remoteTunnelPort());
+    void send(InetAddress destination, int destinationPort, ByteBuffer segment) {
+        InetSocketAddress to = new InetSocketAddress(destination, destinationPort);
         if (blocked.isEmpty() && write(segment, to)) {
             return;
         }

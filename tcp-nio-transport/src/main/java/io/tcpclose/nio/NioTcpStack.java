@@ -55,8 +55,9 @@ public final class NioTcpStack implements AutoCloseable {
             }
 
             @Override
-            public void send(FourTuple id, ByteBuffer segment) {
-                loop.send(id, segment);
+            public void send(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+                             ByteBuffer segment) {
+                loop.send(destination, destinationPort, segment);
             }
         };
         this.stack = TcpStack.builder(transport, loop::turnNanos).config(config).build();
