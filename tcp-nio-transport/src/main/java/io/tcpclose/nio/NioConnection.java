@@ -101,7 +101,8 @@ public final class NioConnection {
      * The stream of bytes the peer sent.
      *
      * @return a blocking stream: {@code read} waits for bytes, returns -1 after the peer's FIN,
-     *         and throws {@code SocketException} after a reset or a timeout
+     *         and throws {@code SocketException} ("Connection reset", "Connection timed out")
+     *         after a reset or a timeout
      */
     public InputStream inputStream() {
         return new InputStream() {
@@ -138,9 +139,9 @@ public final class NioConnection {
                     }
                     if (r instanceof ConnectionFailedException) {
                         CloseReason reason = ((ConnectionFailedException) r).reason();
-                        throw reason == CloseReason.RESET_BY_PEER || reason == CloseReason.REFUSED
-                                ? new SocketException("Connection reset")
-                                : new SocketTimeoutException("Connection timed out (" + reason + ")");
+                        // As the JDK reports ECONNRESET and ETIMEDOUT from a socket's read.
+                        throw new SocketException(reason == CloseReason.RESET_BY_PEER || reason == CloseReason.REFUSED
+                                ? "Connection reset" : "Connection timed out (" + reason + ")");
                     }
                     if ("eof".equals(r)) {
                         return -1;

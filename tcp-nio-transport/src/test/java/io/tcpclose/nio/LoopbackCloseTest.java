@@ -182,4 +182,56 @@ class LoopbackCloseTest {
         client = NioTcpStack.open(bound, FAST); // the same UDP port again
         assertEquals(bound, client.localAddress());
     }
+
+    /** The server's process dies: its socket goes away without a word (no FIN, no RST). */
+    private void serverVanishes() {
+        server.loop().close(TimeUnit.SECONDS.toMillis(WAIT));
+    }
+
+    @Test
+    void keep_alive_detects_a_peer_that_vanished_rfc1122_4_2_3_6() throws Exception {
+        TcpConfig keepAlive = FAST.toBuilder().keepAlive(Duration.ofMillis(300), Duration.ofMillis(100), 3).build();
+        server = NioTcpStack.open(new InetSocketAddress("127.0.0.1", 0), FAST);
+        client = NioTcpStack.open(new InetSocketAddress("127.0.0.1", 0), keepAlive);
+        server.listen(80, 16);
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        serverVanishes();
+        assertEquals(CloseReason.TIMED_OUT_KEEPALIVE, c.closed().get(WAIT, TimeUnit.SECONDS));
+        assertEquals(3, client.stats().keepAliveProbesSent());
+        SocketException e = assertThrows(SocketException.class, () -> c.inputStream().read());
+        assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+    }
+
+    @Test
+    void the_user_timeout_ends_a_connection_whose_data_is_never_acknowledged_rfc5482_3() throws Exception {
+        TcpConfig userTimeout = FAST.toBuilder().userTimeout(Duration.ofMillis(500)).build();
+        server = NioTcpStack.open(new InetSocketAddress("127.0.0.1", 0), FAST);
+        client = NioTcpStack.open(new InetSocketAddress("127.0.0.1", 0), userTimeout);
+        server.listen(80, 16);
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        serverVanishes();
+        long start = System.nanoTime();
+        c.outputStream().write("into the void".getBytes(StandardCharsets.UTF_8));
+        assertEquals(CloseReason.TIMED_OUT_USER, c.closed().get(WAIT, TimeUnit.SECONDS));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMillis >= 450, "not before the user timeout: " + tookMillis + " ms");
+    }
+
+    @Test
+    void simultaneous_close_passes_closing_on_both_sides_or_crosses_cleanly_rfc9293_3_6() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        Thread t = new Thread(s::close);
+        t.start();
+        c.close();
+        t.join();
+        // Whether the FINs cross depends on the real timing; either way both end NORMAL.
+        assertEquals(CloseReason.NORMAL, c.closed().get(WAIT, TimeUnit.SECONDS));
+        assertEquals(CloseReason.NORMAL, s.closed().get(WAIT, TimeUnit.SECONDS));
+        c.closeCompleted().get(WAIT, TimeUnit.SECONDS);
+        s.closeCompleted().get(WAIT, TimeUnit.SECONDS);
+    }
 }
