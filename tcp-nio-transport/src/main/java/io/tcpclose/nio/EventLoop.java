@@ -59,6 +59,9 @@ final class EventLoop implements Runnable {
         selector = Selector.open();
         channel = DatagramChannel.open();
         try {
+            // Room for bursts (a thousand SYNs at once); the kernel may grant less.
+            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
             channel.bind(bind);
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_READ);

@@ -186,6 +186,11 @@ public final class NioTcpStack implements AutoCloseable {
         return call(stack::stats);
     }
 
+    /** {@return whether any connection of the stack has a timer pending, read on the loop} */
+    public boolean hasPendingTimers() {
+        return call(stack::hasDeadline);
+    }
+
     /** {@return how many connections the stack holds (any state but CLOSED)} */
     public int connectionCount() {
         return call(stack::connectionCount);
