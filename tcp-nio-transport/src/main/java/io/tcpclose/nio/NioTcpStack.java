@@ -46,7 +46,7 @@ public final class NioTcpStack implements AutoCloseable {
     private final Map<Integer, Integer> backlogs = new HashMap<>();
     private final List<NioConnection> open = new ArrayList<>();
 
-    private NioTcpStack(EventLoop loop, TcpConfig config) {
+    private NioTcpStack(EventLoop loop, TcpConfig config, io.tcpclose.stack.StackObserver observer) {
         this.loop = loop;
         Transport transport = new Transport() {
             @Override
@@ -60,7 +60,7 @@ public final class NioTcpStack implements AutoCloseable {
                 loop.send(destination, destinationPort, segment);
             }
         };
-        this.stack = TcpStack.builder(transport, loop::turnNanos).config(config).build();
+        this.stack = TcpStack.builder(transport, loop::turnNanos).config(config).observer(observer).build();
     }
 
     /**
@@ -74,14 +74,31 @@ public final class NioTcpStack implements AutoCloseable {
      * @throws IllegalArgumentException if {@code bind} is a wildcard address
      */
     public static NioTcpStack open(InetSocketAddress bind, TcpConfig config) throws IOException {
+        return open(bind, config, io.tcpclose.stack.StackObserver.NONE);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, TcpConfig)}, with an observer that sees every segment in
+     * and out and every state change, on the loop thread (for a live ladder, a trace, counters).
+     *
+     * @param bind     the address and UDP port to bind (port 0 picks one), not a wildcard
+     * @param config   the TCP configuration of every connection
+     * @param observer called on the loop thread, synchronously: keep it short
+     * @return the running stack
+     * @throws IOException              if the socket cannot be bound
+     * @throws IllegalArgumentException if {@code bind} is a wildcard address
+     */
+    public static NioTcpStack open(InetSocketAddress bind, TcpConfig config, io.tcpclose.stack.StackObserver observer)
+            throws IOException {
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(config, "config");
         if (bind.isUnresolved() || bind.getAddress().isAnyLocalAddress()) {
             throw new IllegalArgumentException("bind to a specific address, not " + bind
                     + ": the TCP checksum covers the address datagrams arrive at, which a wildcard socket does not learn");
         }
         EventLoop loop = new EventLoop(bind);
-        NioTcpStack s = new NioTcpStack(loop, config);
+        NioTcpStack s = new NioTcpStack(loop, config, observer);
         loop.start(s.stack);
         return s;
     }

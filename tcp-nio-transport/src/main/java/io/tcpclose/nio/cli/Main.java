@@ -1,0 +1,327 @@
+package io.tcpclose.nio.cli;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.ladder.LadderRenderer;
+import io.tcpclose.nio.NioConnection;
+import io.tcpclose.nio.NioTcpStack;
+import io.tcpclose.stack.FourTuple;
+import io.tcpclose.stack.StackObserver;
+import io.tcpclose.wire.Segment;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./tcpclose-nio}: a real close between two processes. {@code serve --port 7000} waits for
+ * one connection, {@code connect 127.0.0.1:7000} opens it; each prints a live ladder of the real
+ * segments (with their timestamps) and state changes, then the close reason. By default the
+ * client sends a line and closes first (FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT), and the server closes
+ * when it reads the end of stream (CLOSE-WAIT, LAST-ACK). A bad command line exits 2.
+ */
+@Command(name = "tcpclose-nio", mixinStandardHelpOptions = true, version = "tcpclose-nio 0.1.0",
+        subcommands = {Main.Serve.class, Main.Connect.class},
+        description = "A real TCP close over UDP between two processes, printed as a live ladder.")
+public final class Main implements Runnable {
+    private PrintStream out;
+
+    /**
+     * Runs the CLI and exits with its code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the CLI.
+     *
+     * @param args the command line
+     * @param out  where the ladder goes
+     * @param err  where errors go
+     * @return 0 when the connection ran (whatever its outcome), 1 when it could not, 2 for a bad command line
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Main m = new Main();
+        m.out = out;
+        CommandLine cl = new CommandLine(m);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("tcpclose-nio: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr());
+            cl.getErr().flush();
+            err.println("(try --help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((e, c, p) -> {
+            err.println("tcpclose-nio: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "say serve or connect (see --help)");
+    }
+
+    /** Options both ends take. */
+    abstract static class End implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "80", description = "the TCP port (default ${DEFAULT-VALUE})")
+        int tcpPort;
+
+        @Option(names = "--send", paramLabel = "BYTES", defaultValue = "-1",
+                description = "send this many bytes (default: a line of text)")
+        int send;
+
+        @Option(names = "--close-first", description = "close as soon as the data is written, before the peer does")
+        boolean closeFirst;
+
+        @Option(names = "--wait", description = "wait for the peer's FIN before closing")
+        boolean waitForPeer;
+
+        @Option(names = "--abort", description = "abort (RST) instead of closing")
+        boolean abort;
+
+        @Option(names = "--keepalive", paramLabel = "S", description = "keep-alive after S idle seconds (1 s apart, 3 probes)")
+        Integer keepAlive;
+
+        @Option(names = "--msl", paramLabel = "S", defaultValue = "2", description = "MSL in seconds, 0..120 (TIME-WAIT = 2 x MSL; default ${DEFAULT-VALUE})")
+        int msl;
+
+        @Option(names = "--timeout", paramLabel = "S", defaultValue = "60", description = "give up after S seconds (default ${DEFAULT-VALUE})")
+        int timeout;
+
+        abstract boolean closesFirstByDefault();
+
+        TcpConfig config(CommandLine cl) {
+            if (tcpPort < 1 || tcpPort > 65535) {
+                throw new CommandLine.ParameterException(cl, "--tcp-port must lie between 1 and 65535, was " + tcpPort);
+            }
+            if (msl < 0 || msl > 120) {
+                throw new CommandLine.ParameterException(cl, "--msl must lie between 0 and 120 seconds, was " + msl);
+            }
+            if (send < -1 || send > 100_000_000) {
+                throw new CommandLine.ParameterException(cl, "--send must lie between 0 and 100000000 bytes, was " + send);
+            }
+            if (timeout < 1 || timeout > 3600) {
+                throw new CommandLine.ParameterException(cl, "--timeout must lie between 1 and 3600 seconds, was " + timeout);
+            }
+            if (closeFirst && waitForPeer) {
+                throw new CommandLine.ParameterException(cl, "--close-first and --wait contradict each other");
+            }
+            TcpConfig.Builder b = TcpConfig.builder().msl(Duration.ofSeconds(msl));
+            if (keepAlive != null) {
+                if (keepAlive < 1 || keepAlive > 7200) {
+                    throw new CommandLine.ParameterException(cl, "--keepalive must lie between 1 and 7200 seconds, was " + keepAlive);
+                }
+                b.keepAlive(Duration.ofSeconds(keepAlive), Duration.ofSeconds(1), 3);
+            }
+            return b.build();
+        }
+
+        /** Talks on an established connection: send, close or wait, read to the end, report. */
+        int talk(NioConnection c, Ladder ladder) throws Exception {
+            PrintStream out = parent.out;
+            byte[] data = send < 0 ? ("hello from " + (closesFirstByDefault() ? "the client" : "the server") + "\n")
+                    .getBytes(StandardCharsets.UTF_8) : new byte[send];
+            c.outputStream().write(data);
+            boolean first = closeFirst || (!waitForPeer && closesFirstByDefault());
+            if (abort) {
+                c.abort();
+            } else if (first) {
+                // Our FIN now; we still read what the peer sends until its FIN (a full close here
+                // would answer its data with a reset, RFC 2525 §2.17).
+                c.shutdownOutput();
+            }
+            String got;
+            try {
+                got = readAll(c.inputStream());
+            } catch (IOException e) {
+                got = "(" + e.getMessage() + ")";
+            }
+            if (!abort) {
+                c.close();
+            }
+            CloseReason reason;
+            try {
+                reason = c.closed().get(timeout, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                out.println("gave up after " + timeout + " s in " + c.state());
+                return 1;
+            }
+            ladder.flush();
+            out.println();
+            out.println("received " + got.length() + " bytes" + (got.length() > 0 && got.length() <= 80 ? ": " + got.strip() : ""));
+            out.println("closed: " + reason);
+            return 0;
+        }
+    }
+
+    /** {@code serve}: wait for one connection. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "wait for one connection on a UDP port and close it")
+    static final class Serve extends End {
+        @Option(names = "--port", paramLabel = "UDP", required = true, description = "the UDP port to listen on")
+        int port;
+
+        @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "the address (default ${DEFAULT-VALUE})")
+        String bind;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        boolean closesFirstByDefault() {
+            return false;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            TcpConfig config = config(spec.commandLine());
+            if (port < 1 || port > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--port must lie between 1 and 65535, was " + port);
+            }
+            Ladder ladder = new Ladder(parent.out, "server", "client");
+            try (NioTcpStack stack = NioTcpStack.open(new InetSocketAddress(address(spec, bind), port), config, ladder)) {
+                stack.listen(tcpPort, 16);
+                parent.out.println("listening on " + stack.localAddress() + ", TCP port " + tcpPort);
+                NioConnection c;
+                try {
+                    c = stack.accept(tcpPort).get(timeout, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    parent.out.println("nobody connected within " + timeout + " s");
+                    return 1;
+                }
+                return talk(c, ladder);
+            }
+        }
+    }
+
+    /** {@code connect HOST:PORT}: open one connection. */
+    @Command(name = "connect", mixinStandardHelpOptions = true, description = "connect to a tcpclose-nio server and close")
+    static final class Connect extends End {
+        @Parameters(paramLabel = "HOST:PORT", description = "the server's address and UDP port")
+        String target;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        boolean closesFirstByDefault() {
+            return true;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            TcpConfig config = config(spec.commandLine());
+            int colon = target.lastIndexOf(':');
+            int udp;
+            try {
+                udp = colon < 0 ? -1 : Integer.parseInt(target.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                udp = -1;
+            }
+            if (colon < 0 || udp < 1 || udp > 65535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give the server as HOST:PORT with a UDP port 1..65535, not \"" + target + "\"");
+            }
+            InetAddress host = address(spec, target.substring(0, colon).replace("[", "").replace("]", ""));
+            Ladder ladder = new Ladder(parent.out, "client", "server");
+            InetAddress local = host.isLoopbackAddress() ? host : InetAddress.getLocalHost();
+            try (NioTcpStack stack = NioTcpStack.open(new InetSocketAddress(local, 0), config, ladder)) {
+                NioConnection c;
+                try {
+                    c = stack.connect(new InetSocketAddress(host, udp), tcpPort).get(timeout, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    ladder.flush();
+                    parent.out.println("connect failed: " + e.getCause().getMessage());
+                    return 1;
+                } catch (TimeoutException e) {
+                    ladder.flush();
+                    parent.out.println("connect failed: no answer from " + target + " within " + timeout + " s");
+                    return 1;
+                }
+                return talk(c, ladder);
+            }
+        }
+    }
+
+    private static InetAddress address(CommandLine.Model.CommandSpec spec, String name) {
+        try {
+            return InetAddress.getByName(name);
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown host \"" + name + "\"");
+        }
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            b.write(buf, 0, n);
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The live ladder: each real segment and state change as it happens, on the loop thread. */
+    static final class Ladder implements StackObserver {
+        private final PrintStream out;
+        private final String me;
+        private final String peer;
+        private final long start = System.nanoTime();
+        private boolean header;
+
+        Ladder(PrintStream out, String me, String peer) {
+            this.out = out;
+            this.me = me;
+            this.peer = peer;
+        }
+
+        private synchronized void line(long nanos, String s) {
+            if (!header) {
+                out.printf("%9s  %-14s %s%n", "time (s)", me, "segments with " + peer);
+                header = true;
+            }
+            out.printf("%9.3f  %s%n", (nanos - start) / 1e9, s);
+        }
+
+        @Override
+        public void segmentIn(long nanos, FourTuple id, Segment segment) {
+            line(nanos, String.format("%-14s <-- %s", "", LadderRenderer.label(segment)));
+        }
+
+        @Override
+        public void segmentOut(long nanos, FourTuple id, Segment segment, io.tcpclose.engine.Effect.Why why) {
+            line(nanos, String.format("%-14s --> %s%s", "", LadderRenderer.label(segment),
+                    why == io.tcpclose.engine.Effect.Why.SEND ? "" : "  (" + why.name().toLowerCase().replace('_', ' ') + ")"));
+        }
+
+        @Override
+        public void stateChanged(long nanos, FourTuple id, TcpState from, TcpState to) {
+            line(nanos, to.toString());
+        }
+
+        synchronized void flush() {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.tcpclose.nio.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./tcpclose-nio}: a real close between two processes on loopback, both orders, and bad input. */
+class MainTest {
+    record Result(int code, String out, String err) {
+        List<String> states() {
+            return out.lines().map(String::trim).filter(l -> l.matches("\\d+\\.\\d{3}\\s+[A-Z][A-Z0-9-]+"))
+                    .map(l -> l.replaceAll("^\\S+\\s+", "")).collect(Collectors.toList());
+        }
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** {@code serve} in a second JVM; returns its process, output captured. */
+    private static Process serveInAnotherProcess(int port, String... extra) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--port", String.valueOf(port), "--msl", "1", "--timeout", "30"));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // Wait until it listens.
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = r.readLine();
+        assertTrue(first != null && first.startsWith("listening on"), "serve said: " + first);
+        serverOutput = r;
+        return p;
+    }
+
+    private static java.io.BufferedReader serverOutput;
+
+    private static String rest(Process p) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String l = serverOutput.readLine(); l != null; l = serverOutput.readLine()) {
+            sb.append(l).append('\n');
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve ended");
+        return sb.toString();
+    }
+
+    @Test
+    void the_client_closes_first_across_processes_fin_wait_on_one_side_close_wait_on_the_other_rfc9293_3_6() throws Exception {
+        int port = freeUdpPort();
+        Process server = serveInAnotherProcess(port);
+        Result client = run("connect", "127.0.0.1:" + port, "--msl", "1", "--timeout", "30");
+        String serverOut = rest(server);
+        assertEquals(0, client.code(), client.err());
+        assertEquals(List.of("SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "CLOSED"), client.states(), client.out());
+        assertTrue(client.out().contains("closed: NORMAL") && client.out().contains("hello from the server"), client.out());
+        Result s = new Result(server.exitValue(), serverOut, "");
+        assertEquals(List.of("LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"), s.states(), serverOut);
+        assertTrue(serverOut.contains("closed: NORMAL") && serverOut.contains("hello from the client"), serverOut);
+        assertEquals(0, server.exitValue());
+    }
+
+    @Test
+    void the_server_closes_first_across_processes_rfc9293_3_6() throws Exception {
+        int port = freeUdpPort();
+        Process server = serveInAnotherProcess(port, "--close-first");
+        Result client = run("connect", "127.0.0.1:" + port, "--wait", "--msl", "1", "--timeout", "30");
+        String serverOut = rest(server);
+        assertEquals(0, client.code(), client.err());
+        assertTrue(client.states().containsAll(List.of("CLOSE-WAIT", "LAST-ACK", "CLOSED")), client.out());
+        Result s = new Result(server.exitValue(), serverOut, "");
+        assertTrue(s.states().containsAll(List.of("FIN-WAIT-1", "TIME-WAIT", "CLOSED")), serverOut);
+    }
+
+    @Test
+    void bad_arguments_say_what_is_wrong_and_exit_2() {
+        for (String[] bad : new String[][] {{"connect", "127.0.0.1:70000"}, {"connect", "nocolon"}, {"conect", "x"},
+                {"serve"}, {"serve", "--port", "7000", "--msl", "999"}, {"connect", "127.0.0.1:7000", "--close-first", "--wait"}, {}}) {
+            Result r = run(bad);
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("tcpclose-nio: "), r.err());
+            assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), r.err());
+        }
+    }
+
+    @Test
+    void a_connect_nobody_answers_says_so_and_exits_1() throws Exception {
+        Result r = run("connect", "127.0.0.1:" + freeUdpPort(), "--timeout", "2");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("connect failed: no answer"), r.out());
+    }
+}
