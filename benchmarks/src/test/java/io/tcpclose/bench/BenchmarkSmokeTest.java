@@ -108,6 +108,22 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void the_lifecycle_benchmark_completes_lifecycles_on_both_stacks_over_loopback() throws Exception {
+        for (String impl : new String[] {"tcpclose", "kernel"}) {
+            LifecycleBenchmark b = new LifecycleBenchmark();
+            b.impl = impl;
+            b.setUp();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(0, b.lifecycle(), impl + ": the first byte of the 1 KiB reply");
+                }
+            } finally {
+                b.tearDown();
+            }
+        }
+    }
+
+    @Test
     void footprint_measures_pending_timers() {
         double per = Footprint.perTimer(100_000);
         assertTrue(per > 20 && per < 200, "bytes per pending timer: " + per);
