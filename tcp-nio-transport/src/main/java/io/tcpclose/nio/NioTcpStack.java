@@ -214,6 +214,43 @@ public final class NioTcpStack implements AutoCloseable {
     }
 
     /**
+     * Closes the stack gracefully: every connection is closed (a FIN after its queued data), the
+     * stack waits up to {@code grace} for them to finish — TIME-WAIT included, so a lost last ACK
+     * can still be repeated — then aborts what is left and releases the socket and the thread.
+     *
+     * @param grace how long to wait for the connections, zero or more
+     * @return how many connections were still open at the deadline and had to be aborted
+     */
+    public int close(java.time.Duration grace) {
+        if (!loop.running()) {
+            return 0;
+        }
+        call(() -> {
+            for (Connection c : stack.connections()) {
+                c.close();
+            }
+            return null;
+        });
+        long deadline = System.nanoTime() + grace.toNanos();
+        int left = connectionCount();
+        while (left > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(Math.min(20, Math.max(1, millis(deadline - System.nanoTime()))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = connectionCount();
+        }
+        close();
+        return left;
+    }
+
+    private static long millis(long nanos) {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    /**
      * Closes the stack at once: every connection still open is aborted (a RST where one is owed),
      * the socket is released and the loop thread ends. Idempotent.
      */

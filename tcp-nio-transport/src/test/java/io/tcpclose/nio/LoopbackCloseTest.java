@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -233,5 +235,36 @@ class LoopbackCloseTest {
         assertEquals(CloseReason.NORMAL, s.closed().get(WAIT, TimeUnit.SECONDS));
         c.closeCompleted().get(WAIT, TimeUnit.SECONDS);
         s.closeCompleted().get(WAIT, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void a_graceful_stack_close_finishes_every_connection_with_a_fin_rfc9293_3_6() throws Exception {
+        open("127.0.0.1");
+        List<NioConnection> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            clients.add(client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS));
+            server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        }
+        NioTcpStack closing = server;
+        CompletableFuture<Integer> left = CompletableFuture.supplyAsync(() -> closing.close(Duration.ofSeconds(WAIT)));
+        for (NioConnection c : clients) {
+            assertEquals(-1, c.inputStream().read(), "a FIN, not a reset");
+            c.close(); // the peers answer with their own FIN: the server's TIME-WAITs then end
+        }
+        assertEquals(0, left.get(2 * WAIT, TimeUnit.SECONDS), "every connection finished within the grace period");
+        for (NioConnection c : clients) {
+            assertEquals(CloseReason.NORMAL, c.closed().get(WAIT, TimeUnit.SECONDS));
+        }
+        server = null;
+    }
+
+    @Test
+    void an_immediate_stack_close_resets_what_is_open_rfc9293_3_10_5() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        server.close();
+        assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
+        server = null;
     }
 }
