@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,7 +36,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LifecycleBenchmark {
-    @Param({"tcpclose", "kernel"})
+    /**
+     * {@code tcpclose}: the blocking Socket-like API from the benchmark thread; {@code
+     * tcpclose-callbacks}: listeners on the loop threads drive the whole lifecycle, the benchmark
+     * thread only starts it and waits for its end; {@code kernel}: the JDK on kernel TCP.
+     */
+    @Param({"tcpclose", "tcpclose-callbacks", "kernel"})
     public String impl;
 
     static final int SIZE = 1024;
@@ -49,11 +55,15 @@ public class LifecycleBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        if (impl.equals("tcpclose")) {
+        if (impl.startsWith("tcpclose")) {
             TcpConfig c = TcpConfig.builder().msl(Duration.ofMillis(250)).build();
             server = NioTcpStack.open(new InetSocketAddress("127.0.0.1", 0), c);
             client = NioTcpStack.open(new InetSocketAddress("127.0.0.1", 0), c);
-            server.listen(80, 1024);
+            if (impl.equals("tcpclose")) {
+                server.listen(80, 1024);
+            } else {
+                server.listen(80, 1024, conn -> new Echo(false, null));
+            }
         } else {
             listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
             kernelAddress = (InetSocketAddress) listener.getLocalAddress();
@@ -74,7 +84,79 @@ public class LifecycleBenchmark {
     /** One lifecycle; returns a byte read so the work cannot be elided. */
     @Benchmark
     public int lifecycle() throws Exception {
-        return impl.equals("tcpclose") ? tcpclose() : kernel();
+        switch (impl) {
+            case "tcpclose":
+                return tcpclose();
+            case "tcpclose-callbacks":
+                return callbacks();
+            default:
+                return kernel();
+        }
+    }
+
+    private int callbacks() throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        client.connect(server.localAddress(), 80, new Echo(true, done));
+        return done.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Both ends of a callback lifecycle, on their loop threads: the client sends 1 KiB, the
+     * server answers it with 1 KiB, the client shuts down its output, each closes at the other's
+     * FIN; the client's future completes when its close handshake is complete.
+     */
+    private final class Echo implements io.tcpclose.stack.ConnectionListener {
+        private final boolean client;
+        private final CompletableFuture<Integer> done;
+        private int got;
+        private int first = -1;
+
+        Echo(boolean client, CompletableFuture<Integer> done) {
+            this.client = client;
+            this.done = done;
+        }
+
+        @Override
+        public void onEstablished(io.tcpclose.stack.Connection c) {
+            if (client) {
+                c.send(io.tcpclose.wire.Bytes.copyOf(out));
+            }
+        }
+
+        @Override
+        public void onReadable(io.tcpclose.stack.Connection c) {
+            io.tcpclose.wire.Bytes b = c.readAll();
+            if (first < 0 && !b.isEmpty()) {
+                first = b.get(0);
+            }
+            got += b.length();
+            if (got == SIZE) {
+                if (client) {
+                    c.shutdownOutput();
+                } else {
+                    c.send(io.tcpclose.wire.Bytes.copyOf(out));
+                }
+            }
+        }
+
+        @Override
+        public void onPeerFinished(io.tcpclose.stack.Connection c) {
+            c.close();
+        }
+
+        @Override
+        public void onCloseCompleted(io.tcpclose.stack.Connection c) {
+            if (done != null) {
+                done.complete(first);
+            }
+        }
+
+        @Override
+        public void onClosed(io.tcpclose.stack.Connection c, io.tcpclose.engine.CloseReason reason) {
+            if (done != null && reason != io.tcpclose.engine.CloseReason.NORMAL) {
+                done.completeExceptionally(new IllegalStateException("lifecycle ended " + reason));
+            }
+        }
     }
 
     private int tcpclose() throws Exception {

@@ -109,7 +109,7 @@ class BenchmarkSmokeTest {
 
     @Test
     void the_lifecycle_benchmark_completes_lifecycles_on_both_stacks_over_loopback() throws Exception {
-        for (String impl : new String[] {"tcpclose", "kernel"}) {
+        for (String impl : new String[] {"tcpclose", "tcpclose-callbacks", "kernel"}) {
             LifecycleBenchmark b = new LifecycleBenchmark();
             b.impl = impl;
             b.setUp();

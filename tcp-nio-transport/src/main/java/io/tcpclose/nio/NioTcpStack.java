@@ -141,6 +141,49 @@ public final class NioTcpStack implements AutoCloseable {
     }
 
     /**
+     * Opens a connection whose events go to {@code listener} on the loop thread, as a Netty
+     * handler's do: the fastest way to drive many connections, since no call crosses threads.
+     * The listener's methods run on the loop thread and must not block; they may call the
+     * {@link Connection} they are given (read, send, close) directly.
+     *
+     * @param peer     the peer stack's UDP socket address
+     * @param port     the TCP port it listens on, 1..65535
+     * @param listener what hears the connection's events, on the loop thread
+     */
+    public void connect(InetSocketAddress peer, int port, io.tcpclose.stack.ConnectionListener listener) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(listener, "listener");
+        if (port <= 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port must lie in 1..65535, was " + port);
+        }
+        loop.execute(() -> {
+            FourTuple id = new FourTuple(loop.localAddress().getAddress(), 0, peer.getAddress(), port,
+                    loop.localAddress().getPort(), peer.getPort());
+            try {
+                stack.connect(id, listener);
+            } catch (RuntimeException e) {
+                listener.onClosed(null, io.tcpclose.engine.CloseReason.ABORTED);
+            }
+        });
+    }
+
+    /**
+     * Listens on TCP port {@code port} with an acceptor that runs on the loop thread, as {@link
+     * #connect(InetSocketAddress, int, io.tcpclose.stack.ConnectionListener)}'s listener does.
+     *
+     * @param port     the TCP port, 1..65535
+     * @param backlog  the most half-open connections, at least 1 (beyond it, SYN cookies)
+     * @param acceptor called on the loop thread for each connection that reaches ESTABLISHED
+     */
+    public void listen(int port, int backlog, io.tcpclose.stack.Acceptor acceptor) {
+        Objects.requireNonNull(acceptor, "acceptor");
+        call(() -> {
+            stack.listen(port, backlog, acceptor);
+            return null;
+        });
+    }
+
+    /**
      * Listens on TCP port {@code port}: connections that complete their handshake wait in an
      * accept queue of at most {@code backlog} (beyond it a new connection is reset and counted),
      * and at most {@code backlog} may be half-open (beyond that, SYN cookies).
