@@ -129,9 +129,7 @@ public final class NioTcpStack implements AutoCloseable {
         loop.execute(() -> {
             NioConnection nc = new NioConnection(this, f);
             try {
-                FourTuple id = new FourTuple(loop.localAddress().getAddress(), 0, peer.getAddress(), port,
-                        loop.localAddress().getPort(), peer.getPort());
-                nc.attach(stack.connect(id, nc.listener()));
+                nc.attach(stack.connect(towards(peer, port), nc.listener()));
                 open.add(nc);
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
@@ -157,10 +155,8 @@ public final class NioTcpStack implements AutoCloseable {
             throw new IllegalArgumentException("port must lie in 1..65535, was " + port);
         }
         loop.execute(() -> {
-            FourTuple id = new FourTuple(loop.localAddress().getAddress(), 0, peer.getAddress(), port,
-                    loop.localAddress().getPort(), peer.getPort());
             try {
-                stack.connect(id, listener);
+                stack.connect(towards(peer, port), listener);
             } catch (RuntimeException e) {
                 listener.onClosed(null, io.tcpclose.engine.CloseReason.ABORTED);
             }
@@ -313,6 +309,12 @@ public final class NioTcpStack implements AutoCloseable {
             // the loop is already stopping: nothing left to abort
         }
         loop.close(CALL_TIMEOUT_MILLIS);
+    }
+
+    /** A new connection's identity: our address and UDP port, an ephemeral TCP port, the peer's endpoint. */
+    private FourTuple towards(InetSocketAddress peer, int port) {
+        InetSocketAddress me = loop.localAddress();
+        return new FourTuple(me.getAddress(), 0, peer.getAddress(), port, me.getPort(), peer.getPort());
     }
 
     EventLoop loop() {
