@@ -127,8 +127,8 @@ public final class Main implements Runnable {
             if (timeout < 1 || timeout > 3600) {
                 throw new CommandLine.ParameterException(cl, "--timeout must lie between 1 and 3600 seconds, was " + timeout);
             }
-            if (closeFirst && waitForPeer) {
-                throw new CommandLine.ParameterException(cl, "--close-first and --wait contradict each other");
+            if ((closeFirst ? 1 : 0) + (waitForPeer ? 1 : 0) + (abort ? 1 : 0) > 1) {
+                throw new CommandLine.ParameterException(cl, "--close-first, --wait and --abort exclude each other: give one");
             }
             TcpConfig.Builder b = TcpConfig.builder().msl(Duration.ofSeconds(msl));
             if (keepAlive != null) {
@@ -143,38 +143,65 @@ public final class Main implements Runnable {
         /** Talks on an established connection: send, close or wait, read to the end, report. */
         int talk(NioConnection c, Ladder ladder) throws Exception {
             PrintStream out = parent.out;
+            // The exchange, up to the close handshake, runs apart so that --timeout bounds all of
+            // it: a peer that never closes (or died) cannot hang the command.
+            java.util.concurrent.CompletableFuture<String[]> exchange = java.util.concurrent.CompletableFuture.supplyAsync(() -> exchange(c));
+            String[] result;
+            try {
+                result = exchange.get(timeout, TimeUnit.SECONDS);
+                // The close handshake (or the connection's end) within the same deadline ...
+                java.util.concurrent.CompletableFuture.anyOf(c.closeCompleted(), c.closed()).get(timeout, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                c.abort();
+                ladder.flush();
+                out.println("gave up after " + timeout + " s: the connection was still open; reset it");
+                return 1;
+            }
+            // ... and then TIME-WAIT, if we hold it, runs its 2×MSL.
+            CloseReason reason = c.closed().get(2L * msl + 10, TimeUnit.SECONDS);
+            ladder.flush();
+            out.println();
+            String got = result[0];
+            out.println("received " + got.length() + " bytes" + (got.length() > 0 && got.length() <= 80 ? ": " + got.strip() : ""));
+            if (result[1] != null) {
+                out.println(result[1]);
+            }
+            out.println("closed: " + reason);
+            return 0;
+        }
+
+        /** Send, close or wait, read to the end; returns what arrived and the error that ended it, if any. */
+        private String[] exchange(NioConnection c) {
+            String error = null;
             byte[] data = send < 0 ? ("hello from " + (closesFirstByDefault() ? "the client" : "the server") + "\n")
                     .getBytes(StandardCharsets.UTF_8) : new byte[send];
-            c.outputStream().write(data);
+            try {
+                c.outputStream().write(data);
+            } catch (IOException e) {
+                error = "write failed: " + e.getMessage();
+            }
             boolean first = closeFirst || (!waitForPeer && closesFirstByDefault());
             if (abort) {
                 c.abort();
-            } else if (first) {
+            } else if (first && error == null) {
                 // Our FIN now; we still read what the peer sends until its FIN (a full close here
                 // would answer its data with a reset, RFC 2525 §2.17).
                 c.shutdownOutput();
             }
-            String got;
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
             try {
-                got = readAll(c.inputStream());
+                byte[] buf = new byte[8192];
+                InputStream in = c.inputStream();
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    got.write(buf, 0, n);
+                }
             } catch (IOException e) {
-                got = "(" + e.getMessage() + ")";
+                error = error == null ? "read ended: " + e.getMessage() : error;
             }
             if (!abort) {
                 c.close();
             }
-            CloseReason reason;
-            try {
-                reason = c.closed().get(timeout, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                out.println("gave up after " + timeout + " s in " + c.state());
-                return 1;
-            }
-            ladder.flush();
-            out.println();
-            out.println("received " + got.length() + " bytes" + (got.length() > 0 && got.length() <= 80 ? ": " + got.strip() : ""));
-            out.println("closed: " + reason);
-            return 0;
+            return new String[] {got.toString(StandardCharsets.UTF_8), error};
         }
     }
 
@@ -202,9 +229,17 @@ public final class Main implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--port must lie between 1 and 65535, was " + port);
             }
             Ladder ladder = new Ladder(parent.out, "server", "client");
-            try (NioTcpStack stack = NioTcpStack.open(new InetSocketAddress(address(spec, bind), port), config, ladder)) {
+            InetSocketAddress where = new InetSocketAddress(address(spec, bind), port);
+            NioTcpStack opened;
+            try {
+                opened = NioTcpStack.open(where, config, ladder);
+            } catch (IOException e) {
+                parent.out.println("cannot listen on " + show(where) + ": " + e.getMessage());
+                return 1;
+            }
+            try (NioTcpStack stack = opened) {
                 stack.listen(tcpPort, 16);
-                parent.out.println("listening on " + stack.localAddress() + ", TCP port " + tcpPort);
+                parent.out.println("listening on " + show(stack.localAddress()) + ", TCP port " + tcpPort);
                 NioConnection c;
                 try {
                     c = stack.accept(tcpPort).get(timeout, TimeUnit.SECONDS);
@@ -244,7 +279,11 @@ public final class Main implements Runnable {
             if (colon < 0 || udp < 1 || udp > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give the server as HOST:PORT with a UDP port 1..65535, not \"" + target + "\"");
             }
-            InetAddress host = address(spec, target.substring(0, colon).replace("[", "").replace("]", ""));
+            String hostName = target.substring(0, colon).replace("[", "").replace("]", "");
+            if (hostName.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give the server as HOST:PORT, with a host, not \"" + target + "\"");
+            }
+            InetAddress host = address(spec, hostName);
             Ladder ladder = new Ladder(parent.out, "client", "server");
             InetAddress local = host.isLoopbackAddress() ? host : InetAddress.getLocalHost();
             try (NioTcpStack stack = NioTcpStack.open(new InetSocketAddress(local, 0), config, ladder)) {
@@ -265,6 +304,12 @@ public final class Main implements Runnable {
         }
     }
 
+    /** host:port, with IPv6 in brackets, without Java's leading slash. */
+    static String show(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.contains(":") ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
     private static InetAddress address(CommandLine.Model.CommandSpec spec, String name) {
         try {
             return InetAddress.getByName(name);
@@ -273,14 +318,6 @@ public final class Main implements Runnable {
         }
     }
 
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-            b.write(buf, 0, n);
-        }
-        return b.toString(StandardCharsets.UTF_8);
-    }
 
     /** The live ladder: each real segment and state change as it happens, on the loop thread. */
     static final class Ladder implements StackObserver {

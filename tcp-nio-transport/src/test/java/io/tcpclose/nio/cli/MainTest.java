@@ -90,9 +90,37 @@ class MainTest {
     }
 
     @Test
+    void when_neither_side_closes_the_timeout_ends_the_run_instead_of_a_hang() throws Exception {
+        int port = freeUdpPort();
+        Process server = serveInAnotherProcess(port, "--wait");
+        long start = System.nanoTime();
+        Result client = run("connect", "127.0.0.1:" + port, "--wait", "--timeout", "2");
+        long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertEquals(1, client.code(), client.out());
+        assertTrue(client.out().contains("gave up after 2 s"), client.out());
+        assertTrue(took < 10, "took " + took + " s");
+        String serverOut = rest(server);
+        assertTrue(serverOut.contains("closed: RESET_BY_PEER"), serverOut);
+    }
+
+    @Test
+    void an_abort_is_reported_with_what_had_arrived_and_the_reset_rfc9293_3_10_7_4() throws Exception {
+        int port = freeUdpPort();
+        Process server = serveInAnotherProcess(port, "--abort");
+        Result client = run("connect", "127.0.0.1:" + port, "--msl", "1", "--timeout", "10");
+        String serverOut = rest(server);
+        assertEquals(0, client.code(), client.out());
+        assertTrue(client.out().contains("received 22 bytes: hello from the server"), client.out());
+        assertTrue(client.out().contains("read ended: Connection reset") && client.out().contains("closed: RESET_BY_PEER"), client.out());
+        assertTrue(serverOut.contains("closed: ABORTED"), serverOut);
+        assertEquals(0, server.exitValue());
+    }
+
+    @Test
     void bad_arguments_say_what_is_wrong_and_exit_2() {
         for (String[] bad : new String[][] {{"connect", "127.0.0.1:70000"}, {"connect", "nocolon"}, {"conect", "x"},
-                {"serve"}, {"serve", "--port", "7000", "--msl", "999"}, {"connect", "127.0.0.1:7000", "--close-first", "--wait"}, {}}) {
+                {"serve"}, {"serve", "--port", "7000", "--msl", "999"}, {"connect", "127.0.0.1:7000", "--close-first", "--wait"},
+                {"connect", "127.0.0.1:7000", "--abort", "--wait"}, {"connect", ":7000"}, {}}) {
             Result r = run(bad);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.out() + r.err());
             assertTrue(r.err().startsWith("tcpclose-nio: "), r.err());
