@@ -92,7 +92,9 @@ public final class Host {
     }
 
     /**
-     * Connects from {@code localPort} to {@code server:port} (active OPEN).
+     * Connects from {@code localPort} to {@code server:port} (active OPEN). The arguments come
+     * in {@link io.tcpclose.stack.TcpStack#connect}'s order: the local end, then the remote end,
+     * then the listener (this host's address is the local address).
      *
      * @param localPort our port; 0 picks a free ephemeral port
      * @param server    the host to connect to
