@@ -87,6 +87,9 @@ public final class Main implements Runnable {
         @CommandLine.ParentCommand
         Main parent;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--tcp-port", paramLabel = "N", defaultValue = "80", description = "the TCP port (default ${DEFAULT-VALUE})")
         int tcpPort;
 
@@ -214,9 +217,6 @@ public final class Main implements Runnable {
         @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "the address (default ${DEFAULT-VALUE})")
         String bind;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         boolean closesFirstByDefault() {
             return false;
@@ -257,9 +257,6 @@ public final class Main implements Runnable {
     static final class Connect extends End {
         @Parameters(paramLabel = "HOST:PORT", description = "the server's address and UDP port")
         String target;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         boolean closesFirstByDefault() {
