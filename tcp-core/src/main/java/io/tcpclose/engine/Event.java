@@ -80,6 +80,31 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * The application changed a per-connection option (the JDK's {@code setOption}:
+     * {@code SO_KEEPALIVE}, {@code TCP_KEEPIDLE}, {@code TCP_KEEPINTERVAL}, {@code TCP_KEEPCOUNT},
+     * a user timeout, {@code SO_SNDBUF}). {@code config} may differ from the connection's in
+     * keep-alive, the user timeout and the send buffer only; any other difference is refused with
+     * a {@link TcpApiException} naming the knob.
+     *
+     * <p>As on Linux ({@code tcp_sock_set_keepidle}), a new idle time counts from the connection's
+     * last activity, not from the call, and switching keep-alive on starts the idle clock now. A
+     * new user timeout counts from when the oldest unacknowledged data was queued. A smaller send
+     * buffer keeps what is queued and takes no more until the queue is below it.
+     *
+     * @param config the connection's configuration from now on
+     */
+    record Configure(TcpConfig config) implements Event {
+        /**
+         * Checks the configuration.
+         *
+         * @param config the new configuration
+         */
+        public Configure {
+            Objects.requireNonNull(config, "config");
+        }
+    }
+
     /** Time passed: fire whatever timers are due at {@code now}. Harmless when none is. */
     record Tick() implements Event {}
 

@@ -289,6 +289,33 @@ public final class TcpConfig {
         return sendBuffer;
     }
 
+    /**
+     * The name of the first knob that differs between this configuration and {@code next} and
+     * that an open connection cannot change ({@link Event.Configure}), or null when only
+     * per-connection options differ: keep-alive, the user timeout and the send buffer.
+     */
+    String fixedKnobChanged(TcpConfig next) {
+        String[] names = {"msl", "timeWaitRst", "rstValidation", "challengeAckInterval",
+            "orphanFinWait2Timeout", "maxRetransmissions", "maxOrphanRetransmissions",
+            "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
+            "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments"};
+        Object[] mine = fixedKnobs();
+        Object[] theirs = next.fixedKnobs();
+        for (int i = 0; i < names.length; i++) {
+            if (!mine[i].equals(theirs[i])) {
+                return names[i];
+            }
+        }
+        return null;
+    }
+
+    private Object[] fixedKnobs() {
+        return new Object[] {mslNanos, timeWaitRst, rstValidation, challengeAckIntervalNanos,
+            orphanFinWait2TimeoutNanos, maxRetransmissions, maxOrphanRetransmissions,
+            maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
+            timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments};
+    }
+
     @Override
     public String toString() {
         return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)

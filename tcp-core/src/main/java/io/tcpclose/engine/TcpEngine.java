@@ -83,6 +83,8 @@ public final class TcpEngine {
             w.close();
         } else if (event instanceof Event.Abort) {
             w.abort();
+        } else if (event instanceof Event.Configure) {
+            w.configure(((Event.Configure) event).config());
         } else if (event instanceof Event.Open) {
             w.open(((Event.Open) event).iss());
         } else if (event instanceof Event.Listen) {

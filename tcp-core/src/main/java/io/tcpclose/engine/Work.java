@@ -354,6 +354,30 @@ final class Work {
         }
     }
 
+    void configure(TcpConfig next) {
+        String fixed = config.fixedKnobChanged(next);
+        if (fixed != null) {
+            throw new TcpApiException("configure()", state, fixed + " cannot change on an open connection;"
+                    + " only keep-alive, the user timeout and the send buffer can");
+        }
+        TcpConfig old = config;
+        config = next;
+        if (!next.keepAlive) {
+            disarm(A_KEEPALIVE);
+            keepAliveProbesSent = 0;
+        } else if (!old.keepAlive || !has(A_KEEPALIVE)) {
+            keepAliveProbesSent = 0;
+            armKeepAlive();
+        } else {
+            // Linux tcp_sock_set_keepidle: the new period counts from the last activity the old
+            // deadline was measured from; a deadline already past fires at the next tick.
+            long period = keepAliveProbesSent == 0 ? old.keepAliveIdleNanos : old.keepAliveIntervalNanos;
+            long nextPeriod = keepAliveProbesSent == 0 ? next.keepAliveIdleNanos : next.keepAliveIntervalNanos;
+            long at = keepAliveDeadline - period + nextPeriod;
+            keepAliveDeadline = at - now < 0 ? now : at;
+        }
+    }
+
     void consume(int bytes) {
         if (bytes < 0 || bytes > unread) {
             throw new TcpApiException("consume(" + bytes + ")", state,

@@ -180,6 +180,16 @@ public final class LadderDriver {
     }
 
     /**
+     * The application changes per-connection options ({@link Event.Configure}).
+     *
+     * @param config the connection's configuration from now on
+     * @return this driver
+     */
+    public LadderDriver configure(TcpConfig config) {
+        return apply("app configure(" + config + ")", new Event.Configure(config));
+    }
+
+    /**
      * The application reads {@code n} delivered bytes.
      *
      * @param n how many bytes it takes out of the receive buffer

@@ -3,6 +3,7 @@ package io.tcpclose.stack;
 import io.tcpclose.engine.CloseReason;
 import io.tcpclose.engine.Event;
 import io.tcpclose.engine.Tcb;
+import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.engine.TcpState;
 import io.tcpclose.timer.TimerWheel;
 import io.tcpclose.wire.Bytes;
@@ -221,6 +222,19 @@ public final class Connection {
      */
     public Bytes readAll() {
         return read(receivedBytes);
+    }
+
+    /**
+     * Changes this connection's per-connection options: keep-alive, the user timeout and the send
+     * buffer ({@link Event.Configure} says when each takes effect). Start from
+     * {@code tcb().config().toBuilder()}.
+     *
+     * @param config the connection's configuration from now on
+     * @throws io.tcpclose.engine.TcpApiException when {@code config} differs in a knob an open
+     *                                            connection cannot change, naming it
+     */
+    public void configure(TcpConfig config) {
+        stack.apply(this, new Event.Configure(config));
     }
 
     /** Shuts down the sending side: our FIN follows the queued data; receiving goes on. */

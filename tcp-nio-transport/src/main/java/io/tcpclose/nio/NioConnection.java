@@ -13,7 +13,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.net.SocketTimeoutException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +40,8 @@ public final class NioConnection {
     private long events;
     private volatile Connection connection;
     private volatile FourTuple id;
+    /** SO_LINGER in seconds; -1 is off (the JDK's "disabled"). */
+    private volatile int linger = -1;
 
     NioConnection(NioTcpStack owner, CompletableFuture<NioConnection> connected) {
         this.owner = owner;
@@ -81,12 +86,99 @@ public final class NioConnection {
         });
     }
 
-    /** Closes fully, like {@code Socket.close()}: unread or later-arriving data resets it. Idempotent. */
+    /**
+     * Closes fully, like {@code Socket.close()}: unread or later-arriving data resets it.
+     * Idempotent. With {@code SO_LINGER} 0 it aborts instead; with {@code SO_LINGER} n &gt; 0 it
+     * waits, as Linux does, until our FIN is acknowledged or n seconds pass (not on the loop
+     * thread, which must never block), and the close goes on either way.
+     */
     public void close() {
+        int seconds = linger;
+        if (seconds == 0) {
+            abort();
+            return;
+        }
         owner.call(() -> {
             connection.close();
             return null;
         });
+        if (seconds > 0 && !owner.loop().inLoop()) {
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() - until < 0 && owner.call(() -> finUnacknowledged(connection.state()))) {
+                try {
+                    await(events());
+                } catch (IOException interrupted) {
+                    return; // the interrupt status is set again; the close goes on
+                }
+            }
+        }
+    }
+
+    private static boolean finUnacknowledged(TcpState s) {
+        return s == TcpState.FIN_WAIT_1 || s == TcpState.CLOSING || s == TcpState.LAST_ACK;
+    }
+
+    /**
+     * {@return the options this connection supports, as {@code Socket.supportedOptions()}}:
+     * {@code SO_KEEPALIVE}, {@code SO_LINGER}, {@code SO_SNDBUF}, {@code SO_RCVBUF} (read only:
+     * it is the stack's {@code TcpConfig.receiveBuffer}), {@code TCP_KEEPIDLE}, {@code
+     * TCP_KEEPINTERVAL}, {@code TCP_KEEPCOUNT} and {@link TcpSocketOptions#TCP_USER_TIMEOUT}
+     */
+    public Set<SocketOption<?>> supportedOptions() {
+        return SocketOptions.SUPPORTED;
+    }
+
+    /**
+     * Sets an option, as {@code Socket.setOption}: keep-alive and the user timeout take effect on
+     * the open connection at once (an idle time counts from the last activity, as on Linux; see
+     * {@code Event.Configure}); values outside Linux's ranges are refused. Keep-alive's times are
+     * in seconds, the user timeout in milliseconds, {@code SO_LINGER} in seconds (negative: off).
+     *
+     * @param <T>   the option's type
+     * @param name  the option
+     * @param value its value
+     * @return this connection
+     * @throws UnsupportedOperationException when the option is not in {@link #supportedOptions()}
+     * @throws IllegalArgumentException      when the value is null, out of range, or the option is
+     *                                       read only
+     * @throws SocketException               when the connection is closed
+     */
+    public <T> NioConnection setOption(SocketOption<T> name, T value) throws IOException {
+        java.util.Objects.requireNonNull(name, "name");
+        SocketOptions.checkSupported(name);
+        if (closed.isDone()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (name == StandardSocketOptions.SO_LINGER) {
+            linger = SocketOptions.checkLinger(value);
+            return this;
+        }
+        callIo(() -> {
+            connection.configure(SocketOptions.with(connection.tcb().config(), name, value));
+            return null;
+        });
+        return this;
+    }
+
+    /**
+     * Reads an option, as {@code Socket.getOption}.
+     *
+     * @param <T>  the option's type
+     * @param name the option
+     * @return its value
+     * @throws UnsupportedOperationException when the option is not in {@link #supportedOptions()}
+     * @throws SocketException               when the connection is closed
+     */
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        java.util.Objects.requireNonNull(name, "name");
+        SocketOptions.checkSupported(name);
+        if (closed.isDone()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (name == StandardSocketOptions.SO_LINGER) {
+            return name.type().cast(linger);
+        }
+        return name.type().cast(callIo(() -> SocketOptions.get(connection.tcb().config(), name)));
     }
 
     /** Resets the connection at once, like {@code SO_LINGER} 0 then close. */
@@ -201,6 +293,9 @@ public final class NioConnection {
             return owner.loop().call(task, 30_000);
         } catch (TcpApiException e) {
             throw new SocketException(e.getMessage());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw e; // a misuse the caller should see as it is
+
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
