@@ -1,13 +1,12 @@
 package io.tcpclose.sim;
 
+import io.tcpclose.wire.CaptureWriter;
+import io.tcpclose.wire.IpHeaders;
 import io.tcpclose.wire.PseudoHeader;
 import io.tcpclose.wire.SegmentCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -26,8 +25,6 @@ import java.util.Map;
  * sent). Stateless; thread-safe.
  */
 public final class PcapngWriter {
-    private static final int LINKTYPE_RAW = 101;
-
     private PcapngWriter() {}
 
     /**
@@ -101,11 +98,9 @@ public final class PcapngWriter {
                     break;
             }
         }
-        out.write(sectionHeader());
-        int next = 0;
+        CaptureWriter capture = new CaptureWriter(out);
         for (Link l : sim.links()) {
-            iface.put(l.name(), next++);
-            out.write(interfaceDescription(l.name()));
+            iface.put(l.name(), capture.addInterface(l.name()));
         }
         for (TraceEvent e : sim.trace().events()) {
             if ((e.kind() != TraceEvent.Kind.SEND && e.kind() != TraceEvent.Kind.INJECT) || e.segment() == null) {
@@ -122,78 +117,15 @@ public final class PcapngWriter {
             Link link = sim.link(ends[0], ends[1]);
             byte[] src = link.from.address().getAddress();
             byte[] dst = link.to.address().getAddress();
-            byte[] tcp = SegmentCodec.encode(e.segment(), PseudoHeader.ipv4(src, dst));
-            byte[] ip = ipv4(src, dst, (int) e.packet(), tcp);
+            byte[] tcp = SegmentCodec.encode(e.segment(), PseudoHeader.of(link.from.address(), link.to.address()));
+            byte[] ip = IpHeaders.frame(src, dst, (int) e.packet(), 64, tcp);
             String comment = fate.get(e.where() + "#" + e.packet());
             if (e.kind() == TraceEvent.Kind.INJECT) {
                 comment = comment == null ? "injected by the simulated network" : comment + "; injected";
             }
-            out.write(enhancedPacket(id, e.nanos(), ip, comment));
+            capture.packet(id, e.nanos(), ip, comment);
         }
-    }
-
-    static byte[] ipv4(byte[] src, byte[] dst, int id, byte[] tcp) {
-        ByteBuffer b = ByteBuffer.allocate(20 + tcp.length).order(ByteOrder.BIG_ENDIAN);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcp.length)).putShort((short) id)
-                .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0).put(src).put(dst);
-        byte[] a = b.array();
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += ((a[i] & 0xFF) << 8) | (a[i + 1] & 0xFF);
-        }
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        int cs = ~sum & 0xFFFF;
-        a[10] = (byte) (cs >>> 8);
-        a[11] = (byte) cs;
-        System.arraycopy(tcp, 0, a, 20, tcp.length);
-        return a;
-    }
-
-    private static byte[] sectionHeader() {
-        ByteBuffer b = le(28);
-        b.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1L).putInt(28);
-        return b.array();
-    }
-
-    private static byte[] interfaceDescription(String name) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        int nameOpt = 4 + pad(n.length);
-        int tsresolOpt = 4 + 4;
-        int len = 20 + nameOpt + tsresolOpt + 4;
-        ByteBuffer b = le(len);
-        b.putInt(1).putInt(len).putShort((short) LINKTYPE_RAW).putShort((short) 0).putInt(0);
-        b.putShort((short) 2).putShort((short) n.length).put(n);
-        b.position(b.position() + pad(n.length) - n.length);
-        b.putShort((short) 9).putShort((short) 1).put((byte) 9).put(new byte[3]); // if_tsresol: 10^-9
-        b.putShort((short) 0).putShort((short) 0);
-        b.putInt(len);
-        return b.array();
-    }
-
-    private static byte[] enhancedPacket(int iface, long nanos, byte[] data, String comment) {
-        byte[] c = comment == null ? null : comment.getBytes(StandardCharsets.UTF_8);
-        int opts = c == null ? 0 : 4 + pad(c.length) + 4;
-        int len = 28 + pad(data.length) + opts + 4;
-        ByteBuffer b = le(len);
-        b.putInt(6).putInt(len).putInt(iface).putInt((int) (nanos >>> 32)).putInt((int) nanos)
-                .putInt(data.length).putInt(data.length).put(data);
-        b.position(b.position() + pad(data.length) - data.length);
-        if (c != null) {
-            b.putShort((short) 1).putShort((short) c.length).put(c);
-            b.position(b.position() + pad(c.length) - c.length);
-            b.putShort((short) 0).putShort((short) 0);
-        }
-        b.putInt(len);
-        return b.array();
-    }
-
-    private static int pad(int n) {
-        return (n + 3) & ~3;
-    }
-
-    private static ByteBuffer le(int n) {
-        return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        capture.flush();
     }
 
     /** The capture as bytes, for tests. */

@@ -115,7 +115,26 @@ public final class Main implements Runnable {
         @Option(names = "--timeout", paramLabel = "S", defaultValue = "60", description = "give up after S seconds (default ${DEFAULT-VALUE})")
         int timeout;
 
+        @Option(names = "--pcap", paramLabel = "FILE",
+                description = "write the real segments, in and out, to FILE as pcapng (tshark and Wireshark read it)")
+        java.nio.file.Path pcap;
+
         abstract boolean closesFirstByDefault();
+
+        /** The live ladder, capturing to {@code --pcap} when given; a file that cannot be created is a bad argument. */
+        Ladder ladder(CommandLine cl, String me, String peer) {
+            io.tcpclose.wire.CaptureWriter capture = null;
+            if (pcap != null) {
+                try {
+                    capture = new io.tcpclose.wire.CaptureWriter(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(pcap)));
+                    capture.addInterface(me);
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(cl, "cannot write --pcap " + pcap + ": "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getMessage()));
+                }
+            }
+            return new Ladder(parent.out, me, peer, capture, pcap == null ? null : pcap.toString());
+        }
 
         TcpConfig config(CommandLine cl) {
             if (tcpPort < 1 || tcpPort > 65535) {
@@ -228,16 +247,17 @@ public final class Main implements Runnable {
             if (port < 1 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--port must lie between 1 and 65535, was " + port);
             }
-            Ladder ladder = new Ladder(parent.out, "server", "client");
+            Ladder ladder = ladder(spec.commandLine(), "server", "client");
             InetSocketAddress where = new InetSocketAddress(address(spec, bind), port);
             NioTcpStack opened;
             try {
                 opened = NioTcpStack.open(where, config, ladder);
             } catch (IOException e) {
+                ladder.finish();
                 parent.out.println("cannot listen on " + show(where) + ": " + e.getMessage());
                 return 1;
             }
-            try (NioTcpStack stack = opened) {
+            try (ladder; NioTcpStack stack = opened) {
                 stack.listen(tcpPort, 16);
                 parent.out.println("listening on " + show(stack.localAddress()) + ", TCP port " + tcpPort);
                 NioConnection c;
@@ -281,9 +301,9 @@ public final class Main implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give the server as HOST:PORT, with a host, not \"" + target + "\"");
             }
             InetAddress host = address(spec, hostName);
-            Ladder ladder = new Ladder(parent.out, "client", "server");
+            Ladder ladder = ladder(spec.commandLine(), "client", "server");
             InetAddress local = host.isLoopbackAddress() ? host : InetAddress.getLocalHost();
-            try (NioTcpStack stack = NioTcpStack.open(new InetSocketAddress(local, 0), config, ladder)) {
+            try (ladder; NioTcpStack stack = NioTcpStack.open(new InetSocketAddress(local, 0), config, ladder)) {
                 NioConnection c;
                 try {
                     c = stack.connect(new InetSocketAddress(host, udp), tcpPort).get(timeout, TimeUnit.SECONDS);
@@ -317,17 +337,57 @@ public final class Main implements Runnable {
 
 
     /** The live ladder: each real segment and state change as it happens, on the loop thread. */
-    static final class Ladder implements StackObserver {
+    static final class Ladder implements StackObserver, AutoCloseable {
         private final PrintStream out;
         private final String me;
         private final String peer;
         private final long start = System.nanoTime();
+        private final long startEpochNanos;
+        private final io.tcpclose.wire.CaptureWriter capture;
+        private final String captureName;
+        private String captureError;
         private boolean header;
 
-        Ladder(PrintStream out, String me, String peer) {
+        Ladder(PrintStream out, String me, String peer, io.tcpclose.wire.CaptureWriter capture, String captureName) {
             this.out = out;
+            this.captureName = captureName;
             this.me = me;
             this.peer = peer;
+            this.capture = capture;
+            java.time.Instant now = java.time.Instant.now();
+            startEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+
+        /** Writes one real segment to the capture; a failing file is reported once, at the end. */
+        private synchronized void capture(long nanos, InetAddress from, InetAddress to, Segment segment) {
+            if (capture == null || captureError != null) {
+                return;
+            }
+            try {
+                capture.segment(0, startEpochNanos + (nanos - start), from.getAddress(), to.getAddress(), segment, null);
+            } catch (IOException | IllegalArgumentException e) {
+                captureError = e.getMessage();
+            }
+        }
+
+        /** Closes the capture and says where it went (the stack is closed first, so nothing more arrives). */
+        synchronized void finish() {
+            if (capture == null) {
+                return;
+            }
+            try {
+                capture.close();
+            } catch (IOException e) {
+                captureError = captureError == null ? e.getMessage() : captureError;
+            }
+            out.println(captureError == null ? "wrote " + capture.packets() + " segments to " + captureName
+                    : "the capture is incomplete: " + captureError);
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            finish();
         }
 
         private synchronized void line(long nanos, String s) {
@@ -340,11 +400,13 @@ public final class Main implements Runnable {
 
         @Override
         public void segmentIn(long nanos, FourTuple id, Segment segment) {
+            capture(nanos, id.remoteAddress(), id.localAddress(), segment);
             line(nanos, String.format("%-14s <-- %s", "", LadderRenderer.label(segment)));
         }
 
         @Override
         public void segmentOut(long nanos, FourTuple id, Segment segment, io.tcpclose.engine.Effect.Why why) {
+            capture(nanos, id.localAddress(), id.remoteAddress(), segment);
             line(nanos, String.format("%-14s --> %s%s", "", LadderRenderer.label(segment),
                     why == io.tcpclose.engine.Effect.Why.SEND ? "" : "  (" + why.name().toLowerCase().replace('_', ' ') + ")"));
         }

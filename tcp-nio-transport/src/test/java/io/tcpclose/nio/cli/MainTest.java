@@ -120,7 +120,8 @@ class MainTest {
     void bad_arguments_say_what_is_wrong_and_exit_2() {
         for (String[] bad : new String[][] {{"connect", "127.0.0.1:70000"}, {"connect", "nocolon"}, {"conect", "x"},
                 {"serve"}, {"serve", "--port", "7000", "--msl", "999"}, {"connect", "127.0.0.1:7000", "--close-first", "--wait"},
-                {"connect", "127.0.0.1:7000", "--abort", "--wait"}, {"connect", ":7000"}, {}}) {
+                {"connect", "127.0.0.1:7000", "--abort", "--wait"}, {"connect", ":7000"}, {},
+                {"connect", "127.0.0.1:7000", "--pcap", "/nonexistent-dir/x.pcapng"}}) {
             Result r = run(bad);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.out() + r.err());
             assertTrue(r.err().startsWith("tcpclose-nio: "), r.err());
@@ -133,5 +134,51 @@ class MainTest {
         Result r = run("connect", "127.0.0.1:" + freeUdpPort(), "--timeout", "2");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("connect failed: no answer"), r.out());
+    }
+    @Test
+    void pcap_writes_every_real_segment_of_the_ladder_as_tcp_that_tshark_decodes() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tcpclose-nio-pcap");
+        java.nio.file.Path file = dir.resolve("client.pcapng");
+        try {
+            int port = freeUdpPort();
+            Process server = serveInAnotherProcess(port);
+            Result client = run("connect", "127.0.0.1:" + port, "--msl", "1", "--timeout", "30", "--pcap", file.toString());
+            rest(server);
+            assertEquals(0, client.code(), client.err());
+            long segments = client.out().lines().filter(l -> l.contains("--> ") || l.contains("<-- ")).count();
+            assertTrue(client.out().contains("wrote " + segments + " segments to " + file), client.out());
+            boolean ci = System.getenv("CI") != null;
+            boolean tshark = tsharkAvailable();
+            if (ci) {
+                assertTrue(tshark, "CI installs tshark (see .ci/run); it is missing");
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(tshark, "tshark is not installed here (apt-get install tshark); CI runs this check");
+            Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-o", "tcp.check_checksum:TRUE",
+                    "-T", "fields", "-E", "separator=|", "-e", "tcp.flags.fin", "-e", "tcp.checksum.status")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> rows = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank()).collect(Collectors.toList());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(segments, rows.size(), String.join("\n", rows));
+            assertTrue(rows.stream().allMatch(r -> r.endsWith("|1")), "every TCP checksum good: " + rows);
+            assertEquals(2, rows.stream().filter(r -> r.startsWith("1|") || r.startsWith("True|")).count(),
+                    "our FIN and the server's: " + rows);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    private static boolean tsharkAvailable() {
+        try {
+            Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
