@@ -13,8 +13,10 @@ public sealed interface Effect {
     enum Why {
         /** First transmission: SYN, data, FIN, or an ACK. */
         SEND,
-        /** Retransmission after the RTO expired (RFC 6298). */
+        /** Retransmission after the RTO expired (RFC 6298), and the go-back-N resending that follows it. */
         RETRANSMISSION,
+        /** Fast retransmission after three duplicate ACKs, or of a hole a partial ACK revealed (RFC 5681 §3.2, RFC 6582). */
+        FAST_RETRANSMIT,
         /** Challenge ACK (RFC 5961 §3.2, §4). */
         CHALLENGE_ACK,
         /** Acknowledgment of an unacceptable segment (RFC 9293 §3.10.7.4 first check). */

@@ -33,7 +33,8 @@ final class HeaderPrediction {
                 || !seg.payload().isEmpty()
                 || t.finQueued || t.finSent
                 || (t.armed & A_PERSIST) != 0
-                || t.sndUna == t.iss) {
+                || t.sndUna == t.iss
+                || t.dupAcks != 0 || t.fastRecovery || t.goBackN) { // loss recovery takes the full path
             return null;
         }
         int ack = seg.ack();
@@ -85,8 +86,9 @@ final class HeaderPrediction {
             keepAlive = now + config.keepAliveIdleNanos;
             armed |= A_KEEPALIVE;
         }
+        int cwnd = config.congestionControl.onAck(t.cwnd, t.ssthresh, Seq.diff(ack, t.sndUna), t.sndMss);
         Tcb next = new Tcb(t, ack, queue, sndWnd, wl1, wl2, maxSndWnd, rto, srtt, rttvar, t.rttStartNanos,
-                rtx, oldestUnacked, keepAlive, armed);
+                rtx, oldestUnacked, keepAlive, armed, cwnd);
         long d = next.nextDeadline();
         boolean pending = next.hasDeadline();
         if (d == t.nextDeadline() && pending == t.hasDeadline()) {

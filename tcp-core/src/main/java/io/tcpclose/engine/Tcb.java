@@ -40,6 +40,8 @@ public final class Tcb {
     static final int A_CHALLENGE = 1 << 7;
     /** {@link #lastOutOfWindowAckNanos} is set. */
     static final int A_OUT_OF_WINDOW = 1 << 8;
+    /** {@link #lastDataSentNanos} is set: data has been sent (RFC 5681 §4.1's idle restart). */
+    static final int A_SENT = 1 << 9;
     /** The bits of the five stored deadlines. */
     static final int A_DEADLINES = A_RTX | A_PERSIST | A_TIME_WAIT | A_FIN_WAIT_2 | A_KEEPALIVE;
 
@@ -90,6 +92,17 @@ public final class Tcb {
     final CloseReason closeReason;
     /** Which deadline and timestamp fields are set ({@code A_*} bits). */
     final int armed;
+    // Congestion control (RFC 5681, RFC 6582), bytes and sequence numbers.
+    final int cwnd;
+    final int ssthresh;
+    final int dupAcks;
+    /** RFC 6582's "recover": SND.NXT when the last recovery began. */
+    final int recover;
+    final boolean fastRecovery;
+    /** After an RTO: retransmitting from {@link #rtxNxt} up to SND.NXT as the window allows. */
+    final boolean goBackN;
+    final int rtxNxt;
+    final long lastDataSentNanos;
 
     Tcb(Work w) {
         config = w.config;
@@ -131,6 +144,14 @@ public final class Tcb {
         lastOutOfWindowAckNanos = w.lastOutOfWindowAckNanos;
         closeReason = w.closeReason;
         armed = w.armed;
+        cwnd = w.cwnd;
+        ssthresh = w.ssthresh;
+        dupAcks = w.dupAcks;
+        recover = w.recover;
+        fastRecovery = w.fastRecovery;
+        goBackN = w.goBackN;
+        rtxNxt = w.rtxNxt;
+        lastDataSentNanos = w.lastDataSentNanos;
     }
 
     /**
@@ -139,7 +160,7 @@ public final class Tcb {
      */
     Tcb(Tcb t, int sndUna, Bytes sendQueue, int sndWnd, int sndWl1, int sndWl2, int maxSndWnd,
             long rtoNanos, long srttNanos, long rttvarNanos, long rttStartNanos,
-            long rtxDeadline, long oldestUnackedNanos, long keepAliveDeadline, int armed) {
+            long rtxDeadline, long oldestUnackedNanos, long keepAliveDeadline, int armed, int cwnd) {
         config = t.config;
         localPort = t.localPort;
         remotePort = t.remotePort;
@@ -179,6 +200,14 @@ public final class Tcb {
         lastOutOfWindowAckNanos = t.lastOutOfWindowAckNanos;
         closeReason = t.closeReason;
         this.armed = armed;
+        this.cwnd = cwnd;
+        ssthresh = t.ssthresh;
+        dupAcks = 0;
+        recover = t.recover;
+        fastRecovery = false;
+        goBackN = false;
+        rtxNxt = t.rtxNxt;
+        lastDataSentNanos = t.lastDataSentNanos;
     }
 
     /**
@@ -328,6 +357,32 @@ public final class Tcb {
     /** {@return the number of keep-alive probes sent since the peer was last heard from} */
     public int keepAliveProbesSent() {
         return keepAliveProbesSent;
+    }
+
+    /**
+     * The congestion window (RFC 5681): how many bytes may be in flight, besides the peer's
+     * window. {@code Integer.MAX_VALUE} with {@link CongestionControl#NONE}; inflated during fast
+     * recovery (RFC 6582).
+     *
+     * @return cwnd in bytes
+     */
+    public int cwnd() {
+        return cwnd;
+    }
+
+    /** {@return the slow-start threshold in bytes (RFC 5681); {@code Integer.MAX_VALUE} until the first loss} */
+    public int ssthresh() {
+        return ssthresh;
+    }
+
+    /** {@return whether NewReno fast recovery is under way (RFC 6582 §3.2)} */
+    public boolean inFastRecovery() {
+        return fastRecovery;
+    }
+
+    /** {@return how many duplicate ACKs in a row arrived (RFC 5681 §2)} */
+    public int duplicateAcks() {
+        return dupAcks;
     }
 
     /** {@return why the connection closed, or null while it is not CLOSED (or never opened)} */

@@ -82,6 +82,8 @@ public final class TcpConfig {
     final int receiveBuffer;
     final int reassemblySegments;
     final int sendBuffer;
+    final CongestionControl congestionControl;
+    final int initialWindowSegments;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -107,6 +109,8 @@ public final class TcpConfig {
         receiveBuffer = b.receiveBuffer;
         reassemblySegments = b.reassemblySegments;
         sendBuffer = b.sendBuffer;
+        congestionControl = b.congestionControl;
+        initialWindowSegments = b.initialWindowSegments;
     }
 
     /** {@return a builder holding the defaults} */
@@ -140,6 +144,8 @@ public final class TcpConfig {
         b.receiveBuffer = receiveBuffer;
         b.reassemblySegments = reassemblySegments;
         b.sendBuffer = sendBuffer;
+        b.congestionControl = congestionControl;
+        b.initialWindowSegments = initialWindowSegments;
         return b;
     }
 
@@ -298,7 +304,8 @@ public final class TcpConfig {
         String[] names = {"msl", "timeWaitRst", "rstValidation", "challengeAckInterval",
             "orphanFinWait2Timeout", "maxRetransmissions", "maxOrphanRetransmissions",
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
-            "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments"};
+            "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
+            "congestionControl", "initialWindow"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -313,7 +320,24 @@ public final class TcpConfig {
         return new Object[] {mslNanos, timeWaitRst, rstValidation, challengeAckIntervalNanos,
             orphanFinWait2TimeoutNanos, maxRetransmissions, maxOrphanRetransmissions,
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
-            timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments};
+            timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
+            initialWindowSegments};
+    }
+
+    /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
+    public CongestionControl congestionControl() {
+        return congestionControl;
+    }
+
+    /**
+     * The initial congestion window in segments (RFC 6928): the window is this many times the
+     * sender's MSS, as on Linux (RFC 6928 also caps it at 14,600 bytes; Linux does not, nor do we),
+     * and one segment after a lost SYN or SYN,ACK (RFC 5681 §3.1).
+     *
+     * @return the segments, 1..100
+     */
+    public int initialWindowSegments() {
+        return initialWindowSegments;
     }
 
     @Override
@@ -331,7 +355,8 @@ public final class TcpConfig {
                 + ", rstOnCloseWithUnreadData=" + rstOnCloseWithUnreadData
                 + ", timeWaitReuse=" + timeWaitReuse
                 + ", finOnLastData=" + finOnLastData
-                + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer + "}";
+                + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer
+                + ", congestionControl=" + congestionControl.name() + ", initialWindow=" + initialWindowSegments + "}";
     }
 
     /**
@@ -362,6 +387,8 @@ public final class TcpConfig {
         private int receiveBuffer = 65535;
         private int reassemblySegments = 64;
         private int sendBuffer = DEFAULT_SEND_BUFFER;
+        private CongestionControl congestionControl = CongestionControl.RENO;
+        private int initialWindowSegments = 10;
 
         private Builder() {}
 
@@ -595,6 +622,28 @@ public final class TcpConfig {
          */
         public Builder sendBuffer(int bytes) {
             sendBuffer = between("sendBuffer", bytes, 1, 1 << 30);
+            return this;
+        }
+
+        /**
+         * How the congestion window grows and shrinks (RFC 5681).
+         *
+         * @param cc the controller, {@link CongestionControl#RENO} by default
+         * @return this builder
+         */
+        public Builder congestionControl(CongestionControl cc) {
+            congestionControl = Objects.requireNonNull(cc, "congestionControl");
+            return this;
+        }
+
+        /**
+         * The initial congestion window in segments (RFC 6928; RFC 5681 §3.1 allows 2 to 4).
+         *
+         * @param segments 1..100, 10 by default (Linux's)
+         * @return this builder
+         */
+        public Builder initialWindow(int segments) {
+            initialWindowSegments = between("initialWindow", segments, 1, 100);
             return this;
         }
 

@@ -9,6 +9,7 @@ import static io.tcpclose.engine.Tcb.A_OUT_OF_WINDOW;
 import static io.tcpclose.engine.Tcb.A_PERSIST;
 import static io.tcpclose.engine.Tcb.A_RTT;
 import static io.tcpclose.engine.Tcb.A_RTX;
+import static io.tcpclose.engine.Tcb.A_SENT;
 import static io.tcpclose.engine.Tcb.A_TIME_WAIT;
 import static io.tcpclose.engine.Tcb.UNSET;
 import static io.tcpclose.wire.TcpFlags.ACK;
@@ -72,6 +73,14 @@ final class Work {
     CloseReason closeReason;
     /** Which deadline and timestamp fields hold a value ({@code Tcb.A_*} bits): no magic values. */
     int armed;
+    int cwnd;
+    int ssthresh;
+    int dupAcks;
+    int recover;
+    boolean fastRecovery;
+    boolean goBackN;
+    int rtxNxt;
+    long lastDataSentNanos;
 
     private long now;
     private long deadlineBefore;
@@ -93,6 +102,8 @@ final class Work {
         rttvarNanos = 0;
         sndMss = 536; // RFC 9293 §3.7.1: the default when the peer sends no MSS option
         armed = 0; // no timer, no timestamp
+        cwnd = initialWindow();
+        ssthresh = Integer.MAX_VALUE; // RFC 5681 §3.1: arbitrarily high until the first loss
     }
 
     Work(Tcb t, long now) {
@@ -135,6 +146,14 @@ final class Work {
         lastOutOfWindowAckNanos = t.lastOutOfWindowAckNanos;
         closeReason = t.closeReason;
         armed = t.armed;
+        cwnd = t.cwnd;
+        ssthresh = t.ssthresh;
+        dupAcks = t.dupAcks;
+        recover = t.recover;
+        fastRecovery = t.fastRecovery;
+        goBackN = t.goBackN;
+        rtxNxt = t.rtxNxt;
+        lastDataSentNanos = t.lastDataSentNanos;
         this.now = now;
         this.deadlineBefore = t.nextDeadline();
         this.hadDeadlineBefore = t.hasDeadline();
@@ -462,6 +481,19 @@ final class Work {
             setState(TcpState.CLOSED, CloseReason.TIMED_OUT_RETRANSMISSION);
             return;
         }
+        boolean dataState = state != TcpState.SYN_SENT && state != TcpState.SYN_RECEIVED && !synUnacked();
+        if (dataState) {
+            // RFC 5681 §3.1: ssthresh from the flight at the first timeout of a run (held while
+            // the same data times out again), then one segment, slow start, and go-back-N from
+            // SND.UNA; RFC 6582 §3.2 step 1: no fast retransmit until all of this is acknowledged.
+            if (retries == 0) {
+                ssthresh = config.congestionControl.ssthreshAfterLoss(cwnd, Seq.diff(sndNxt, sndUna), sndMss);
+            }
+            cwnd = config.congestionControl.windowAfterTimeout(sndMss);
+            fastRecovery = false;
+            dupAcks = 0;
+            recover = sndNxt;
+        }
         retries++;
         // RFC 6298 §5.5: back off; §3 Karn: a retransmitted segment gives no RTT sample.
         rtoNanos = Math.min(rtoNanos * 2, config.rtoMaxNanos);
@@ -469,6 +501,28 @@ final class Work {
         retransmitHead();
         disarm(A_RTX);
         armRtx();
+    }
+
+    private int initialWindow() {
+        return config.congestionControl.initialWindow(config.initialWindowSegments, sndMss);
+    }
+
+    /**
+     * Resends from {@code seq} (SND.UNA ≤ seq &lt; SND.NXT) at most {@code max} bytes of data,
+     * with our FIN when the segment reaches it.
+     *
+     * @return the sequence number after what was sent
+     */
+    private int retransmitFrom(int seq, int max, Why why) {
+        int offset = Seq.diff(seq, sndUna);
+        int dataEnd = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0);
+        int n = Math.max(0, Math.min(max, dataEnd - offset));
+        boolean fin = finSent && offset + n == dataEnd;
+        int flags = ACK | (fin ? FIN : 0) | (n > 0 && offset + n == dataEnd ? PSH : 0);
+        transmit(segment(seq, flags, sendQueue.slice(offset, n)), why);
+        lastDataSentNanos = now;
+        arm(A_SENT);
+        return seq + n + (fin ? 1 : 0);
     }
 
     private void retransmitHead() {
@@ -487,14 +541,11 @@ final class Work {
                 }
                 break;
         }
-        int dataInFlight = Seq.diff(sndNxt, sndUna) - (finSent ? 1 : 0);
-        int n = Math.min(sndMss, dataInFlight);
-        boolean fin = finSent && n == dataInFlight;
-        if (n == 0 && !fin) {
+        if (sndNxt == sndUna) {
             return;
         }
-        int flags = ACK | (fin ? FIN : 0) | (n > 0 && n == dataInFlight ? PSH : 0);
-        transmit(segment(sndUna, flags, sendQueue.slice(0, n)), Why.RETRANSMISSION);
+        rtxNxt = retransmitFrom(sndUna, sndMss, Why.RETRANSMISSION);
+        goBackN = rtxNxt != sndNxt;
     }
 
     private void persistTimeout() {
@@ -780,11 +831,18 @@ final class Work {
         }
         // A stale ACK (below SND.UNA) is ignored; the rest of the segment, FIN included, is
         // still processed.
+        int unaBefore = sndUna;
+        int wndBefore = sndWnd;
+        boolean outstanding = sndNxt != sndUna;
+        boolean synWasUnacked = sndUna == iss;
         if (Seq.gt(seg.ack(), sndUna)) {
             ackAdvance(seg.ack());
         }
         if (Seq.ge(seg.ack(), sndUna)) {
             updateWindow(seg);
+        }
+        if (!synWasUnacked) {
+            congestion(seg, unaBefore, wndBefore, outstanding);
         }
         keepAliveProbesSent = 0;
         if (sndNxt == sndUna) {
@@ -940,6 +998,13 @@ final class Work {
             rttSample(now - rttStartNanos);
             disarm(A_RTT);
         }
+        if (synAcked) {
+            // RFC 5681 §3.1: after a lost SYN or SYN,ACK the first window is one segment.
+            cwnd = retries > 0 ? Math.min(initialWindow(), config.congestionControl.windowAfterTimeout(sndMss))
+                    : initialWindow();
+            recover = ack; // RFC 6582 §3.2: "initialized to the initial send sequence number"
+            rtxNxt = ack;
+        }
         if (synAcked && retries > 0 && srttNanos == UNSET && config.rtoInitialNanos < SYN_FALLBACK_RTO_NANOS) {
             // RFC 6298 §5.7: the SYN (or SYN,ACK) timed out and no RTT was measured, so the
             // 1 s initial RTO proved too short for this path: data starts with 3 s.
@@ -959,6 +1024,69 @@ final class Work {
                 armRtx();
             }
         }
+    }
+
+    /** RFC 5681 §3.2's DupThresh. */
+    static final int DUP_THRESH = 3;
+
+    /**
+     * The congestion response to an acceptable ACK (RFC 5681 §3, RFC 6582 §3.2, RFC 3042):
+     * growth for new data, NewReno's partial and full ACKs, and duplicate ACKs counted toward
+     * fast retransmit.
+     */
+    private void congestion(Segment seg, int unaBefore, int wndBefore, boolean outstanding) {
+        int acked = Seq.diff(sndUna, unaBefore);
+        if (acked > 0) {
+            if (goBackN && Seq.gt(sndUna, rtxNxt)) {
+                rtxNxt = sndUna; // the peer had more than we resent so far
+            }
+            if (goBackN && rtxNxt == sndNxt) {
+                goBackN = false;
+            }
+            if (fastRecovery) {
+                if (Seq.ge(sndUna, recover)) {
+                    // Full ACK, RFC 6582 §3.2 step 6 (option 1): deflate to ssthresh, bounded by
+                    // what is in flight so the exit sends no burst.
+                    fastRecovery = false;
+                    dupAcks = 0;
+                    cwnd = Math.min(ssthresh, Math.max(Seq.diff(sndNxt, sndUna), sndMss) + sndMss);
+                } else {
+                    // Partial ACK, step 5: the next hole is lost too; resend it at once, deflate
+                    // by what was acknowledged, add one segment back if a segment's worth was.
+                    retransmitFrom(sndUna, sndMss, Why.FAST_RETRANSMIT);
+                    cwnd = Math.max(sndMss, cwnd - acked) + (acked >= sndMss ? sndMss : 0);
+                }
+                return;
+            }
+            dupAcks = 0;
+            cwnd = config.congestionControl.onAck(cwnd, ssthresh, acked, sndMss);
+            return;
+        }
+        // RFC 5681 §2's duplicate ACK: data outstanding, SEG.ACK = SND.UNA, no data, no SYN or
+        // FIN, the same window.
+        if (!outstanding || seg.ack() != unaBefore || !seg.payload().isEmpty() || seg.has(SYN) || seg.has(FIN)
+                || seg.window() != wndBefore || sndNxt == sndUna) {
+            return;
+        }
+        if (dupAcks < Integer.MAX_VALUE) {
+            dupAcks++;
+        }
+        if (fastRecovery) {
+            cwnd = saturatingAdd(cwnd, sndMss); // step 4: each duplicate means a segment has left
+        } else if (dupAcks == DUP_THRESH && !goBackN && Seq.ge(sndUna, recover)) {
+            // RFC 5681 §3.2 steps 2-3, RFC 6582 §3.2 step 2. An ACK that covers all of
+            // "recover" counts as new, as Linux's high_seq test does (RFC 6582 asks for more).
+            ssthresh = config.congestionControl.ssthreshAfterLoss(cwnd, Seq.diff(sndNxt, sndUna), sndMss);
+            recover = sndNxt;
+            disarm(A_RTT); // Karn: the resent segment gives no sample
+            retransmitFrom(sndUna, sndMss, Why.FAST_RETRANSMIT);
+            cwnd = saturatingAdd(ssthresh, DUP_THRESH * sndMss);
+            fastRecovery = true;
+        }
+    }
+
+    private static int saturatingAdd(int a, int b) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
     }
 
     /** RFC 6298 §5.7's RTO once data transmission begins after a handshake that timed out. */
@@ -1124,11 +1252,29 @@ final class Work {
     /** Sends what the window allows, the FIN once the queue has drained, and any owed ACK. */
     private void output() {
         boolean sent = false;
-        if (canSendData()) {
+        if (goBackN) {
+            // After an RTO: resend what was in flight, as the windows allow (slow start).
+            while (Seq.lt(rtxNxt, sndNxt)) {
+                int room = Math.min(sndWnd, cwnd) - Seq.diff(rtxNxt, sndUna);
+                boolean finOnly = finSent && Seq.diff(sndNxt, rtxNxt) == 1;
+                if (room <= 0 && !finOnly) {
+                    break;
+                }
+                rtxNxt = retransmitFrom(rtxNxt, Math.max(0, Math.min(sndMss, room)), Why.RETRANSMISSION);
+                sent = true;
+            }
+            goBackN = rtxNxt != sndNxt;
+        }
+        if (!goBackN && canSendData()) {
             int inFlight = Seq.diff(sndNxt, sndUna) - (synUnacked() ? 1 : 0);
             int unsent = sendQueue.length() - inFlight;
+            if (unsent > 0 && sndNxt == sndUna && has(A_SENT) && now - lastDataSentNanos > rtoNanos) {
+                cwnd = Math.min(cwnd, initialWindow()); // RFC 5681 §4.1: restart after an idle RTO
+            }
+            // RFC 3042: the first two duplicate ACKs each let one new segment out.
+            int allowed = fastRecovery || dupAcks >= DUP_THRESH ? cwnd : saturatingAdd(cwnd, dupAcks * sndMss);
             while (unsent > 0) {
-                int usable = Seq.diff(sndUna + sndWnd, sndNxt);
+                int usable = Math.min(Seq.diff(sndUna + sndWnd, sndNxt), allowed - Seq.diff(sndNxt, sndUna));
                 if (usable <= 0) {
                     break;
                 }
@@ -1138,6 +1284,8 @@ final class Work {
                 int flags = ACK | (last ? PSH : 0) | (fin ? FIN : 0);
                 transmit(segment(sndNxt, flags, sendQueue.slice(inFlight, n)), Why.SEND);
                 sent = true;
+                lastDataSentNanos = now;
+                arm(A_SENT);
                 startRttIfIdle(sndNxt + n);
                 markOldestUnacked();
                 sndNxt += n + (fin ? 1 : 0);

@@ -408,6 +408,18 @@ public final class LadderDriver {
     }
 
     /**
+     * Claims every transmitted segment not yet claimed, for tests that count or inspect what a
+     * window let out rather than match segments one by one.
+     *
+     * @return the segments, oldest first (empty when nothing is pending)
+     */
+    public List<Segment> takeOut() {
+        List<Segment> out = new ArrayList<>(pendingOut);
+        pendingOut.clear();
+        return out;
+    }
+
+    /**
      * Drops the next transmitted segment unchecked, returning it.
      *
      * @return the segment
