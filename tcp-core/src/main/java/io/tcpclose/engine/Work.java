@@ -1255,12 +1255,14 @@ final class Work {
         if (goBackN) {
             // After an RTO: resend what was in flight, as the windows allow (slow start).
             while (Seq.lt(rtxNxt, sndNxt)) {
-                int room = Math.min(sndWnd, cwnd) - Seq.diff(rtxNxt, sndUna);
-                boolean finOnly = finSent && Seq.diff(sndNxt, rtxNxt) == 1;
-                if (room <= 0 && !finOnly) {
-                    break;
+                int flight = Seq.diff(rtxNxt, sndUna);
+                int left = Seq.diff(sndNxt, rtxNxt) - (finSent ? 1 : 0); // data still to resend
+                int n = Math.min(Math.min(sndMss, left), sndWnd - flight);
+                boolean finOnly = left == 0;
+                if (!finOnly && (n <= 0 || (n > cwnd - flight && flight > 0))) {
+                    break; // whole segments only, as for new data
                 }
-                rtxNxt = retransmitFrom(rtxNxt, Math.max(0, Math.min(sndMss, room)), Why.RETRANSMISSION);
+                rtxNxt = retransmitFrom(rtxNxt, Math.max(0, n), Why.RETRANSMISSION);
                 sent = true;
             }
             goBackN = rtxNxt != sndNxt;
@@ -1274,11 +1276,14 @@ final class Work {
             // RFC 3042: the first two duplicate ACKs each let one new segment out.
             int allowed = fastRecovery || dupAcks >= DUP_THRESH ? cwnd : saturatingAdd(cwnd, dupAcks * sndMss);
             while (unsent > 0) {
-                int usable = Math.min(Seq.diff(sndUna + sndWnd, sndNxt), allowed - Seq.diff(sndNxt, sndUna));
-                if (usable <= 0) {
+                int flight = Seq.diff(sndNxt, sndUna);
+                int peerRoom = Seq.diff(sndUna + sndWnd, sndNxt);
+                int n = Math.min(Math.min(sndMss, unsent), peerRoom);
+                if (n <= 0 || (n > allowed - flight && flight > 0)) {
+                    // The congestion window admits whole segments only (as Linux counts it in
+                    // packets): a sliver now would only split the next segment (RFC 1122 4.2.3.4).
                     break;
                 }
-                int n = Math.min(Math.min(sndMss, unsent), usable);
                 boolean last = n == unsent;
                 boolean fin = last && finQueued && config.finOnLastData;
                 int flags = ACK | (last ? PSH : 0) | (fin ? FIN : 0);
