@@ -123,6 +123,33 @@ class BenchmarkSmokeTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tcpclose", "kernel"})
+    void the_bulk_benchmark_moves_each_mebibyte_across(String impl) throws Exception {
+        BulkBenchmark b = new BulkBenchmark();
+        b.impl = impl;
+        b.mss = 1460;
+        b.setUp();
+        try {
+            BulkBenchmark.Datagrams counters = new BulkBenchmark.Datagrams();
+            assertEquals(BulkBenchmark.MIB, b.mebibyte(counters));
+            assertEquals(2L * BulkBenchmark.MIB, b.mebibyte(counters));
+            if (impl.equals("tcpclose")) {
+                assertTrue(counters.datagrams >= 2 * BulkBenchmark.MIB / 1460, "a datagram per segment at least: " + counters.datagrams);
+            }
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void loop_allocation_measures_both_loops_per_segment() throws Exception {
+        LoopAllocation.Result r = LoopAllocation.measure(4);
+        assertTrue(r.dataSegments() >= 4 * (1 << 20) / 1460, "data segments: " + r.dataSegments());
+        assertTrue(r.perDataSegment() > r.payloadPerDataSegment() - 100, "the payload handed out is part of it: " + r);
+        assertTrue(r.perAckSegment() > 0, r.toString());
+    }
+
     @Test
     void footprint_measures_pending_timers() {
         double per = Footprint.perTimer(100_000);

@@ -1284,6 +1284,11 @@ final class Work {
                     // packets): a sliver now would only split the next segment (RFC 1122 4.2.3.4).
                     break;
                 }
+                if (n < sndMss && n < unsent && flight > 0 && n < maxSndWnd / 2) {
+                    // RFC 1122 4.2.3.4 sender SWS avoidance: a small window opening waits for
+                    // more; the ACKs of what is in flight will bring it.
+                    break;
+                }
                 boolean last = n == unsent;
                 boolean fin = last && finQueued && config.finOnLastData;
                 int flags = ACK | (last ? PSH : 0) | (fin ? FIN : 0);

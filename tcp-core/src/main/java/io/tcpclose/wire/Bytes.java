@@ -8,22 +8,40 @@ import java.util.List;
 /**
  * An immutable sequence of bytes: segment payloads, send queues and delivered data.
  *
- * <p>Invariant: the bytes never change after construction. {@link #copyOf} copies its input
- * once; {@link #slice} shares the backing array (safe because nothing writes it), so trimming
- * a send queue after an ACK is O(1). {@link #concat} copies. Thread-safe.
+ * <p>Invariant: the bytes a sequence shows never change after construction. {@link #copyOf}
+ * copies its input once; {@link #slice} shares the backing array, so trimming a send queue
+ * after an ACK is O(1). {@link #concat} appends in place, beyond the end of every existing view,
+ * when this sequence ends where its array's bytes end and there is room (a send queue growing
+ * at its tail costs amortized O(1) per byte instead of a copy of the whole queue); otherwise it
+ * copies into an array with room to grow. Thread-safe.
  */
 public final class Bytes {
     /** The empty sequence. */
     public static final Bytes EMPTY = new Bytes(new byte[0], 0, 0);
 
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final byte[] data;
     private final int offset;
     private final int length;
+    /** Set for arrays {@link #concat} may append to: how far they are written. */
+    private final Tail tail;
+
+    /** How far a growable array is written; appends beyond it never touch a byte a view shows. */
+    private static final class Tail {
+        int written; // guarded by this
+    }
 
     private Bytes(byte[] data, int offset, int length) {
+        this(data, offset, length, null);
+    }
+
+    private Bytes(byte[] data, int offset, int length, Tail tail) {
         this.data = data;
         this.offset = offset;
         this.length = length;
+        this.tail = tail;
     }
 
     /**
@@ -136,7 +154,7 @@ public final class Bytes {
         if (from == 0 && len == length) {
             return this;
         }
-        return new Bytes(data, offset + from, len);
+        return new Bytes(data, offset + from, len, tail);
     }
 
     /**
@@ -185,10 +203,26 @@ public final class Bytes {
         if (length == 0) {
             return other;
         }
-        byte[] a = new byte[length + other.length];
+        int end = offset + length;
+        if (tail != null) {
+            synchronized (tail) {
+                if (tail.written == end && data.length - end >= other.length) {
+                    System.arraycopy(other.data, other.offset, data, end, other.length);
+                    tail.written = end + other.length;
+                    return new Bytes(data, offset, length + other.length, tail);
+                }
+            }
+        }
+        long total = (long) length + other.length;
+        if (total > MAX_ARRAY) {
+            throw new IllegalArgumentException("a concatenation of " + total + " bytes does not fit an array");
+        }
+        byte[] a = new byte[(int) Math.min(MAX_ARRAY, Math.max(2 * total, 256))];
         System.arraycopy(data, offset, a, 0, length);
         System.arraycopy(other.data, other.offset, a, length, other.length);
-        return new Bytes(a, 0, a.length);
+        Tail t = new Tail();
+        t.written = (int) total;
+        return new Bytes(a, 0, (int) total, t);
     }
 
     /**
