@@ -10,11 +10,41 @@ import java.util.Objects;
  */
 public sealed interface Event {
 
-    /** Active OPEN (RFC 9293 §3.10.1): send a SYN with initial sequence number {@code iss}. */
-    record Open(int iss) implements Event {}
+    /**
+     * Active OPEN (RFC 9293 §3.10.1): send a SYN with initial sequence number {@code iss}.
+     *
+     * @param iss      the initial send sequence number
+     * @param tsOffset added to the millisecond clock to make our timestamps (RFC 7323 §5.4: a
+     *                 per-4-tuple offset keyed like the ISN, so TSvals grow across incarnations);
+     *                 used only when timestamps are negotiated
+     */
+    record Open(int iss, int tsOffset) implements Event {
+        /**
+         * An open with timestamp offset 0.
+         *
+         * @param iss the initial send sequence number
+         */
+        public Open(int iss) {
+            this(iss, 0);
+        }
+    }
 
-    /** Passive OPEN: wait in LISTEN; {@code iss} is used for the SYN-ACK. */
-    record Listen(int iss) implements Event {}
+    /**
+     * Passive OPEN: wait in LISTEN; {@code iss} is used for the SYN-ACK.
+     *
+     * @param iss      the initial send sequence number
+     * @param tsOffset as in {@link Open}
+     */
+    record Listen(int iss, int tsOffset) implements Event {
+        /**
+         * A listen with timestamp offset 0.
+         *
+         * @param iss the initial send sequence number
+         */
+        public Listen(int iss) {
+            this(iss, 0);
+        }
+    }
 
     /**
      * SEND (RFC 9293 §3.10.2): queue bytes for transmission. The connection takes as many as fit

@@ -34,7 +34,8 @@ final class HeaderPrediction {
                 || t.finQueued || t.finSent
                 || (t.armed & A_PERSIST) != 0
                 || t.sndUna == t.iss
-                || t.dupAcks != 0 || t.fastRecovery || t.goBackN) { // loss recovery takes the full path
+                || t.dupAcks != 0 || t.fastRecovery || t.goBackN // loss recovery takes the full path
+                || t.tsOk) { // so do timestamps (PAWS, TS.Recent, RTT from TSecr)
             return null;
         }
         int ack = seg.ack();
@@ -76,7 +77,7 @@ final class HeaderPrediction {
         int wl2 = t.sndWl2;
         int maxSndWnd = t.maxSndWnd;
         if (Seq.lt(wl1, seg.seq()) || (wl1 == seg.seq() && Seq.le(wl2, ack))) {
-            sndWnd = seg.window();
+            sndWnd = seg.window() << t.sndShift;
             wl1 = seg.seq();
             wl2 = ack;
             maxSndWnd = Math.max(maxSndWnd, sndWnd);

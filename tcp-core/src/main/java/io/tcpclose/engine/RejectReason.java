@@ -33,5 +33,7 @@ public enum RejectReason {
     /** The bytes did not decode as a TCP segment (see {@code MalformedSegmentException}). */
     MALFORMED,
     /** No connection and no listener for the segment's 4-tuple (RFC 9293 §3.10.7.1). */
-    NO_CONNECTION
+    NO_CONNECTION,
+    /** An old duplicate: its timestamp is older than TS.Recent (PAWS, RFC 7323 §5.3). */
+    PAWS
 }

@@ -42,6 +42,8 @@ public final class Tcb {
     static final int A_OUT_OF_WINDOW = 1 << 8;
     /** {@link #lastDataSentNanos} is set: data has been sent (RFC 5681 §4.1's idle restart). */
     static final int A_SENT = 1 << 9;
+    /** {@link #tsRecent} holds the peer's last timestamp (RFC 7323 §4.3). */
+    static final int A_TS_RECENT = 1 << 10;
     /** The bits of the five stored deadlines. */
     static final int A_DEADLINES = A_RTX | A_PERSIST | A_TIME_WAIT | A_FIN_WAIT_2 | A_KEEPALIVE;
 
@@ -103,6 +105,15 @@ public final class Tcb {
     final boolean goBackN;
     final int rtxNxt;
     final long lastDataSentNanos;
+    // RFC 7323: window scaling and timestamps, negotiated on the SYNs.
+    final boolean wsOk;
+    final int sndShift;
+    final int rcvShift;
+    final boolean tsOk;
+    final int tsOffset;
+    final int tsRecent;
+    final long tsRecentNanos;
+    final int lastAckSent;
 
     Tcb(Work w) {
         config = w.config;
@@ -152,6 +163,14 @@ public final class Tcb {
         goBackN = w.goBackN;
         rtxNxt = w.rtxNxt;
         lastDataSentNanos = w.lastDataSentNanos;
+        wsOk = w.wsOk;
+        sndShift = w.sndShift;
+        rcvShift = w.rcvShift;
+        tsOk = w.tsOk;
+        tsOffset = w.tsOffset;
+        tsRecent = w.tsRecent;
+        tsRecentNanos = w.tsRecentNanos;
+        lastAckSent = w.lastAckSent;
     }
 
     /**
@@ -208,6 +227,14 @@ public final class Tcb {
         goBackN = false;
         rtxNxt = t.rtxNxt;
         lastDataSentNanos = t.lastDataSentNanos;
+        wsOk = t.wsOk;
+        sndShift = t.sndShift;
+        rcvShift = t.rcvShift;
+        tsOk = t.tsOk;
+        tsOffset = t.tsOffset;
+        tsRecent = t.tsRecent;
+        tsRecentNanos = t.tsRecentNanos;
+        lastAckSent = t.lastAckSent;
     }
 
     /**
@@ -378,6 +405,31 @@ public final class Tcb {
     /** {@return whether NewReno fast recovery is under way (RFC 6582 §3.2)} */
     public boolean inFastRecovery() {
         return fastRecovery;
+    }
+
+    /** {@return whether both SYNs carried window scaling (RFC 7323 §2)} */
+    public boolean windowScaling() {
+        return wsOk;
+    }
+
+    /** {@return the peer's window shift: its window fields count 2^shift bytes; 0 unless negotiated} */
+    public int sendWindowShift() {
+        return sndShift;
+    }
+
+    /** {@return our window shift, applied to the windows we advertise; 0 unless negotiated} */
+    public int receiveWindowShift() {
+        return rcvShift;
+    }
+
+    /** {@return whether both SYNs carried timestamps (RFC 7323 §3)} */
+    public boolean timestamps() {
+        return tsOk;
+    }
+
+    /** {@return TS.Recent, the peer's timestamp to echo (RFC 7323 §4.3), unsigned; meaningful with {@link #timestamps()}} */
+    public long tsRecent() {
+        return Integer.toUnsignedLong(tsRecent);
     }
 
     /** {@return how many duplicate ACKs in a row arrived (RFC 5681 §2)} */

@@ -52,11 +52,17 @@ public final class TcpConfig {
             .finOnLastData(false)
             .build();
 
-    /** Linux's choices: TIME-WAIT 60 s, RST closes TIME-WAIT, RTO minimum 200 ms. */
+    /**
+     * Linux's choices: TIME-WAIT 60 s, RST closes TIME-WAIT, RTO minimum 200 ms, window scaling
+     * and timestamps offered, a 128 KiB receive buffer.
+     */
     public static final TcpConfig LINUX = builder()
             .msl(Duration.ofSeconds(30))
             .timeWaitRst(TimeWaitRst.CLOSE)
             .rtoMin(Duration.ofMillis(200))
+            .windowScaling(true)
+            .timestamps(true)
+            .receiveBuffer(131_072) // tcp_rmem's default
             .build();
 
     final long mslNanos;
@@ -84,6 +90,8 @@ public final class TcpConfig {
     final int sendBuffer;
     final CongestionControl congestionControl;
     final int initialWindowSegments;
+    final boolean windowScaling;
+    final boolean timestamps;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -111,6 +119,8 @@ public final class TcpConfig {
         sendBuffer = b.sendBuffer;
         congestionControl = b.congestionControl;
         initialWindowSegments = b.initialWindowSegments;
+        windowScaling = b.windowScaling;
+        timestamps = b.timestamps;
     }
 
     /** {@return a builder holding the defaults} */
@@ -146,6 +156,8 @@ public final class TcpConfig {
         b.sendBuffer = sendBuffer;
         b.congestionControl = congestionControl;
         b.initialWindowSegments = initialWindowSegments;
+        b.windowScaling = windowScaling;
+        b.timestamps = timestamps;
         return b;
     }
 
@@ -305,7 +317,7 @@ public final class TcpConfig {
             "orphanFinWait2Timeout", "maxRetransmissions", "maxOrphanRetransmissions",
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
             "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
-            "congestionControl", "initialWindow"};
+            "congestionControl", "initialWindow", "windowScaling", "timestamps"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -321,7 +333,7 @@ public final class TcpConfig {
             orphanFinWait2TimeoutNanos, maxRetransmissions, maxOrphanRetransmissions,
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
             timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
-            initialWindowSegments};
+            initialWindowSegments, windowScaling, timestamps};
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -340,6 +352,16 @@ public final class TcpConfig {
         return initialWindowSegments;
     }
 
+    /** {@return whether the SYN offers window scaling (RFC 7323 §2); used only when the peer's SYN offers it too} */
+    public boolean windowScaling() {
+        return windowScaling;
+    }
+
+    /** {@return whether the SYN offers timestamps (RFC 7323 §3): RTT samples, PAWS, RFC 6191 TIME-WAIT reuse} */
+    public boolean timestamps() {
+        return timestamps;
+    }
+
     @Override
     public String toString() {
         return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)
@@ -356,7 +378,8 @@ public final class TcpConfig {
                 + ", timeWaitReuse=" + timeWaitReuse
                 + ", finOnLastData=" + finOnLastData
                 + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer
-                + ", congestionControl=" + congestionControl.name() + ", initialWindow=" + initialWindowSegments + "}";
+                + ", congestionControl=" + congestionControl.name() + ", initialWindow=" + initialWindowSegments
+                + ", windowScaling=" + windowScaling + ", timestamps=" + timestamps + "}";
     }
 
     /**
@@ -389,6 +412,8 @@ public final class TcpConfig {
         private int sendBuffer = DEFAULT_SEND_BUFFER;
         private CongestionControl congestionControl = CongestionControl.RENO;
         private int initialWindowSegments = 10;
+        private boolean windowScaling = false;
+        private boolean timestamps = false;
 
         private Builder() {}
 
@@ -590,14 +615,15 @@ public final class TcpConfig {
         }
 
         /**
-         * Receive buffer: the window we advertise when nothing is unread (at most 65535: no window
-         * scaling).
+         * Receive buffer: the window we advertise when nothing is unread. Above 65535 it needs
+         * window scaling on both sides ({@link #windowScaling(boolean)}); without it the advertised
+         * window stops at 65535.
          *
-         * @param bytes the buffer in bytes, 1..65535
+         * @param bytes the buffer in bytes, 1..2<sup>30</sup> (RFC 7323 §2.3's largest window)
          * @return this builder
          */
         public Builder receiveBuffer(int bytes) {
-            receiveBuffer = between("receiveBuffer", bytes, 1, 65535);
+            receiveBuffer = between("receiveBuffer", bytes, 1, 1 << 30);
             return this;
         }
 
@@ -644,6 +670,29 @@ public final class TcpConfig {
          */
         public Builder initialWindow(int segments) {
             initialWindowSegments = between("initialWindow", segments, 1, 100);
+            return this;
+        }
+
+        /**
+         * Whether the SYN offers window scaling (RFC 7323 §2), so that a receive buffer above
+         * 64 KiB can be advertised. Off by default so that ladders stay plain; on in {@link #LINUX}.
+         *
+         * @param on true to offer it
+         * @return this builder
+         */
+        public Builder windowScaling(boolean on) {
+            windowScaling = on;
+            return this;
+        }
+
+        /**
+         * Whether the SYN offers timestamps (RFC 7323 §3–5). Off by default; on in {@link #LINUX}.
+         *
+         * @param on true to offer them
+         * @return this builder
+         */
+        public Builder timestamps(boolean on) {
+            timestamps = on;
             return this;
         }
 

@@ -86,9 +86,9 @@ public final class TcpEngine {
         } else if (event instanceof Event.Configure) {
             w.configure(((Event.Configure) event).config());
         } else if (event instanceof Event.Open) {
-            w.open(((Event.Open) event).iss());
+            w.open(((Event.Open) event).iss(), ((Event.Open) event).tsOffset());
         } else if (event instanceof Event.Listen) {
-            w.listen(((Event.Listen) event).iss());
+            w.listen(((Event.Listen) event).iss(), ((Event.Listen) event).tsOffset());
         } else {
             throw new AssertionError("unknown event " + event);
         }

@@ -57,11 +57,12 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
      *
      * @param t the snapshot
      * @return true when {@code t} is an orphan in TIME-WAIT with nothing unread, held, unsent or
-     *         unacknowledged
+     *         unacknowledged, that negotiated neither timestamps nor window scaling
      */
     public static boolean compactable(Tcb t) {
         return t.state == TcpState.TIME_WAIT && t.appClosed && t.unread == 0 && t.held.isEmpty()
-                && t.sndUna == t.sndNxt && t.sendQueue.isEmpty();
+                && t.sndUna == t.sndNxt && t.sendQueue.isEmpty()
+                && !t.tsOk && !t.wsOk; // the packed form keeps neither timestamps nor window shifts
     }
 
     /**

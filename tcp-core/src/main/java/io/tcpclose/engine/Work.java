@@ -11,6 +11,7 @@ import static io.tcpclose.engine.Tcb.A_RTT;
 import static io.tcpclose.engine.Tcb.A_RTX;
 import static io.tcpclose.engine.Tcb.A_SENT;
 import static io.tcpclose.engine.Tcb.A_TIME_WAIT;
+import static io.tcpclose.engine.Tcb.A_TS_RECENT;
 import static io.tcpclose.engine.Tcb.UNSET;
 import static io.tcpclose.wire.TcpFlags.ACK;
 import static io.tcpclose.wire.TcpFlags.FIN;
@@ -81,6 +82,16 @@ final class Work {
     boolean goBackN;
     int rtxNxt;
     long lastDataSentNanos;
+    boolean wsOk;
+    int sndShift;
+    int rcvShift;
+    boolean tsOk;
+    int tsOffset;
+    int tsRecent;
+    long tsRecentNanos;
+    int lastAckSent;
+    /** The arriving segment's TSecr while it is processed (0: none); never stored. */
+    private int curTsEcr;
 
     private long now;
     private long deadlineBefore;
@@ -154,6 +165,14 @@ final class Work {
         goBackN = t.goBackN;
         rtxNxt = t.rtxNxt;
         lastDataSentNanos = t.lastDataSentNanos;
+        wsOk = t.wsOk;
+        sndShift = t.sndShift;
+        rcvShift = t.rcvShift;
+        tsOk = t.tsOk;
+        tsOffset = t.tsOffset;
+        tsRecent = t.tsRecent;
+        tsRecentNanos = t.tsRecentNanos;
+        lastAckSent = t.lastAckSent;
         this.now = now;
         this.deadlineBefore = t.nextDeadline();
         this.hadDeadlineBefore = t.hasDeadline();
@@ -250,11 +269,12 @@ final class Work {
 
     // ------------------------------------------------------------------ application calls
 
-    void open(int newIss) {
+    void open(int newIss, int newTsOffset) {
         if (state != TcpState.CLOSED || closeReason != null) {
             throw new TcpApiException("open()", state, "a connection block opens once");
         }
         iss = newIss;
+        tsOffset = newTsOffset;
         sndUna = newIss;
         sndNxt = newIss + 1;
         setState(TcpState.SYN_SENT, null);
@@ -264,11 +284,12 @@ final class Work {
         armRtx();
     }
 
-    void listen(int newIss) {
+    void listen(int newIss, int newTsOffset) {
         if (state != TcpState.CLOSED || closeReason != null) {
             throw new TcpApiException("listen()", state, "a connection block opens once");
         }
         iss = newIss;
+        tsOffset = newTsOffset;
         sndUna = newIss;
         sndNxt = newIss;
         passive = true;
@@ -677,7 +698,8 @@ final class Work {
         irs = seg.seq();
         rcvNxt = seg.seq() + 1;
         takeMss(seg);
-        sndWnd = seg.window();
+        negotiate(seg);
+        sndWnd = seg.window(); // never scaled in a SYN (RFC 7323 §2.2)
         maxSndWnd = sndWnd;
         sndWl1 = seg.seq();
         sndWl2 = iss;
@@ -715,6 +737,7 @@ final class Work {
         irs = seg.seq();
         rcvNxt = seg.seq() + 1;
         takeMss(seg);
+        negotiate(seg);
         if (hasAck) {
             ackAdvance(seg.ack());
             sndWnd = seg.window();
@@ -738,7 +761,15 @@ final class Work {
      * TIME-WAIT received may open a new incarnation of the 4-tuple; the driver does it.
      */
     private boolean newIncarnation(Segment seg) {
-        if (!config.timeWaitReuse || !seg.has(SYN) || seg.has(ACK) || seg.has(RST) || !Seq.gt(seg.seq(), rcvNxt)) {
+        if (!config.timeWaitReuse || !seg.has(SYN) || seg.has(ACK) || seg.has(RST)) {
+            return false;
+        }
+        // RFC 6191 §2: with timestamps on both incarnations a newer TSval admits the SYN whatever
+        // its sequence number; otherwise it must lie above everything the old one received.
+        boolean newer = tsOk && seg.options().hasTimestamps() && has(A_TS_RECENT)
+                ? Seq.gt((int) seg.options().tsVal(), tsRecent)
+                : Seq.gt(seg.seq(), rcvNxt);
+        if (!newer) {
             return false;
         }
         effects.add(new Effect.NewIncarnation(seg, sndNxt));
@@ -773,6 +804,15 @@ final class Work {
             return;
         }
 
+        // RFC 7323 §5.3 R1, before the sequence check: PAWS drops an old duplicate by its timestamp.
+        TcpOptions opts = seg.options();
+        if (tsOk && opts.hasTimestamps() && !seg.has(RST) && has(A_TS_RECENT)
+                && Seq.lt((int) opts.tsVal(), tsRecent) && now - tsRecentNanos < PAWS_IDLE_NANOS) {
+            reject(RejectReason.PAWS, seg);
+            duplicateAck(seg);
+            return;
+        }
+
         // First: sequence number acceptability.
         if (!acceptable(seg)) {
             if (seg.has(RST)) {
@@ -793,6 +833,16 @@ final class Work {
             return;
         }
 
+        // RFC 7323 §4.3: remember the timestamp to echo, from a segment at or left of what we acknowledged.
+        if (tsOk && opts.hasTimestamps() && !seg.has(RST) && Seq.le(seg.seq(), lastAckSent)
+                && (!has(A_TS_RECENT) || Seq.ge((int) opts.tsVal(), tsRecent)
+                        || now - tsRecentNanos >= PAWS_IDLE_NANOS)) { // §5.5: a stale TS.Recent is replaced
+            tsRecent = (int) opts.tsVal();
+            tsRecentNanos = now;
+            arm(A_TS_RECENT);
+        }
+        curTsEcr = tsOk && opts.hasTimestamps() ? (int) opts.tsEcr() : 0;
+
         // Second: RST (RFC 5961 §3.2).
         if (seg.has(RST)) {
             resetArrives(seg);
@@ -806,7 +856,7 @@ final class Work {
         }
         if (state == TcpState.SYN_RECEIVED) {
             if (Seq.gt(seg.ack(), sndUna) && Seq.le(seg.ack(), sndNxt)) {
-                sndWnd = seg.window();
+                sndWnd = seg.window() << sndShift;
                 maxSndWnd = Math.max(maxSndWnd, sndWnd);
                 sndWl1 = seg.seq();
                 sndWl2 = seg.ack();
@@ -994,7 +1044,11 @@ final class Work {
         int dataAcked = Math.max(0, Math.min(acked - ctl, sendQueue.length()));
         sendQueue = sendQueue.dropFirst(dataAcked);
         sndUna = ack;
-        if (has(A_RTT) && Seq.ge(ack, rttSeq)) {
+        if (curTsEcr != 0) {
+            // RFC 7323 §4.1: the echoed timestamp times this ACK, retransmitted or not (no Karn).
+            rttSample(Math.max(0, tsNow() - curTsEcr) * 1_000_000L);
+            disarm(A_RTT);
+        } else if (has(A_RTT) && Seq.ge(ack, rttSeq)) {
             rttSample(now - rttStartNanos);
             disarm(A_RTT);
         }
@@ -1065,7 +1119,7 @@ final class Work {
         // RFC 5681 §2's duplicate ACK: data outstanding, SEG.ACK = SND.UNA, no data, no SYN or
         // FIN, the same window.
         if (!outstanding || seg.ack() != unaBefore || !seg.payload().isEmpty() || seg.has(SYN) || seg.has(FIN)
-                || seg.window() != wndBefore || sndNxt == sndUna) {
+                || (seg.window() << sndShift) != wndBefore || sndNxt == sndUna) {
             return;
         }
         if (dupAcks < Integer.MAX_VALUE) {
@@ -1117,7 +1171,7 @@ final class Work {
     private void updateWindow(Segment seg) {
         // RFC 9293 §3.10.7.4: take the window only from a segment newer than the last update.
         if (Seq.lt(sndWl1, seg.seq()) || (sndWl1 == seg.seq() && Seq.le(sndWl2, seg.ack()))) {
-            sndWnd = seg.window();
+            sndWnd = seg.window() << sndShift; // RFC 7323 §2.3
             sndWl1 = seg.seq();
             sndWl2 = seg.ack();
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
@@ -1363,9 +1417,52 @@ final class Work {
         sndMss = Math.min(peer > 0 ? peer : 536, config.mss);
     }
 
+    /**
+     * Our SYN offers what the configuration allows; a SYN,ACK answers only with what the peer's
+     * SYN offered too (RFC 7323 §2.2, §3.2). The window in a SYN is never scaled.
+     */
     private Segment synSegment(int flags) {
-        return new Segment(localPort, remotePort, iss, (flags & ACK) != 0 ? rcvNxt : 0, flags,
-                advertisedWindow(), TcpOptions.mss(config.mss), Bytes.EMPTY);
+        boolean answer = (flags & ACK) != 0;
+        boolean ws = answer ? wsOk : config.windowScaling;
+        boolean ts = answer ? tsOk : config.timestamps;
+        TcpOptions o = new TcpOptions(config.mss, ws ? ourShift() : -1, false, ts,
+                ts ? Integer.toUnsignedLong(tsNow()) : 0, ts && answer ? Integer.toUnsignedLong(tsRecent) : 0);
+        return new Segment(localPort, remotePort, iss, answer ? rcvNxt : 0, flags,
+                Math.min(rcvWndNow(), 0xFFFF), o, Bytes.EMPTY);
+    }
+
+    /** RFC 7323 §2.3: the smallest shift that lets the receive buffer be advertised, at most 14. */
+    private int ourShift() {
+        int s = 0;
+        while (s < 14 && (config.receiveBuffer >> s) > 0xFFFF) {
+            s++;
+        }
+        return s;
+    }
+
+    /** Takes the peer's SYN options: what both sides offered is on (RFC 7323 §1.3, §2.2, §3.2). */
+    private void negotiate(Segment syn) {
+        TcpOptions o = syn.options();
+        wsOk = config.windowScaling && o.windowScale() >= 0;
+        sndShift = wsOk ? Math.min(o.windowScale(), 14) : 0; // §2.3: a larger shift is taken as 14
+        rcvShift = wsOk ? ourShift() : 0;
+        tsOk = config.timestamps && o.hasTimestamps();
+        if (tsOk) {
+            tsRecent = (int) o.tsVal();
+            tsRecentNanos = now;
+            arm(A_TS_RECENT);
+            sndMss = Math.max(1, sndMss - TIMESTAMPS_OPTION); // the option rides in every segment
+        }
+    }
+
+    /** The timestamps option's 10 bytes and its two NOPs. */
+    static final int TIMESTAMPS_OPTION = 12;
+    /** RFC 7323 §5.5: TS.Recent older than 24 days no longer judges anything. */
+    static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * 1_000_000_000L;
+
+    /** Our timestamp clock: milliseconds of the injected clock plus the connection's offset (RFC 7323 §5.4). */
+    private int tsNow() {
+        return (int) Math.floorDiv(now, 1_000_000L) + tsOffset;
     }
 
     private Segment ackSegment() {
@@ -1373,14 +1470,20 @@ final class Work {
     }
 
     private Segment segment(int seq, int flags, Bytes payload) {
-        return new Segment(localPort, remotePort, seq, rcvNxt, flags, advertisedWindow(), TcpOptions.NONE, payload);
+        TcpOptions o = tsOk && (flags & RST) == 0
+                ? new TcpOptions(-1, -1, false, true, Integer.toUnsignedLong(tsNow()), Integer.toUnsignedLong(tsRecent))
+                : TcpOptions.NONE; // RFC 7323 §3.2: in every segment but a RST
+        return new Segment(localPort, remotePort, seq, rcvNxt, flags, advertisedWindow(), o, payload);
     }
 
     private int advertisedWindow() {
-        return Math.min(rcvWndNow(), 0xFFFF);
+        return Math.min(rcvWndNow() >> rcvShift, 0xFFFF); // RFC 7323 §2.3
     }
 
     private void transmit(Segment s, Why why) {
+        if (s.has(ACK)) {
+            lastAckSent = s.ack(); // RFC 7323 §4.3's Last.ACK.sent
+        }
         effects.add(new Effect.Transmit(s, why));
     }
 

@@ -8,7 +8,8 @@ import io.tcpclose.wire.TcpOptions;
 
 /**
  * A segment written the way a ladder diagram writes it: {@code "FIN|ACK seq=1001 ack=5001"},
- * optionally with {@code win=N}, {@code len=N}, {@code mss=N} or {@code data="text"}.
+ * optionally with {@code win=N}, {@code len=N}, {@code mss=N}, {@code wscale=N}, {@code tsval=N},
+ * {@code tsecr=N} or {@code data="text"} ({@code wscale=-1} and {@code tsval=-1} mean "no such option").
  *
  * <p>As an expectation it matches a segment whose flags are exactly the ones named and whose
  * every given field is equal; fields not given are not checked. As an input it builds a
@@ -24,9 +25,13 @@ public final class SegmentSpec {
     private final Integer window;
     private final Integer length;
     private final Integer mss;
+    private final Integer wscale;
+    private final Long tsval;
+    private final Long tsecr;
     private final Bytes data;
 
-    private SegmentSpec(String text, int flags, Long seq, Long ack, Integer window, Integer length, Integer mss, Bytes data) {
+    private SegmentSpec(String text, int flags, Long seq, Long ack, Integer window, Integer length, Integer mss,
+            Integer wscale, Long tsval, Long tsecr, Bytes data) {
         this.text = text;
         this.flags = flags;
         this.seq = seq;
@@ -34,6 +39,9 @@ public final class SegmentSpec {
         this.window = window;
         this.length = length;
         this.mss = mss;
+        this.wscale = wscale;
+        this.tsval = tsval;
+        this.tsecr = tsecr;
         this.data = data;
     }
 
@@ -67,6 +75,9 @@ public final class SegmentSpec {
         Integer win = null;
         Integer len = null;
         Integer mss = null;
+        Integer wscale = null;
+        Long tsval = null;
+        Long tsecr = null;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
             int eq = p.indexOf('=');
@@ -97,15 +108,24 @@ public final class SegmentSpec {
                 case "mss":
                     mss = (int) checkRange(v, key, 0, 0xFFFF, text);
                     break;
+                case "wscale":
+                    wscale = (int) checkRange(v, key, -1, 14, text); // -1: no window-scale option
+                    break;
+                case "tsval":
+                    tsval = checkRange(v, key, -1, 0xFFFF_FFFFL, text); // -1: no timestamps option
+                    break;
+                case "tsecr":
+                    tsecr = checkU32(v, key, text);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown field \"" + key + "\" in \"" + text
-                            + "\" (known: seq, ack, win, len, mss, data)");
+                            + "\" (known: seq, ack, win, len, mss, wscale, tsval, tsecr, data)");
             }
         }
         if (data != null && len != null && len != data.length()) {
             throw new IllegalArgumentException("len=" + len + " contradicts data of " + data.length() + " bytes in \"" + text + "\"");
         }
-        return new SegmentSpec(text.trim(), flags, seq, ack, win, len, mss, data);
+        return new SegmentSpec(text.trim(), flags, seq, ack, win, len, mss, wscale, tsval, tsecr, data);
     }
 
     private static long checkRange(long v, String key, long min, long max, String text) {
@@ -135,6 +155,10 @@ public final class SegmentSpec {
                 && (window == null || s.window() == window)
                 && (length == null || s.payload().length() == length)
                 && (mss == null || s.options().mss() == mss)
+                && (wscale == null || s.options().windowScale() == wscale)
+                && (tsval == null || (tsval < 0 ? !s.options().hasTimestamps()
+                        : s.options().hasTimestamps() && s.options().tsVal() == tsval))
+                && (tsecr == null || (s.options().hasTimestamps() && s.options().tsEcr() == tsecr))
                 && (data == null || s.payload().equals(data));
     }
 
@@ -144,7 +168,8 @@ public final class SegmentSpec {
      *
      * @param srcPort the source port
      * @param dstPort the destination port
-     * @return the segment; {@code seq} and {@code ack} default to 0 and {@code win} to 65535
+     * @return the segment; {@code seq} and {@code ack} default to 0 and {@code win} to 65535;
+     *         {@code tsval} makes a timestamps option ({@code tsecr} 0 unless given)
      */
     public Segment toSegment(int srcPort, int dstPort) {
         Bytes payload = data != null ? data : length != null ? Bytes.pattern(length) : Bytes.EMPTY;
@@ -153,7 +178,8 @@ public final class SegmentSpec {
                 ack == null ? 0 : (int) (long) ack,
                 flags,
                 window == null ? 65535 : window,
-                mss == null ? TcpOptions.NONE : TcpOptions.mss(mss),
+                new TcpOptions(mss == null ? -1 : mss, wscale == null ? -1 : wscale, false,
+                        tsval != null && tsval >= 0, tsval == null || tsval < 0 ? 0 : tsval, tsecr == null ? 0 : tsecr),
                 payload);
     }
 

@@ -27,6 +27,18 @@ public interface IsnGenerator {
      */
     int isn(FourTuple id, long nowNanos);
 
+    /**
+     * The offset added to a connection's millisecond clock to make its TCP timestamps (RFC 7323
+     * §5.4), when they are negotiated. It must not go backwards for a 4-tuple between
+     * incarnations, or RFC 6191's TIME-WAIT reuse by timestamp would refuse a new connection.
+     *
+     * @param id the connection
+     * @return the offset; 0 by default (timestamps are then the clock's milliseconds)
+     */
+    default int timestampOffset(FourTuple id) {
+        return 0;
+    }
+
     /** {@return an RFC 6528 generator with a fresh random secret; thread-safe} */
     static IsnGenerator rfc6528() {
         SecureRandom random = new SecureRandom();
@@ -42,14 +54,25 @@ public interface IsnGenerator {
      */
     static IsnGenerator rfc6528(long k0, long k1) {
         HashFunction f = Hashing.sipHash24(k0, k1);
-        return (id, nowNanos) -> {
-            int m = (int) (nowNanos / 4_000); // RFC 6528 §3: M, a timer ticking every 4 microseconds
-            return m + f.newHasher()
-                    .putBytes(address(id.localAddress()))
-                    .putInt(id.localPort())
-                    .putBytes(address(id.remoteAddress()))
-                    .putInt(id.remotePort())
-                    .hash().asInt();
+        return new IsnGenerator() {
+            @Override
+            public int isn(FourTuple id, long nowNanos) {
+                int m = (int) (nowNanos / 4_000); // RFC 6528 §3: M, a timer ticking every 4 microseconds
+                return m + f.newHasher()
+                        .putBytes(address(id.localAddress()))
+                        .putInt(id.localPort())
+                        .putBytes(address(id.remoteAddress()))
+                        .putInt(id.remotePort())
+                        .hash().asInt();
+            }
+
+            @Override
+            public int timestampOffset(FourTuple id) {
+                // RFC 7323 §5.4 / §7.1: keyed, per pair of hosts and stable in time (as Linux's
+                // secure_tcp_ts_off), so that a new incarnation's TSvals follow the old one's.
+                return f.newHasher().putInt(0x7473).putBytes(address(id.localAddress()))
+                        .putBytes(address(id.remoteAddress())).hash().asInt();
+            }
         };
     }
 

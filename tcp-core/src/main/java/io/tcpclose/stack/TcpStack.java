@@ -162,7 +162,7 @@ public final class TcpStack {
         Connection c = new Connection(this, id, Tcb.create(config, port, remotePort), listener);
         register(c);
         counters.connectionsOpened++;
-        step(c, new Event.Open(isn.isn(id, now)), now);
+        step(c, new Event.Open(isn.isn(id, now), isn.timestampOffset(id)), now);
         return c;
     }
 
@@ -375,7 +375,7 @@ public final class TcpStack {
             register(fresh);
             counters.connectionsOpened++;
             halfOpen(fresh, listener);
-            step(fresh, new Event.Listen(isn.isn(id, now)), now);
+            step(fresh, new Event.Listen(isn.isn(id, now), isn.timestampOffset(id)), now);
             step(fresh, new Event.Arrive(seg), now);
             return;
         }
@@ -410,7 +410,13 @@ public final class TcpStack {
         }
         int cookie = cookies.make(id, syn.seq(), syn.options().mss() > 0 ? syn.options().mss() : 536, now);
         Step listening = TcpEngine.step(Tcb.create(config, syn.dstPort(), syn.srcPort()), new Event.Listen(cookie), now);
-        Step answered = TcpEngine.step(listening.tcb(), new Event.Arrive(syn), now);
+        // Only the MSS survives in a cookie: the SYN,ACK must not agree to window scaling or
+        // timestamps that the connection rebuilt from the ACK would not know of (RFC 4987 §3.6).
+        Segment mssOnly = syn.options().windowScale() >= 0 || syn.options().hasTimestamps()
+                ? new Segment(syn.srcPort(), syn.dstPort(), syn.seq(), syn.ack(), syn.flags(), syn.window(),
+                        syn.options().mss() >= 0 ? TcpOptions.mss(syn.options().mss()) : TcpOptions.NONE, syn.payload())
+                : syn;
+        Step answered = TcpEngine.step(listening.tcb(), new Event.Arrive(mssOnly), now);
         PseudoHeader outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
         for (Effect e : answered.effects()) {
             if (e instanceof Effect.Transmit) {
@@ -493,7 +499,7 @@ public final class TcpStack {
         if (listener != null) {
             halfOpen(fresh, listener);
         }
-        step(fresh, new Event.Listen(n.iss(isn.isn(id, now))), now);
+        step(fresh, new Event.Listen(n.iss(isn.isn(id, now)), isn.timestampOffset(id)), now);
         step(fresh, new Event.Arrive(syn), now);
     }
 
