@@ -44,8 +44,10 @@ public final class Tcb {
     static final int A_SENT = 1 << 9;
     /** {@link #tsRecent} holds the peer's last timestamp (RFC 7323 §4.3). */
     static final int A_TS_RECENT = 1 << 10;
-    /** The bits of the five stored deadlines. */
-    static final int A_DEADLINES = A_RTX | A_PERSIST | A_TIME_WAIT | A_FIN_WAIT_2 | A_KEEPALIVE;
+    /** {@link #delAckDeadline} is set: an ACK is being delayed. */
+    static final int A_DELACK = 1 << 11;
+    /** The bits of the six stored deadlines. */
+    static final int A_DEADLINES = A_RTX | A_PERSIST | A_TIME_WAIT | A_FIN_WAIT_2 | A_KEEPALIVE | A_DELACK;
 
     /** A segment held for reassembly: its data, and whether a FIN follows it. */
     record Held(int seq, Bytes data, boolean fin) {
@@ -114,6 +116,9 @@ public final class Tcb {
     final int tsRecent;
     final long tsRecentNanos;
     final int lastAckSent;
+    /** Data segments received since our last ACK, while ACKs are delayed. */
+    final int unackedSegments;
+    final long delAckDeadline;
 
     Tcb(Work w) {
         config = w.config;
@@ -171,6 +176,8 @@ public final class Tcb {
         tsRecent = w.tsRecent;
         tsRecentNanos = w.tsRecentNanos;
         lastAckSent = w.lastAckSent;
+        unackedSegments = w.unackedSegments;
+        delAckDeadline = w.delAckDeadline;
     }
 
     /**
@@ -235,6 +242,8 @@ public final class Tcb {
         tsRecent = t.tsRecent;
         tsRecentNanos = t.tsRecentNanos;
         lastAckSent = t.lastAckSent;
+        unackedSegments = t.unackedSegments;
+        delAckDeadline = t.delAckDeadline;
     }
 
     /**
@@ -465,6 +474,8 @@ public final class Tcb {
                 return persistDeadline;
             case KEEPALIVE:
                 return keepAliveDeadline;
+            case DELAYED_ACK:
+                return delAckDeadline;
             default:
                 throw new AssertionError(kind);
         }
@@ -490,6 +501,8 @@ public final class Tcb {
                 return (armed & A_PERSIST) != 0;
             case KEEPALIVE:
                 return (armed & A_KEEPALIVE) != 0;
+            case DELAYED_ACK:
+                return (armed & A_DELACK) != 0;
             default:
                 throw new AssertionError(kind);
         }
@@ -539,6 +552,10 @@ public final class Tcb {
         }
         if ((a & A_KEEPALIVE) != 0 && (!any || keepAliveDeadline - best < 0)) {
             best = keepAliveDeadline;
+            any = true;
+        }
+        if ((a & A_DELACK) != 0 && (!any || delAckDeadline - best < 0)) {
+            best = delAckDeadline;
             any = true;
         }
         if (ut) {

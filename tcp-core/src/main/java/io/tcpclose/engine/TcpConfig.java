@@ -54,7 +54,7 @@ public final class TcpConfig {
 
     /**
      * Linux's choices: TIME-WAIT 60 s, RST closes TIME-WAIT, RTO minimum 200 ms, window scaling
-     * and timestamps offered, a 128 KiB receive buffer.
+     * and timestamps offered, a 128 KiB receive buffer, ACKs delayed up to 40 ms.
      */
     public static final TcpConfig LINUX = builder()
             .msl(Duration.ofSeconds(30))
@@ -63,6 +63,7 @@ public final class TcpConfig {
             .windowScaling(true)
             .timestamps(true)
             .receiveBuffer(131_072) // tcp_rmem's default
+            .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
             .build();
 
     final long mslNanos;
@@ -92,6 +93,7 @@ public final class TcpConfig {
     final int initialWindowSegments;
     final boolean windowScaling;
     final boolean timestamps;
+    final long delayedAckNanos;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -121,6 +123,7 @@ public final class TcpConfig {
         initialWindowSegments = b.initialWindowSegments;
         windowScaling = b.windowScaling;
         timestamps = b.timestamps;
+        delayedAckNanos = b.delayedAckNanos;
     }
 
     /** {@return a builder holding the defaults} */
@@ -158,6 +161,7 @@ public final class TcpConfig {
         b.initialWindowSegments = initialWindowSegments;
         b.windowScaling = windowScaling;
         b.timestamps = timestamps;
+        b.delayedAckNanos = delayedAckNanos;
         return b;
     }
 
@@ -317,7 +321,7 @@ public final class TcpConfig {
             "orphanFinWait2Timeout", "maxRetransmissions", "maxOrphanRetransmissions",
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
             "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
-            "congestionControl", "initialWindow", "windowScaling", "timestamps"};
+            "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -333,7 +337,7 @@ public final class TcpConfig {
             orphanFinWait2TimeoutNanos, maxRetransmissions, maxOrphanRetransmissions,
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
             timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
-            initialWindowSegments, windowScaling, timestamps};
+            initialWindowSegments, windowScaling, timestamps, delayedAckNanos};
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -362,6 +366,16 @@ public final class TcpConfig {
         return timestamps;
     }
 
+    /**
+     * How long an ACK of in-order data may wait for a second segment (RFC 1122 4.2.3.2), or
+     * {@link #NONE} for immediate ACKs (the default, so ladders show one ACK per segment).
+     *
+     * @return the bound in nanoseconds, or {@link #NONE}
+     */
+    public long delayedAckNanos() {
+        return delayedAckNanos;
+    }
+
     @Override
     public String toString() {
         return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)
@@ -379,7 +393,8 @@ public final class TcpConfig {
                 + ", finOnLastData=" + finOnLastData
                 + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer
                 + ", congestionControl=" + congestionControl.name() + ", initialWindow=" + initialWindowSegments
-                + ", windowScaling=" + windowScaling + ", timestamps=" + timestamps + "}";
+                + ", windowScaling=" + windowScaling + ", timestamps=" + timestamps
+                + ", delayedAck=" + (delayedAckNanos == NONE ? "off" : Duration.ofNanos(delayedAckNanos)) + "}";
     }
 
     /**
@@ -414,6 +429,7 @@ public final class TcpConfig {
         private int initialWindowSegments = 10;
         private boolean windowScaling = false;
         private boolean timestamps = false;
+        private long delayedAckNanos = NONE;
 
         private Builder() {}
 
@@ -693,6 +709,27 @@ public final class TcpConfig {
          */
         public Builder timestamps(boolean on) {
             timestamps = on;
+            return this;
+        }
+
+        /**
+         * Delayed ACKs (RFC 1122 4.2.3.2, RFC 5681 §4.2): in-order data is acknowledged after every
+         * second segment or after {@code bound}, whichever comes first; out-of-order data, data
+         * that fills a gap, a FIN and window updates are acknowledged at once, and any segment we
+         * send carries the owed ACK.
+         *
+         * @param bound the longest delay, 1 ms to 500 ms (RFC 1122's limit), or null for immediate ACKs
+         * @return this builder
+         */
+        public Builder delayedAck(Duration bound) {
+            if (bound == null) {
+                delayedAckNanos = NONE;
+                return this;
+            }
+            if (bound.compareTo(Duration.ofMillis(1)) < 0 || bound.compareTo(Duration.ofMillis(500)) > 0) {
+                throw new IllegalArgumentException("delayedAck must lie between 1 ms and 500 ms (RFC 1122 4.2.3.2), was " + bound);
+            }
+            delayedAckNanos = bound.toNanos();
             return this;
         }
 

@@ -18,5 +18,7 @@ public enum TimerKind {
     /** Zero-window probe (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17). */
     PERSIST,
     /** Keep-alive probe or death (RFC 1122 §4.2.3.6). */
-    KEEPALIVE
+    KEEPALIVE,
+    /** A delayed ACK is owed (RFC 1122 4.2.3.2, RFC 5681 §4.2). */
+    DELAYED_ACK
 }

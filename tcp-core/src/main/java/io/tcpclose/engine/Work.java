@@ -2,6 +2,7 @@ package io.tcpclose.engine;
 
 import static io.tcpclose.engine.Tcb.A_CHALLENGE;
 import static io.tcpclose.engine.Tcb.A_DEADLINES;
+import static io.tcpclose.engine.Tcb.A_DELACK;
 import static io.tcpclose.engine.Tcb.A_FIN_WAIT_2;
 import static io.tcpclose.engine.Tcb.A_KEEPALIVE;
 import static io.tcpclose.engine.Tcb.A_OLDEST;
@@ -90,6 +91,8 @@ final class Work {
     int tsRecent;
     long tsRecentNanos;
     int lastAckSent;
+    int unackedSegments;
+    long delAckDeadline;
     /** The arriving segment's TSecr while it is processed (0: none); never stored. */
     private int curTsEcr;
 
@@ -173,6 +176,8 @@ final class Work {
         tsRecent = t.tsRecent;
         tsRecentNanos = t.tsRecentNanos;
         lastAckSent = t.lastAckSent;
+        unackedSegments = t.unackedSegments;
+        delAckDeadline = t.delAckDeadline;
         this.now = now;
         this.deadlineBefore = t.nextDeadline();
         this.hadDeadlineBefore = t.hasDeadline();
@@ -469,6 +474,13 @@ final class Work {
         }
         if (due(A_KEEPALIVE, keepAliveDeadline)) {
             keepAliveTimeout();
+            if (state == TcpState.CLOSED) {
+                return;
+            }
+        }
+        if (due(A_DELACK, delAckDeadline)) {
+            disarm(A_DELACK);
+            transmit(ackSegment(), Why.SEND); // the delay bound: the owed ACK goes now
         }
     }
 
@@ -1213,17 +1225,29 @@ final class Work {
         }
         if (seq != rcvNxt) {
             hold(seq, data, fin, seg);
-            ackNeeded = true; // a duplicate ACK tells the peer where the gap is
+            ackNeeded = true; // a duplicate ACK tells the peer where the gap is, at once (RFC 5681 §4.2)
             return;
         }
         boolean finReached = fin;
+        boolean gap = !held.isEmpty();
         if (!data.isEmpty()) {
             deliver(data);
         }
         if (!finReached) {
             finReached = drainHeld();
         }
-        ackNeeded = true;
+        if (config.delayedAckNanos != TcpConfig.NONE && !finReached && !gap) {
+            // RFC 1122 4.2.3.2, RFC 5681 §4.2: in-order data may wait for a second segment or
+            // the delay bound; a FIN, or data that fills a gap, is acknowledged at once.
+            if (++unackedSegments >= 2) {
+                ackNeeded = true;
+            } else if (!has(A_DELACK)) {
+                delAckDeadline = now + config.delayedAckNanos;
+                arm(A_DELACK);
+            }
+        } else {
+            ackNeeded = true;
+        }
         if (finReached) {
             finArrives();
         }
@@ -1483,6 +1507,8 @@ final class Work {
     private void transmit(Segment s, Why why) {
         if (s.has(ACK)) {
             lastAckSent = s.ack(); // RFC 7323 §4.3's Last.ACK.sent
+            unackedSegments = 0; // any segment with an ACK pays what was delayed
+            disarm(A_DELACK);
         }
         effects.add(new Effect.Transmit(s, why));
     }

@@ -27,6 +27,9 @@ class CloseProperties {
 
     static final TcpConfig KEEPALIVE = TcpConfig.builder()
             .keepAlive(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 3).build();
+    /** The same with every data-path feature on: window scaling, timestamps, delayed ACKs. */
+    static final TcpConfig KEEPALIVE_ALL_FEATURES = KEEPALIVE.toBuilder().windowScaling(true).timestamps(true)
+            .delayedAck(java.time.Duration.ofMillis(40)).receiveBuffer(256 * 1024).build();
 
     @Property(seed = "777", tries = 1000)
     void any_finite_loss_pattern_still_closes_both_ends(
@@ -34,10 +37,11 @@ class CloseProperties {
             @ForAll @Size(max = 40) List<Boolean> lossPattern,
             @ForAll @IntRange(max = 3000) int clientBytes,
             @ForAll @IntRange(max = 3000) int serverBytes,
-            @ForAll boolean fullClose) {
+            @ForAll boolean fullClose,
+            @ForAll boolean allFeatures) {
         // Keep-alive lets a half-closed end (FIN-WAIT-2 after shutdownOutput() has no timeout)
         // find out that its peer gave up and is gone.
-        Pair p = Pair.connected(KEEPALIVE);
+        Pair p = Pair.connected(allFeatures ? KEEPALIVE_ALL_FEATURES : KEEPALIVE);
         // Loss applies to the first segments sent after the handshake, then the network heals.
         p.withLoss((n, s) -> n - 3 >= 0 && n - 3 < lossPattern.size() && lossPattern.get(n - 3));
         p.closeOnEof = true;

@@ -24,6 +24,9 @@ class CloseInvariantProperties {
     /** Keep-alive makes half-open connections (one side reset, the other idle) end too. */
     static final TcpConfig CONFIG = TcpConfig.builder()
             .keepAlive(Duration.ofSeconds(30), Duration.ofSeconds(5), 3).build();
+    /** The same timers with every data-path feature on: window scaling, timestamps, delayed ACKs. */
+    static final TcpConfig ALL_FEATURES = CONFIG.toBuilder().windowScaling(true).timestamps(true)
+            .delayedAck(Duration.ofMillis(40)).receiveBuffer(256 * 1024).build();
     static final Duration HEAL = Duration.ofSeconds(20);
 
     /** RFC 1122 §4.2.3.5 budget: every retransmission of a segment, backed off and capped, plus the final wait. */
@@ -48,9 +51,10 @@ class CloseInvariantProperties {
             @ForAll @IntRange(max = 5_000) int outageStartMs,
             @ForAll("outageLengths") int outageMs,
             @ForAll @IntRange(min = 100, max = 60_000) int closeAtMs,
-            @ForAll boolean compactTimeWait) {
+            @ForAll boolean compactTimeWait,
+            @ForAll boolean allFeatures) {
         Duel.Outage outage = new Duel.Outage(Duration.ofMillis(outageStartMs), Duration.ofMillis(outageMs));
-        Duel d = new Duel(seed, CONFIG, conditions, plan, order, clientBytes, serverBytes, HEAL, outage,
+        Duel d = new Duel(seed, allFeatures ? ALL_FEATURES : CONFIG, conditions, plan, order, clientBytes, serverBytes, HEAL, outage,
                 Duration.ofMillis(closeAtMs), compactTimeWait);
 
         assertEquals(List.of(), d.violations, d::describe);
