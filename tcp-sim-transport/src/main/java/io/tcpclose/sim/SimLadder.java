@@ -161,6 +161,8 @@ public final class SimLadder {
                 return "RST in TIME-WAIT ignored (RFC 1337)";
             case "SYN_IN_SYNCHRONIZED_STATE":
                 return "SYN on a synchronized connection: answered with a challenge ACK (RFC 5961)";
+            case "PAWS":
+                return "PAWS: its timestamp is older than TS.Recent, an old duplicate; dropped and ACKed (RFC 7323 5)";
             default:
                 return null;
         }

@@ -819,7 +819,8 @@ public final class Simulator {
             public void rejected(long nanos, FourTuple id, RejectReason reason, Segment segment) {
                 // Counted in the host's stats; the trace keeps the ones a ladder explains.
                 if (reason == RejectReason.FIN_REPEATED || reason == RejectReason.RST_NOT_EXACT
-                        || reason == RejectReason.RST_IN_TIME_WAIT || reason == RejectReason.SYN_IN_SYNCHRONIZED_STATE) {
+                        || reason == RejectReason.RST_IN_TIME_WAIT || reason == RejectReason.SYN_IN_SYNCHRONIZED_STATE
+                        || reason == RejectReason.PAWS) {
                     record(TraceEvent.Kind.REJECT, hostName, 0, segment, reason.name());
                 }
                 for (StackObserver o : extras()) {

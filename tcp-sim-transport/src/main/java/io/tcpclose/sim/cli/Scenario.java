@@ -54,6 +54,8 @@ enum Scenario {
             CloseReason.NORMAL, CloseReason.NORMAL),
     OLD_DUPLICATE_NO_TIME_WAIT("old-duplicate-no-time-wait", "the same with TIME-WAIT at zero (MSL 0): the old segment corrupts the new connection",
             CloseReason.NORMAL, CloseReason.NORMAL),
+    OLD_DUPLICATE_PAWS("old-duplicate-paws", "the same with a short MSL (0.5 s) and timestamps: the old segment reaches the new incarnation and PAWS drops it by its old TSval (RFC 7323 5)",
+            CloseReason.NORMAL, CloseReason.NORMAL),
     RANDOM_LOSSY("random-lossy", "20 kB each way over a lossy (default 20%), jittery link; the client closes once it has all; --seed replays it",
             CloseReason.NORMAL, CloseReason.NORMAL);
 
@@ -125,6 +127,10 @@ enum Scenario {
                 config = config.toBuilder().msl(Duration.ZERO).build();
                 serverConfig = config;
                 break;
+            case OLD_DUPLICATE_PAWS:
+                config = config.toBuilder().msl(Duration.ofMillis(500)).timestamps(true).build();
+                serverConfig = serverConfig.toBuilder().msl(Duration.ofMillis(500)).timestamps(true).build();
+                break;
             case RANDOM_LOSSY:
                 if (!o.lossGiven) {
                     link.loss(0.2);
@@ -139,7 +145,8 @@ enum Scenario {
         Simulator sim = new Simulator(o.seed).limits(50_000_000, VIRTUAL_LIMIT);
         // Readable numbers (ISS 1000 and 5000, as in textbook ladders) unless asked for RFC 6528's.
         // The old-duplicate scenarios need them: both incarnations start at the same ISN.
-        boolean fixedIsn = !o.rfc6528Isn || this == OLD_DUPLICATE || this == OLD_DUPLICATE_NO_TIME_WAIT;
+        boolean fixedIsn = !o.rfc6528Isn || this == OLD_DUPLICATE || this == OLD_DUPLICATE_NO_TIME_WAIT
+                || this == OLD_DUPLICATE_PAWS;
         Host client = fixedIsn
                 ? sim.addHost("client", "10.0.0.1", config, IsnGenerator.fixed(1000))
                 : sim.addHost("client", "10.0.0.1", config);
@@ -245,6 +252,7 @@ enum Scenario {
                 break;
             case OLD_DUPLICATE:
             case OLD_DUPLICATE_NO_TIME_WAIT:
+            case OLD_DUPLICATE_PAWS:
                 me.sendOnEstablished = Bytes.utf8("OLD-DATA!!");
                 oldDuplicate(sim, run, client, server, me);
                 break;

@@ -139,6 +139,43 @@ class MainTest {
     }
 
     @Test
+    void with_a_short_time_wait_paws_drops_the_old_duplicate_by_its_timestamp_rfc7323_5_3() {
+        Result r = run("old-duplicate-paws");
+        assertTrue(r.has("copy of client>server #3 arrives"), r.out());
+        assertTrue(r.has("server: PAWS: its timestamp is older than TS.Recent"), r.out());
+        assertTrue(r.has("server #2:             CLOSED (NORMAL), 10 bytes delivered \"NEW-DATA!!\""),
+                "the new incarnation delivered only its own bytes:\n" + r.out());
+    }
+
+    @Test
+    void the_linux_preset_syn_offers_mss_window_scale_and_timestamps() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("linux-syn", ".pcapng");
+        try {
+            Result r = run("normal-close", "--preset", "linux", "--pcap", f.toString());
+            assertTrue(r.has("pcapng written"), r.out());
+            byte[] capture = java.nio.file.Files.readAllBytes(f);
+            // The SYN's options as our codec writes them: MSS 1460, NOP + window scale 2, NOP NOP + timestamps.
+            assertTrue(indexOf(capture, new byte[] {2, 4, 0x05, (byte) 0xb4, 1, 3, 3, 2, 1, 1, 8, 10}) >= 0,
+                    "the SYN's options in the capture");
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void random_lossy_delivers_everything_and_replays_from_its_seed() {
         Result a = run("random-lossy", "--seed", "42");
         Result b = run("random-lossy", "--seed", "42");
