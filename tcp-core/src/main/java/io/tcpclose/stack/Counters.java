@@ -12,6 +12,7 @@ final class Counters {
     long resetsReceived;
     long challengeAcksSent;
     long retransmissions;
+    long fastRetransmissions;
     long keepAliveProbesSent;
     long windowProbesSent;
     long connectionsOpened;

@@ -71,6 +71,18 @@ public interface StackObserver {
     default void rejected(long nanos, FourTuple id, RejectReason reason, Segment segment) {}
 
     /**
+     * A connection's congestion state or flight changed after a step (RFC 5681): for plots of
+     * cwnd, ssthresh and bytes in flight over time.
+     *
+     * @param nanos    the driver's clock reading
+     * @param id       the connection's 4-tuple
+     * @param cwnd     the congestion window in bytes ({@code Integer.MAX_VALUE}: unlimited)
+     * @param ssthresh the slow-start threshold in bytes ({@code Integer.MAX_VALUE} until a loss)
+     * @param inFlight SND.NXT - SND.UNA: bytes sent and not yet acknowledged
+     */
+    default void congestion(long nanos, FourTuple id, int cwnd, int ssthresh, int inFlight) {}
+
+    /**
      * Bytes that did not decode; no 4-tuple is reported, as none could be read.
      *
      * @param nanos the driver's clock reading

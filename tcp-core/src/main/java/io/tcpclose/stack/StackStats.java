@@ -20,6 +20,7 @@ public final class StackStats {
     private final long resetsReceived;
     private final long challengeAcksSent;
     private final long retransmissions;
+    private final long fastRetransmissions;
     private final long keepAliveProbesSent;
     private final long windowProbesSent;
     private final long connectionsOpened;
@@ -44,6 +45,7 @@ public final class StackStats {
         resetsReceived = c.resetsReceived;
         challengeAcksSent = c.challengeAcksSent;
         retransmissions = c.retransmissions;
+        fastRetransmissions = c.fastRetransmissions;
         keepAliveProbesSent = c.keepAliveProbesSent;
         windowProbesSent = c.windowProbesSent;
         connectionsOpened = c.connectionsOpened;
@@ -95,9 +97,17 @@ public final class StackStats {
         return challengeAcksSent;
     }
 
-    /** {@return the number of segments retransmitted after a retransmission timeout: SYN, data or FIN} */
+    /**
+     * {@return the number of segments retransmitted: SYN, data or FIN, after a retransmission
+     * timeout (and the go-back-N resending that follows it) or by fast retransmit and recovery}
+     */
     public long retransmissions() {
         return retransmissions;
+    }
+
+    /** {@return how many of {@link #retransmissions()} were fast retransmits or NewReno's partial-ACK resends (RFC 5681 §3.2, RFC 6582)} */
+    public long fastRetransmissions() {
+        return fastRetransmissions;
     }
 
     /** {@return the number of keep-alive probes sent} */
@@ -263,6 +273,7 @@ public final class StackStats {
         line(sb, segmentsIn, "segments received");
         line(sb, segmentsOut, "segments sent out");
         line(sb, retransmissions, "segments retransmitted");
+        line(sb, fastRetransmissions, "fast retransmits");
         line(sb, resetsSent, "resets sent");
         line(sb, resetsReceived, "resets received");
         line(sb, challengeAcksSent, "challenge ACKs sent");

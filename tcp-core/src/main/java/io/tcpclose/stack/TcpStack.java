@@ -731,8 +731,14 @@ public final class TcpStack {
     /** One engine step for a connection; returns the engine's admission of a new incarnation, if any. */
     private Effect.NewIncarnation step(Connection c, Event event, long now) {
         int queuedBefore = c.tcb.sendQueueLength();
+        Tcb before = c.tcb;
         Step s = TcpEngine.step(c.tcb, event, now);
         c.tcb = s.tcb();
+        Tcb after = c.tcb;
+        if (after.cwnd() != before.cwnd() || after.ssthresh() != before.ssthresh()
+                || after.sndNxt() != before.sndNxt() || after.sndUna() != before.sndUna()) {
+            observer.congestion(now, c.id, after.cwnd(), after.ssthresh(), after.sndNxt() - after.sndUna());
+        }
         List<Runnable> notices = null;
         Effect.NewIncarnation incarnation = null;
         for (Effect e : s.effects()) {
@@ -859,6 +865,10 @@ public final class TcpStack {
         switch (why) {
             case RETRANSMISSION:
                 counters.retransmissions++;
+                break;
+            case FAST_RETRANSMIT:
+                counters.retransmissions++;
+                counters.fastRetransmissions++;
                 break;
             case CHALLENGE_ACK:
                 counters.challengeAcksSent++;

@@ -808,6 +808,13 @@ public final class Simulator {
             }
 
             @Override
+            public void congestion(long nanos, FourTuple id, int cwnd, int ssthresh, int inFlight) {
+                for (StackObserver o : extras()) {
+                    o.congestion(nanos, id, cwnd, ssthresh, inFlight);
+                }
+            }
+
+            @Override
             public void malformed(long nanos, MalformedSegmentException error) {
                 record(TraceEvent.Kind.MALFORMED, hostName, 0, null, error.getMessage());
                 for (StackObserver o : extras()) {

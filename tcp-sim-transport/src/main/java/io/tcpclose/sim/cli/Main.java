@@ -91,7 +91,11 @@ public final class Main {
         out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset")
                 + (o.msl != null ? " with --msl " + o.msl.getSeconds() : "") + ": " + settings(run.clientConfig));
         out.println();
-        out.print(SimLadder.render(run.sim.trace(), "client", "server"));
+        String ladder = SimLadder.render(run.sim.trace(), "client", "server");
+        if (s == Scenario.BULK_TRANSFER && !o.trace) {
+            ladder = abridged(ladder, 30);
+        }
+        out.print(ladder);
         out.println();
         for (String note : run.notes) {
             out.println("note: " + note);
@@ -106,6 +110,15 @@ public final class Main {
             out.println();
             out.print(run.sim.trace().render());
         }
+        if (o.plot != null) {
+            try {
+                new Plot(s.cliName + ": cwnd, ssthresh and bytes in flight (client)", run.congestion).write(o.plot);
+                out.println("plot written to " + o.plot + " (" + run.congestion.size() + " samples)");
+            } catch (IOException e) {
+                err.println("tcpclose-sim: cannot write " + o.plot + ": " + e.getMessage());
+                return 1;
+            }
+        }
         if (o.pcap != null) {
             try {
                 PcapngWriter.write(run.sim, o.pcap, o.pcapLost);
@@ -116,6 +129,23 @@ public final class Main {
             }
         }
         return 0;
+    }
+
+    /** The first and last {@code keep} lines of a long ladder, with a line saying how many were left out. */
+    static String abridged(String ladder, int keep) {
+        String[] lines = ladder.split("\n", -1);
+        if (lines.length <= 2 * keep + 1) {
+            return ladder;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < keep; i++) {
+            sb.append(lines[i]).append('\n');
+        }
+        sb.append("          ... ").append(lines.length - 2 * keep).append(" more lines (--trace shows every event) ...\n");
+        for (int i = lines.length - keep; i < lines.length; i++) {
+            sb.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
+        }
+        return sb.toString();
     }
 
     /** The settings that shape the ladder: MSL and TIME-WAIT, RTO, keep-alive and user timeout when on. */

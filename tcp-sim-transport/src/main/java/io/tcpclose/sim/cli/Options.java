@@ -61,6 +61,8 @@ final class Options {
     String preset = "default";
 
     Path pcap;
+    Path plot;
+    long bandwidthBits;
 
     @Option(names = "--pcap-lost", description = "with --pcap, also write the segments the network dropped, marked")
     boolean pcapLost;
@@ -139,6 +141,32 @@ final class Options {
             throw bad("--pcap " + v + ": " + why);
         }
         pcap = p;
+    }
+
+    @Option(names = "--bandwidth", paramLabel = "MBIT", order = 7,
+            description = "link rate in Mbit/s each way, 1..100000 (default unlimited; bulk-transfer: 100)")
+    void bandwidth(String v) {
+        bandwidthBits = bounded("--bandwidth", v, 1, 100_000, "Mbit/s") * 1_000_000L;
+    }
+
+    @Option(names = "--plot", paramLabel = "FILE", order = 8,
+            description = "draw the client's cwnd, ssthresh and bytes in flight over time to FILE (.svg or .png)")
+    void plot(String v) {
+        String lower = v.toLowerCase(java.util.Locale.ROOT);
+        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
+            throw bad("--plot " + v + ": give a file ending in .svg or .png");
+        }
+        Path p;
+        try {
+            p = Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad("--plot " + v + ": not a valid path");
+        }
+        String why = unwritable(v, p);
+        if (why != null) {
+            throw bad("--plot " + v + ": " + why);
+        }
+        plot = p;
     }
 
     /** Why {@code v} cannot be written, or null: tried now, so the run is not wasted. */

@@ -57,7 +57,12 @@ enum Scenario {
     OLD_DUPLICATE_PAWS("old-duplicate-paws", "the same with a short MSL (0.5 s) and timestamps: the old segment reaches the new incarnation and PAWS drops it by its old TSval (RFC 7323 5)",
             CloseReason.NORMAL, CloseReason.NORMAL),
     RANDOM_LOSSY("random-lossy", "20 kB each way over a lossy (default 20%), jittery link; the client closes once it has all; --seed replays it",
-            CloseReason.NORMAL, CloseReason.NORMAL);
+            CloseReason.NORMAL, CloseReason.NORMAL),
+    BULK_TRANSFER("bulk-transfer", "10 MiB client to server, 100 Mbit/s, 1% loss (unless --bandwidth/--loss), window scaling, timestamps, 4 MiB buffers;"
+            + " prints goodput and retransmissions; --plot FILE draws cwnd", CloseReason.NORMAL, CloseReason.NORMAL);
+
+    /** What bulk-transfer moves. */
+    static final int BULK_BYTES = 10 << 20;
 
     final String cliName;
     final String description;
@@ -99,6 +104,11 @@ enum Scenario {
         final TcpConfig clientConfig;
         final List<Endpoint> endpoints = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        /** The client's first connection's cwnd, ssthresh and flight after each change, for --plot. */
+        final List<Plot.Sample> congestion = new ArrayList<>();
+        /** bulk-transfer: when the client's connection was established and when all its data was acknowledged. */
+        long establishedNanos = -1;
+        long ackedNanos = -1;
 
         Run(Simulator sim, TcpConfig clientConfig) {
             this.sim = sim;
@@ -139,8 +149,27 @@ enum Scenario {
                     link.jitter(Duration.ofMillis(5));
                 }
                 break;
+            case BULK_TRANSFER:
+                if (!o.lossGiven) {
+                    link.loss(0.01);
+                }
+                if (o.bandwidthBits == 0) {
+                    link.bandwidth(100_000_000L);
+                }
+                // About twice the path's bandwidth-delay product: losses come from the link, not the queue.
+                link.queueLimit(400);
+                // A window this large needs a reassembly queue that can hold it (the default 64
+                // segments would throw away most of a window behind one hole, and go-back-N would
+                // resend it all) and timestamps, so that RTT samples continue through recovery
+                // (Karn's rule gives none from resent segments: the backed-off RTO would stay).
+                config = bulk(config);
+                serverConfig = bulk(serverConfig);
+                break;
             default:
                 break;
+        }
+        if (o.bandwidthBits > 0) {
+            link.bandwidth(o.bandwidthBits);
         }
         Simulator sim = new Simulator(o.seed).limits(50_000_000, VIRTUAL_LIMIT);
         // Readable numbers (ISS 1000 and 5000, as in textbook ladders) unless asked for RFC 6528's.
@@ -167,6 +196,21 @@ enum Scenario {
         });
         Endpoint first = new Endpoint("client", config);
         run.endpoints.add(0, first);
+        sim.observe("client", new io.tcpclose.stack.StackObserver() {
+            @Override
+            public void congestion(long nanos, io.tcpclose.stack.FourTuple id, int cwnd, int ssthresh, int inFlight) {
+                if (first.connection == null || id.equals(first.connection.id())) {
+                    run.congestion.add(new Plot.Sample(nanos, cwnd, ssthresh, inFlight));
+                }
+            }
+
+            @Override
+            public void stateChanged(long nanos, io.tcpclose.stack.FourTuple id, TcpState from, TcpState to) {
+                if (to == TcpState.ESTABLISHED && run.establishedNanos < 0) {
+                    run.establishedNanos = nanos;
+                }
+            }
+        });
         clientAs(first, sim, run, client, server, serverSide);
         if (this == SYN_FLOOD) {
             sim.injectSynFlood(Duration.ZERO, "client", "server", 80, 1000, Duration.ofNanos(20_000));
@@ -179,6 +223,15 @@ enum Scenario {
             run.notes.add("the run was stopped: " + e.getMessage());
         }
         explain(run, first, serverSide);
+        if (this == BULK_TRANSFER && run.ackedNanos > 0 && run.establishedNanos >= 0) {
+            double seconds = (run.ackedNanos - run.establishedNanos) / 1e9;
+            io.tcpclose.stack.StackStats st = client.stack().stats();
+            run.notes.add(String.format(java.util.Locale.ROOT,
+                    "goodput %.2f Mbit/s (%d bytes in %.3f s, established to all acknowledged); %d retransmissions"
+                            + " (%d by fast retransmit or recovery, the rest after an RTO); %d segments sent",
+                    BULK_BYTES * 8 / seconds / 1e6, BULK_BYTES, seconds, st.retransmissions(),
+                    st.fastRetransmissions(), st.segmentsOut()));
+        }
         if (this == SYN_FLOOD) {
             io.tcpclose.stack.StackStats st = server.stack().stats();
             run.notes.add("server: backlog " + FLOOD_BACKLOG + " full: " + st.listenOverflows() + " SYNs overflowed it, "
@@ -187,6 +240,12 @@ enum Scenario {
                     + " half-open flood connections gave up");
         }
         return run;
+    }
+
+    /** bulk-transfer's TCP: window scaling, timestamps, 4 MiB buffers and a reassembly queue to match. */
+    private static TcpConfig bulk(TcpConfig c) {
+        return c.toBuilder().windowScaling(true).timestamps(true).receiveBuffer(4 << 20).sendBuffer(4 << 20)
+                .reassemblySegments(4096).build();
     }
 
     /** The syn-flood scenario's listen backlog. */
@@ -260,6 +319,13 @@ enum Scenario {
                 me.sendOnEstablished = pattern(20_000);
                 me.requestBytes = 20_000; // the client closes once it has everything
                 me.whenRequestRead = c -> act(sim, "client closes: it has all 20000 bytes", c::close);
+                break;
+            case BULK_TRANSFER:
+                me.sendOnEstablished = pattern(BULK_BYTES);
+                me.whenAcked = c -> {
+                    run.ackedNanos = sim.now();
+                    act(sim, "client closes: all " + BULK_BYTES + " bytes are acknowledged", c::close);
+                };
                 break;
             default:
                 throw new AssertionError(this);

@@ -176,6 +176,57 @@ class MainTest {
     }
 
     @Test
+    void bulk_transfer_moves_10_mib_reports_goodput_and_draws_the_window_as_svg_and_png() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bulk-plot");
+        java.nio.file.Path svg = dir.resolve("cwnd.svg");
+        java.nio.file.Path png = dir.resolve("cwnd.png");
+        try {
+            Result r = run("bulk-transfer", "--plot", svg.toString());
+            assertTrue(r.has("server #1:             CLOSED (NORMAL), 10485760 bytes delivered"), r.out());
+            assertTrue(r.out().contains("goodput ") && r.out().contains("retransmissions"), r.out());
+            assertTrue(r.out().contains("more lines (--trace shows every event)"), "the ladder is abridged");
+            String text = java.nio.file.Files.readString(svg);
+            assertTrue(text.startsWith("<svg") && text.contains("<polyline") && text.contains("ssthresh"), "an SVG with lines");
+            run("bulk-transfer", "--plot", png.toString());
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+            assertEquals(960, img.getWidth());
+        } finally {
+            java.nio.file.Files.deleteIfExists(svg);
+            java.nio.file.Files.deleteIfExists(png);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void bulk_transfer_goodput_is_close_to_what_the_mathis_formula_predicts_for_newreno() {
+        // Mathis et al. 1997: rate = MSS / RTT x sqrt(3/2) / sqrt(p). MSS: 1448 payload bytes (1460
+        // less the timestamps option); RTT: 2 x 10 ms of delay plus a 1500-byte packet's 0.12 ms at
+        // 100 Mbit/s; p = 1%.
+        double rtt = 0.020 + 1500 * 8 / 100e6;
+        double predicted = 1448 * 8 / rtt * Math.sqrt(1.5) / Math.sqrt(0.01) / 1e6;
+        double[] measured = new double[3];
+        for (int seed = 1; seed <= 3; seed++) {
+            Result r = run("bulk-transfer", "--seed", String.valueOf(seed));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("goodput ([0-9.]+) Mbit/s").matcher(r.out());
+            assertTrue(m.find(), r.out());
+            measured[seed - 1] = Double.parseDouble(m.group(1));
+        }
+        double mean = (measured[0] + measured[1] + measured[2]) / 3;
+        assertTrue(mean > 0.7 * predicted && mean < 1.4 * predicted,
+                "goodput " + java.util.Arrays.toString(measured) + " Mbit/s against Mathis' " + predicted);
+    }
+
+    @Test
+    void a_plot_must_be_svg_or_png_and_a_bandwidth_in_range() {
+        for (String[] bad : new String[][] {{"bulk-transfer", "--plot", "/tmp/x.jpg"}, {"bulk-transfer", "--bandwidth", "0"},
+                {"bulk-transfer", "--bandwidth", "fast"}, {"bulk-transfer", "--plot", "/nonexistent-dir/x.svg"}}) {
+            Result r = run(bad);
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(r.err().startsWith("tcpclose-sim: ") && !r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
     void random_lossy_delivers_everything_and_replays_from_its_seed() {
         Result a = run("random-lossy", "--seed", "42");
         Result b = run("random-lossy", "--seed", "42");
