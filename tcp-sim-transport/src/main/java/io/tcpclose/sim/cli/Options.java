@@ -130,17 +130,22 @@ final class Options {
     @Option(names = "--pcap", paramLabel = "FILE", order = 6,
             description = "also write the run as a pcapng capture (checked before the run)")
     void pcap(String v) {
+        pcap = writable("--pcap", v);
+    }
+
+    /** {@code v} as a path that can be written now, or a bad-argument error naming {@code option}. */
+    private Path writable(String option, String v) {
         Path p;
         try {
             p = Path.of(v);
         } catch (java.nio.file.InvalidPathException e) {
-            throw bad("--pcap " + v + ": not a valid path");
+            throw bad(option + " " + v + ": not a valid path");
         }
         String why = unwritable(v, p);
         if (why != null) {
-            throw bad("--pcap " + v + ": " + why);
+            throw bad(option + " " + v + ": " + why);
         }
-        pcap = p;
+        return p;
     }
 
     @Option(names = "--bandwidth", paramLabel = "MBIT", order = 7,
@@ -156,17 +161,7 @@ final class Options {
         if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
             throw bad("--plot " + v + ": give a file ending in .svg or .png");
         }
-        Path p;
-        try {
-            p = Path.of(v);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw bad("--plot " + v + ": not a valid path");
-        }
-        String why = unwritable(v, p);
-        if (why != null) {
-            throw bad("--plot " + v + ": " + why);
-        }
-        plot = p;
+        plot = writable("--plot", v);
     }
 
     /** Why {@code v} cannot be written, or null: tried now, so the run is not wasted. */
