@@ -150,6 +150,17 @@ class BenchmarkSmokeTest {
         assertTrue(r.perAckSegment() > 0, r.toString());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "reno", "reno+ts", "linux"})
+    void the_feature_cost_benchmark_acknowledges_the_data_in_flight(String features) {
+        FeatureCostBenchmark b = new FeatureCostBenchmark();
+        b.features = features;
+        b.setUp();
+        Step s = b.ackOfNewData();
+        assertEquals(1001 + 1448, s.tcb().sndUna(), features);
+        assertEquals(!features.startsWith("none") && !features.equals("reno"), s.tcb().timestamps(), features);
+    }
+
     @Test
     void footprint_measures_pending_timers() {
         double per = Footprint.perTimer(100_000);
