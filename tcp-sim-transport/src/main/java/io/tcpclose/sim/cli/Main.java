@@ -161,6 +161,16 @@ public final class Main {
         if (c.userTimeoutNanos() != TcpConfig.NONE) {
             sb.append(", user timeout ").append(human(c.userTimeoutNanos()));
         }
+        sb.append(", congestion control ").append(c.congestionControl().name());
+        if (c.windowScaling()) {
+            sb.append(", window scaling");
+        }
+        if (c.timestamps()) {
+            sb.append(", timestamps");
+        }
+        if (c.delayedAckNanos() != TcpConfig.NONE) {
+            sb.append(", delayed ACKs ").append(human(c.delayedAckNanos()));
+        }
         return sb.toString();
     }
 
