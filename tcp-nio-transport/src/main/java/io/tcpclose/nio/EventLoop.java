@@ -4,13 +4,7 @@ import io.tcpclose.stack.TcpStack;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +15,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One thread that owns a {@link TcpStack}, a {@link Selector} and the UDP socket the stack's
- * segments ride in, one segment per datagram. Each turn it reads the clock once, runs the tasks
- * other threads handed it, drains readable datagrams (at most {@value #READS_PER_TURN} a turn,
- * into one reused buffer), fires due timers, flushes output the socket could not take, and
- * sleeps in {@code select} until the stack's next deadline or a wake-up: never a busy spin,
- * never a periodic tick when nothing is due.
+ * One thread that owns a {@link TcpStack} and the {@link PacketLink} its segments ride on (UDP
+ * datagrams, or raw IP through a TUN device). Each turn it reads the clock once, runs the tasks
+ * other threads handed it, drains waiting packets (at most {@value #READS_PER_TURN} a turn),
+ * fires due timers, flushes output the link could not take, and sleeps until the stack's next
+ * deadline or a wake-up: never a busy spin, never a periodic tick when nothing is due.
  *
  * <p>Thread-safety: {@link #call} and {@link #execute} may be called from any thread; everything
  * else runs on the loop thread, which is the only one to touch the stack.
@@ -34,50 +27,30 @@ import java.util.concurrent.atomic.AtomicLong;
 final class EventLoop implements Runnable {
     static final int READS_PER_TURN = 256;
     static final int TASK_QUEUE = 65_536;
-    static final int OUTPUT_QUEUE = 4_096;
 
-    private final Selector selector;
-    private final DatagramChannel channel;
-    private final InetSocketAddress local;
+    private final PacketLink link;
     private final ArrayBlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(TASK_QUEUE);
-    private final ByteBuffer in = ByteBuffer.allocateDirect(65_535);
-    private final ArrayDeque<Pending> blocked = new ArrayDeque<>();
     private final Thread thread;
     private long turnNanos = System.nanoTime();
     private volatile boolean running = true;
     private TcpStack stack;
+    private final PacketLink.Sink sink = this::deliver;
 
-    final AtomicLong datagramsIn = new AtomicLong();
-    final AtomicLong datagramsOut = new AtomicLong();
-    final AtomicLong socketErrors = new AtomicLong();
-    final AtomicLong outputDrops = new AtomicLong();
     final AtomicLong callbackFailures = new AtomicLong();
 
-    private record Pending(ByteBuffer bytes, InetSocketAddress to) {}
-
-    EventLoop(InetSocketAddress bind) throws IOException {
-        selector = Selector.open();
-        channel = DatagramChannel.open();
-        try {
-            // Room for bursts (a thousand SYNs at once); the kernel may grant less.
-            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            channel.bind(bind);
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_READ);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            selector.close();
-            throw e;
-        }
-        local = (InetSocketAddress) channel.getLocalAddress();
-        thread = new Thread(this, "tcpclose-loop " + local);
+    EventLoop(PacketLink link) {
+        this.link = link;
+        thread = new Thread(this, "tcpclose-loop " + link.localAddress());
         thread.setDaemon(true);
     }
 
-    /** The socket address the stack's datagrams leave from and arrive at. */
+    /** The link's local address: ours, and our tunnel port (0 on a raw IP link). */
     InetSocketAddress localAddress() {
-        return local;
+        return link.localAddress();
+    }
+
+    PacketLink link() {
+        return link;
     }
 
     /** The clock the stack reads: the loop's reading for this turn. */
@@ -102,7 +75,7 @@ final class EventLoop implements Runnable {
         if (!tasks.offer(task)) {
             throw new RejectedExecutionException("the loop's task queue is full (" + TASK_QUEUE + " tasks)");
         }
-        selector.wakeup();
+        link.wakeup();
     }
 
     /**
@@ -134,53 +107,19 @@ final class EventLoop implements Runnable {
         }
     }
 
-    /** The stack's transport: one segment per datagram to the peer's tunnel port. */
-    void send(InetAddress destination, int destinationPort, ByteBuffer segment) {
-        InetSocketAddress to = new InetSocketAddress(destination, destinationPort);
-        if (blocked.isEmpty() && write(segment, to)) {
-            return;
-        }
-        // The socket buffer is full: wait for OP_WRITE in a bounded queue, keeping order.
-        if (blocked.size() >= OUTPUT_QUEUE) {
-            outputDrops.incrementAndGet(); // the peer's retransmission recovers it, as from a lost datagram
-            return;
-        }
-        ByteBuffer copy = ByteBuffer.allocate(segment.remaining()).put(segment).flip();
-        blocked.add(new Pending(copy, to));
-        SelectionKey k = channel.keyFor(selector);
-        if (k != null && k.isValid()) {
-            k.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        }
-    }
-
-    /** True when the datagram left (or failed for good); false when the socket had no room. */
-    private boolean write(ByteBuffer segment, InetSocketAddress to) {
-        try {
-            if (channel.send(segment, to) == 0) {
-                return false;
-            }
-            datagramsOut.incrementAndGet();
-        } catch (IOException e) {
-            socketErrors.incrementAndGet(); // an unreachable port, a full interface: counted and survived
-        }
-        return true;
-    }
-
     @Override
     public void run() {
         try {
             while (running) {
                 turnNanos = System.nanoTime();
                 runTasks();
-                readDatagrams();
+                link.read(sink, READS_PER_TURN);
                 stack.poll();
-                flush();
+                link.flush();
                 sleep();
             }
-        } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
-            // closed under us by close(): the loop ends
-        } catch (IOException e) {
-            socketErrors.incrementAndGet();
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            // the link was closed under us by close(): the loop ends
         } finally {
             running = false;
             runTasks(); // fail nobody silently: tasks left see a closed stack
@@ -198,68 +137,30 @@ final class EventLoop implements Runnable {
         }
     }
 
-    private void readDatagrams() throws IOException {
-        InetAddress here = local.getAddress();
-        for (int i = 0; i < READS_PER_TURN; i++) {
-            in.clear();
-            SocketAddress from;
-            try {
-                from = channel.receive(in);
-            } catch (ClosedChannelException e) {
-                throw e;
-            } catch (IOException e) {
-                socketErrors.incrementAndGet();
-                continue;
-            }
-            if (from == null) {
-                return;
-            }
-            datagramsIn.incrementAndGet();
-            in.flip();
-            InetSocketAddress src = (InetSocketAddress) from;
-            try {
-                stack.receive(src.getAddress(), src.getPort(), here, local.getPort(), in);
-            } catch (RuntimeException e) {
-                callbackFailures.incrementAndGet(); // a listener threw; the loop goes on
-                System.getLogger(EventLoop.class.getName()).log(System.Logger.Level.WARNING, "a callback failed", e);
-            }
-        }
-    }
-
-    private void flush() {
-        while (!blocked.isEmpty()) {
-            Pending p = blocked.peek();
-            if (!write(p.bytes(), p.to())) {
-                return;
-            }
-            blocked.poll();
-        }
-        SelectionKey k = channel.keyFor(selector);
-        if (k != null && k.isValid() && (k.interestOps() & SelectionKey.OP_WRITE) != 0) {
-            k.interestOps(SelectionKey.OP_READ);
+    private void deliver(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, ByteBuffer segment) {
+        try {
+            stack.receive(source, sourcePort, destination, destinationPort, segment);
+        } catch (RuntimeException e) {
+            callbackFailures.incrementAndGet(); // a listener threw; the loop goes on
+            System.getLogger(EventLoop.class.getName()).log(System.Logger.Level.WARNING, "a callback failed", e);
         }
     }
 
     private void sleep() throws IOException {
         if (!tasks.isEmpty()) {
-            selector.selectNow();
+            link.await(0);
         } else if (stack.hasDeadline()) {
             long wait = stack.nextDeadlineNanos() - System.nanoTime();
-            if (wait <= 0) {
-                selector.selectNow();
-            } else {
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
-            }
+            link.await(Math.max(0, wait));
         } else {
-            selector.select();
+            link.await(-1);
         }
-        selector.selectedKeys().clear();
     }
 
-    /** Stops the loop and releases the socket and the thread; waits up to {@code millis} for the thread. */
+    /** Stops the loop and releases the link and the thread; waits up to {@code millis} for the thread. */
     void close(long millis) {
         running = false;
-        selector.wakeup();
+        link.wakeup();
         if (!inLoop()) {
             try {
                 thread.join(millis);
@@ -267,12 +168,7 @@ final class EventLoop implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            channel.close();
-            selector.close();
-        } catch (IOException e) {
-            socketErrors.incrementAndGet();
-        }
+        link.close();
     }
 
     boolean running() {

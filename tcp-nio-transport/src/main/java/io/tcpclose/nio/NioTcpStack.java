@@ -51,13 +51,13 @@ public final class NioTcpStack implements AutoCloseable {
         Transport transport = new Transport() {
             @Override
             public void send(InetAddress source, InetAddress destination, ByteBuffer segment) {
-                throw new IllegalStateException("a tunnelled stack sends with the connection's identity");
+                loop.link().send(source, 0, destination, 0, segment); // a raw IP link: no tunnel ports
             }
 
             @Override
             public void send(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
                              ByteBuffer segment) {
-                loop.send(destination, destinationPort, segment);
+                loop.link().send(source, sourcePort, destination, destinationPort, segment);
             }
         };
         this.stack = TcpStack.builder(transport, loop::turnNanos).config(config).observer(observer).build();
@@ -97,7 +97,24 @@ public final class NioTcpStack implements AutoCloseable {
             throw new IllegalArgumentException("bind to a specific address, not " + bind
                     + ": the TCP checksum covers the address datagrams arrive at, which a wildcard socket does not learn");
         }
-        EventLoop loop = new EventLoop(bind);
+        return open(new UdpLink(bind), config, observer);
+    }
+
+    /**
+     * Runs a stack on another {@link PacketLink} (a TUN device, say) with this class's loop and
+     * connection API. On a raw IP link (no tunnel ports) {@link #connect(InetSocketAddress, int)}
+     * takes the peer's address with port 0.
+     *
+     * @param link     the packet I/O, owned by the stack from now on (closed with it)
+     * @param config   the TCP configuration of every connection
+     * @param observer called on the loop thread, synchronously: keep it short
+     * @return the running stack
+     */
+    public static NioTcpStack open(PacketLink link, TcpConfig config, io.tcpclose.stack.StackObserver observer) {
+        Objects.requireNonNull(link, "link");
+        Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(config, "config");
+        EventLoop loop = new EventLoop(link);
         NioTcpStack s = new NioTcpStack(loop, config, observer);
         loop.start(s.stack);
         return s;
@@ -111,7 +128,7 @@ public final class NioTcpStack implements AutoCloseable {
     /**
      * Opens a connection to TCP port {@code port} of the stack at {@code peer}.
      *
-     * @param peer the peer stack's UDP socket address
+     * @param peer the peer stack's UDP socket address (on a raw IP link: its IP address, port 0)
      * @param port the TCP port it listens on, 1..65535
      * @return a future of the connection once ESTABLISHED; it fails with {@link
      *         java.net.ConnectException} ("Connection refused") for a RST, or {@link
@@ -125,11 +142,12 @@ public final class NioTcpStack implements AutoCloseable {
         if (peer.isUnresolved()) {
             throw new IllegalArgumentException("unresolved peer address " + peer);
         }
+        FourTuple id = towards(peer, port);
         CompletableFuture<NioConnection> f = new CompletableFuture<>();
         loop.execute(() -> {
             NioConnection nc = new NioConnection(this, f);
             try {
-                nc.attach(stack.connect(towards(peer, port), nc.listener()));
+                nc.attach(stack.connect(id, nc.listener()));
                 open.add(nc);
             } catch (RuntimeException e) {
                 f.completeExceptionally(e);
@@ -154,9 +172,10 @@ public final class NioTcpStack implements AutoCloseable {
         if (port <= 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port must lie in 1..65535, was " + port);
         }
+        FourTuple id = towards(peer, port);
         loop.execute(() -> {
             try {
-                stack.connect(towards(peer, port), listener);
+                stack.connect(id, listener);
             } catch (RuntimeException e) {
                 listener.onClosed(null, io.tcpclose.engine.CloseReason.ABORTED);
             }
@@ -311,9 +330,19 @@ public final class NioTcpStack implements AutoCloseable {
         loop.close(CALL_TIMEOUT_MILLIS);
     }
 
-    /** A new connection's identity: our address and UDP port, an ephemeral TCP port, the peer's endpoint. */
+    /** A new connection's identity: our address and tunnel port, an ephemeral TCP port, the peer's endpoint. */
     private FourTuple towards(InetSocketAddress peer, int port) {
         InetSocketAddress me = loop.localAddress();
+        if (!loop.link().tunnelled()) {
+            if (peer.getPort() != 0) {
+                throw new IllegalArgumentException("a raw IP link has no tunnel ports: give the peer as " + peer.getAddress()
+                        + " with port 0, and the TCP port apart, not " + peer);
+            }
+            return new FourTuple(me.getAddress(), 0, peer.getAddress(), port);
+        }
+        if (peer.getPort() <= 0) {
+            throw new IllegalArgumentException("give the peer stack's UDP port, not " + peer);
+        }
         return new FourTuple(me.getAddress(), 0, peer.getAddress(), port, me.getPort(), peer.getPort());
     }
 
