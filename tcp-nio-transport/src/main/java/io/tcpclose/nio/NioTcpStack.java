@@ -120,6 +120,11 @@ public final class NioTcpStack implements AutoCloseable {
         return s;
     }
 
+    /** {@return the packet link's counters as text: packets in and out, drops by reason, errors} */
+    public String linkCounters() {
+        return loop.link().counters();
+    }
+
     /** {@return the UDP socket address peers reach this stack at} */
     public InetSocketAddress localAddress() {
         return loop.localAddress();

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static io.tcpclose.nio.Commands.exec;
+import static io.tcpclose.nio.Commands.run;
 
 /**
  * A real lossy kernel path: two network namespaces this test creates, joined by a veth pair,
@@ -149,28 +151,5 @@ class LossyPathTest {
             }
         }
         return null;
-    }
-
-    private static void run(String... cmd) throws IOException {
-        String out = exec(cmd);
-        if (out.startsWith("FAILED")) {
-            throw new IOException(String.join(" ", cmd) + ": " + out);
-        }
-    }
-
-    /** Runs a command to its end (bounded); its output, prefixed FAILED when it exited non-zero. */
-    private static String exec(String... cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "FAILED (timed out) " + out;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        return p.exitValue() == 0 ? out : "FAILED (exit " + p.exitValue() + ") " + out;
     }
 }

@@ -1,0 +1,157 @@
+package io.tcpclose.tun;
+
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.engine.TcpState;
+import io.tcpclose.nio.NioConnection;
+import io.tcpclose.nio.NioTcpStack;
+import io.tcpclose.stack.FourTuple;
+import io.tcpclose.stack.StackObserver;
+import io.tcpclose.wire.CaptureWriter;
+import io.tcpclose.wire.Segment;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One interop case of {@link KernelInteropTest}, run in a JVM inside the test's network
+ * namespace: it creates {@code tun0} (the kernel's side is 10.77.0.1, ours 10.77.0.2), runs
+ * tcpclose on it and a plain {@code java.net} socket on the kernel's TCP, writes a pcapng of our
+ * segments, and prints one line per observation for the test to check: {@code STATES ...},
+ * {@code KERNEL ...}, {@code OURS ...}, {@code SS ...}, then {@code DONE}.
+ */
+final class KernelCase {
+    static final String KERNEL = "10.77.0.1";
+    static final String OURS = "10.77.0.2";
+    static final int PORT = 8080;
+
+    private KernelCase() {}
+
+    public static void main(String[] args) throws Exception {
+        String which = args[0];
+        Path pcap = Path.of(args[1]);
+        TunDevice tun = TunDevice.open("tun0");
+        sh("ip", "addr", "add", KERNEL + "/24", "dev", "tun0");
+        sh("ip", "link", "set", "tun0", "up");
+        List<String> states = new ArrayList<>();
+        CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
+        int iface = capture.addInterface("tun0");
+        long start = System.nanoTime();
+        long epoch = System.currentTimeMillis() * 1_000_000L;
+        StackObserver observer = new StackObserver() {
+            @Override
+            public void stateChanged(long nanos, FourTuple id, TcpState from, TcpState to) {
+                synchronized (states) {
+                    states.add(to.toString());
+                }
+            }
+
+            @Override
+            public void segmentIn(long nanos, FourTuple id, Segment s) {
+                write(nanos, id.remoteAddress(), id.localAddress(), s);
+            }
+
+            @Override
+            public void segmentOut(long nanos, FourTuple id, Segment s) {
+                write(nanos, id.localAddress(), id.remoteAddress(), s);
+            }
+
+            private synchronized void write(long nanos, InetAddress from, InetAddress to, Segment s) {
+                try {
+                    capture.segment(iface, epoch + (nanos - start), from.getAddress(), to.getAddress(), s, null);
+                } catch (java.io.IOException e) {
+                    System.out.println("CAPTURE failed: " + e.getMessage());
+                }
+            }
+        };
+        TcpConfig config = TcpConfig.builder().msl(Duration.ofMillis(500)).build();
+        try (NioTcpStack stack = TunTransport.open(tun, InetAddress.getByName(OURS), config, observer);
+                ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(KERNEL, PORT));
+            server.setSoTimeout(10_000);
+            CompletableFuture<NioConnection> connecting = stack.connect(
+                    new InetSocketAddress(InetAddress.getByName(KERNEL), 0), PORT);
+            Socket kernel = server.accept();
+            kernel.setSoTimeout(10_000);
+            NioConnection ours = connecting.get(10, TimeUnit.SECONDS);
+            switch (which) {
+                case "we-close-first": {
+                    ours.outputStream().write("hello from tcpclose".getBytes(StandardCharsets.UTF_8));
+                    ours.close();
+                    String got = readAll(kernel.getInputStream());
+                    System.out.println("KERNEL read \"" + got + "\" then end of stream");
+                    kernel.close();
+                    break;
+                }
+                case "kernel-closes-first": {
+                    OutputStream out = kernel.getOutputStream();
+                    out.write("hello from linux".getBytes(StandardCharsets.UTF_8));
+                    kernel.close();
+                    String got = readAll(ours.inputStream());
+                    System.out.println("OURS read \"" + got + "\" then end of stream");
+                    Thread.sleep(100); // the kernel has our ACK of its FIN before we close
+                    System.out.println("SS " + ss());
+                    ours.close();
+                    break;
+                }
+                default:
+                    throw new IllegalArgumentException("no case " + which);
+            }
+            CloseReason reason = ours.closed().get(10, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            System.out.println("OURS closed " + reason);
+            System.out.println("SS " + ss());
+            System.out.println("LINK " + stack.linkCounters());
+        } finally {
+            capture.close();
+        }
+        synchronized (states) {
+            System.out.println("STATES " + String.join(" ", states));
+        }
+        System.out.println("DONE");
+    }
+
+    private static String readAll(InputStream in) throws java.io.IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            b.write(buf, 0, n);
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The kernel's connections on our port (not its listener), as {@code ss -tan} shows them: "STATE local peer; ...". */
+    private static String ss() throws Exception {
+        Process p = new ProcessBuilder("ss", "-tanH").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        List<String> rows = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && !f[0].equals("LISTEN") && (f[3].endsWith(":" + PORT) || f[4].endsWith(":" + PORT))) {
+                rows.add(f[0] + " " + f[3] + " " + f[4]);
+            }
+        }
+        return String.join("; ", rows);
+    }
+
+    private static void sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+        }
+    }
+}
