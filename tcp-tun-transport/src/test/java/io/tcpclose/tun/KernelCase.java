@@ -46,6 +46,7 @@ final class KernelCase {
         sh("ip", "addr", "add", KERNEL + "/24", "dev", "tun0");
         sh("ip", "link", "set", "tun0", "up");
         List<String> states = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger acksToOld = new java.util.concurrent.atomic.AtomicInteger();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -66,6 +67,14 @@ final class KernelCase {
             @Override
             public void segmentOut(long nanos, FourTuple id, Segment s) {
                 write(nanos, id.localAddress(), id.remoteAddress(), s);
+            }
+
+            @Override
+            public void segmentOut(long nanos, FourTuple id, Segment s, io.tcpclose.engine.Effect.Why why) {
+                if (why == io.tcpclose.engine.Effect.Why.DUPLICATE_ACK) {
+                    acksToOld.incrementAndGet(); // e.g. the answer to a keep-alive probe at RCV.NXT - 1
+                }
+                segmentOut(nanos, id, s);
             }
 
             private synchronized void write(long nanos, InetAddress from, InetAddress to, Segment s) {
@@ -106,6 +115,82 @@ final class KernelCase {
                     ours.close();
                     break;
                 }
+                case "we-abort": {
+                    ours.outputStream().write("partial".getBytes(StandardCharsets.UTF_8));
+                    Thread.sleep(100);
+                    ours.abort();
+                    System.out.println("KERNEL " + readOrError(kernel.getInputStream()));
+                    kernel.close();
+                    break;
+                }
+                case "kernel-aborts": {
+                    kernel.setSoLinger(true, 0);
+                    kernel.close(); // linger 0: a RST instead of a FIN
+                    System.out.println("OURS " + readOrError(ours.inputStream()));
+                    break;
+                }
+                case "we-close-with-unread-data": {
+                    kernel.getOutputStream().write("never read".getBytes(StandardCharsets.UTF_8));
+                    Thread.sleep(200); // it has arrived, unread
+                    ours.close(); // RFC 2525 2.17: unread data means a RST
+                    System.out.println("KERNEL " + readOrError(kernel.getInputStream()));
+                    kernel.close();
+                    break;
+                }
+                case "kernel-closes-with-unread-data": {
+                    ours.outputStream().write("never read".getBytes(StandardCharsets.UTF_8));
+                    Thread.sleep(200);
+                    kernel.close(); // Linux resets a close with unread data too
+                    System.out.println("OURS " + readOrError(ours.inputStream()));
+                    break;
+                }
+                case "we-half-close": {
+                    ours.outputStream().write("request".getBytes(StandardCharsets.UTF_8));
+                    ours.shutdownOutput();
+                    String got = readAll(kernel.getInputStream());
+                    System.out.println("KERNEL read \"" + got + "\" then end of stream");
+                    kernel.getOutputStream().write(new byte[20_000]); // still flowing toward the half-closed side
+                    kernel.close();
+                    System.out.println("OURS read " + readAll(ours.inputStream()).length() + " bytes then end of stream");
+                    ours.close();
+                    break;
+                }
+                case "kernel-half-closes": {
+                    kernel.getOutputStream().write("request".getBytes(StandardCharsets.UTF_8));
+                    kernel.shutdownOutput();
+                    String got = readAll(ours.inputStream());
+                    System.out.println("OURS read \"" + got + "\" then end of stream");
+                    ours.outputStream().write(new byte[20_000]);
+                    ours.close();
+                    System.out.println("KERNEL read " + readAll(kernel.getInputStream()).length() + " bytes then end of stream");
+                    kernel.close();
+                    break;
+                }
+                case "we-probe-the-kernel": {
+                    ours.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1)
+                            .setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 1)
+                            .setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3)
+                            .setOption(java.net.StandardSocketOptions.SO_KEEPALIVE, true);
+                    Thread.sleep(3_500);
+                    System.out.println("OURS probes sent " + stack.stats().keepAliveProbesSent() + ", still " + ours.state());
+                    ours.close();
+                    readAll(kernel.getInputStream());
+                    kernel.close();
+                    break;
+                }
+                case "the-kernel-probes-us": {
+                    kernel.setKeepAlive(true);
+                    kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
+                    kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
+                    kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+                    Thread.sleep(3_500);
+                    System.out.println("OURS answered " + acksToOld.get() + " probes, still " + ours.state());
+                    System.out.println("SS " + ss());
+                    ours.close();
+                    readAll(kernel.getInputStream());
+                    kernel.close();
+                    break;
+                }
                 default:
                     throw new IllegalArgumentException("no case " + which);
             }
@@ -121,6 +206,20 @@ final class KernelCase {
             System.out.println("STATES " + String.join(" ", states));
         }
         System.out.println("DONE");
+    }
+
+    /** Reads to the end; "read N bytes then end of stream", or the exception that ended it. */
+    private static String readOrError(InputStream in) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        try {
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                b.write(buf, 0, n);
+            }
+            return "read " + b.size() + " bytes then end of stream";
+        } catch (java.io.IOException e) {
+            return "read " + b.size() + " bytes then " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 
     private static String readAll(InputStream in) throws java.io.IOException {

@@ -78,6 +78,68 @@ class KernelInteropTest {
         assertTrue(ss.get(1).startsWith("SS TIME-WAIT " + KernelCase.KERNEL + ":" + KernelCase.PORT), "after it: " + ss);
     }
 
+    @Test
+    void our_abort_resets_and_the_kernel_socket_reports_connection_reset_rfc9293_3_10_5() throws Exception {
+        List<String> out = runCase("we-abort");
+        assertEquals("KERNEL read 7 bytes then SocketException: Connection reset", line(out, "KERNEL"));
+        assertEquals("OURS closed ABORTED", line(out, "OURS closed"));
+    }
+
+    @Test
+    void the_kernels_linger_zero_close_resets_us_and_our_read_says_connection_reset_rfc9293_3_10_7_4() throws Exception {
+        List<String> out = runCase("kernel-aborts");
+        assertTrue(line(out, "OURS read").startsWith("OURS read 0 bytes then ") && line(out, "OURS read").contains("Connection reset"),
+                String.join("\n", out));
+        assertEquals("OURS closed RESET_BY_PEER", line(out, "OURS closed"));
+    }
+
+    @Test
+    void closing_with_unread_data_resets_the_kernel_rfc2525_2_17() throws Exception {
+        List<String> out = runCase("we-close-with-unread-data");
+        assertEquals("KERNEL read 0 bytes then SocketException: Connection reset", line(out, "KERNEL"));
+        assertEquals("OURS closed ABORTED_UNREAD_DATA", line(out, "OURS closed"));
+    }
+
+    @Test
+    void the_kernel_closing_with_unread_data_ends_in_a_reset_rfc2525_2_17() throws Exception {
+        // Observed here (JDK 17 on Linux 6.x): the JDK's close sends a FIN first, and the kernel
+        // answers our ACK of it with a RST, so we read the end of stream, then are reset.
+        List<String> out = runCase("kernel-closes-with-unread-data");
+        assertEquals("OURS closed RESET_BY_PEER", line(out, "OURS closed"));
+    }
+
+    @Test
+    void after_our_half_close_the_kernel_still_sends_20_kb_to_us_rfc9293_3_6() throws Exception {
+        List<String> out = runCase("we-half-close");
+        assertTrue(out.contains("KERNEL read \"request\" then end of stream"), String.join("\n", out));
+        assertEquals("OURS read 20000 bytes then end of stream", line(out, "OURS read"));
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+    }
+
+    @Test
+    void after_the_kernels_half_close_we_still_send_20_kb_to_it_rfc9293_3_6() throws Exception {
+        List<String> out = runCase("kernel-half-closes");
+        assertTrue(out.contains("OURS read \"request\" then end of stream"), String.join("\n", out));
+        assertEquals("KERNEL read 20000 bytes then end of stream", line(out, "KERNEL read"));
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+    }
+
+    @Test
+    void we_probe_a_live_kernel_peer_and_it_answers_rfc1122_4_2_3_6() throws Exception {
+        List<String> out = runCase("we-probe-the-kernel");
+        String probes = line(out, "OURS probes");
+        assertTrue(probes.endsWith("still ESTABLISHED") && !probes.startsWith("OURS probes sent 0"), probes);
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+    }
+
+    @Test
+    void the_kernel_probes_us_and_we_answer_rfc1122_4_2_3_6() throws Exception {
+        List<String> out = runCase("the-kernel-probes-us");
+        String answered = line(out, "OURS answered");
+        assertTrue(answered.endsWith("still ESTABLISHED") && !answered.startsWith("OURS answered 0"), answered);
+        assertTrue(lines(out, "SS").get(0).startsWith("SS ESTAB "), "the kernel keeps the connection: " + out);
+    }
+
     /** Runs one case in the namespace; its output lines, after checking it finished. */
     private List<String> runCase(String name) throws Exception {
         Path dir = Path.of("target", "interop");
