@@ -54,7 +54,8 @@ public final class TcpConfig {
 
     /**
      * Linux's choices: TIME-WAIT 60 s, RST closes TIME-WAIT, RTO minimum 200 ms, window scaling
-     * and timestamps offered, a 128 KiB receive buffer, ACKs delayed up to 40 ms.
+     * and timestamps offered, a 128 KiB receive buffer with room to reassemble all of it, ACKs
+     * delayed up to 40 ms.
      */
     public static final TcpConfig LINUX = builder()
             .msl(Duration.ofSeconds(30))
@@ -63,6 +64,7 @@ public final class TcpConfig {
             .windowScaling(true)
             .timestamps(true)
             .receiveBuffer(131_072) // tcp_rmem's default
+            .reassemblySegments(256) // Linux bounds its out-of-order queue by the buffer, not a count
             .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
             .build();
 

@@ -42,6 +42,8 @@ public final class NioConnection {
     private volatile FourTuple id;
     /** SO_LINGER in seconds; -1 is off (the JDK's "disabled"). */
     private volatile int linger = -1;
+    /** close() or abort() was called: options are refused from then on, as on a closed Socket. */
+    private volatile boolean closeCalled;
 
     NioConnection(NioTcpStack owner, CompletableFuture<NioConnection> connected) {
         this.owner = owner;
@@ -93,6 +95,7 @@ public final class NioConnection {
      * thread, which must never block), and the close goes on either way.
      */
     public void close() {
+        closeCalled = true;
         int seconds = linger;
         if (seconds == 0) {
             abort();
@@ -141,13 +144,18 @@ public final class NioConnection {
      * @throws UnsupportedOperationException when the option is not in {@link #supportedOptions()}
      * @throws IllegalArgumentException      when the value is null, out of range, or the option is
      *                                       read only
-     * @throws SocketException               when the connection is closed
+     * @throws SocketException               when {@link #close()} or {@link #abort()} was called,
+     *                                       or the connection is gone
      */
     public <T> NioConnection setOption(SocketOption<T> name, T value) throws IOException {
         java.util.Objects.requireNonNull(name, "name");
         SocketOptions.checkSupported(name);
-        if (closed.isDone()) {
+        if (closeCalled || closed.isDone()) {
             throw new SocketException("Socket is closed");
+        }
+        if (value != null && !name.type().isInstance(value)) {
+            throw new IllegalArgumentException(name + " takes a " + name.type().getSimpleName() + ", not "
+                    + value.getClass().getSimpleName() + " " + value);
         }
         if (name == StandardSocketOptions.SO_LINGER) {
             linger = SocketOptions.checkLinger(value);
@@ -172,7 +180,7 @@ public final class NioConnection {
     public <T> T getOption(SocketOption<T> name) throws IOException {
         java.util.Objects.requireNonNull(name, "name");
         SocketOptions.checkSupported(name);
-        if (closed.isDone()) {
+        if (closeCalled || closed.isDone()) {
             throw new SocketException("Socket is closed");
         }
         if (name == StandardSocketOptions.SO_LINGER) {
@@ -183,6 +191,7 @@ public final class NioConnection {
 
     /** Resets the connection at once, like {@code SO_LINGER} 0 then close. */
     public void abort() {
+        closeCalled = true;
         owner.call(() -> {
             connection.abort();
             return null;

@@ -143,6 +143,22 @@ class SocketOptionsTest {
     }
 
     @Test
+    void after_close_options_are_refused_even_while_time_wait_lasts_as_on_a_closed_socket() throws Exception {
+        ours.close();
+        SocketException e = assertThrows(SocketException.class,
+                () -> ours.setOption(StandardSocketOptions.SO_KEEPALIVE, true));
+        assertEquals("Socket is closed", e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void a_value_of_the_wrong_type_is_refused_as_an_illegal_argument() {
+        java.net.SocketOption raw = ExtendedSocketOptions.TCP_KEEPIDLE;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ours.setOption(raw, "x"));
+        assertTrue(e.getMessage().contains("takes a Integer"), e.getMessage());
+    }
+
+    @Test
     void options_of_a_closed_connection_say_it_is_closed() throws Exception {
         ours.abort();
         ours.closed().get(WAIT, TimeUnit.SECONDS);

@@ -16,7 +16,8 @@ import java.util.Map;
  * Exports a simulation as a pcapng capture that Wireshark and tshark read as real TCP: one
  * interface per link direction (named after it, nanosecond timestamps), one packet per segment
  * the network carried, with synthesized IPv4 headers and correct IP and TCP checksums. Segments
- * it corrupted or held carry a comment saying so.
+ * it corrupted or held carry a comment saying so; a copy it kept and delivered again (a
+ * duplicate, an old duplicate) is written a second time, when it arrived, with a comment.
  *
  * <p>Segments the network dropped or let expire were never on the wire beyond their sender, and
  * written as if they were they confuse Wireshark's retransmission analysis, so by default they
@@ -102,8 +103,11 @@ public final class PcapngWriter {
         for (Link l : sim.links()) {
             iface.put(l.name(), capture.addInterface(l.name()));
         }
+        Map<String, Integer> deliveries = new HashMap<>();
         for (TraceEvent e : sim.trace().events()) {
-            if ((e.kind() != TraceEvent.Kind.SEND && e.kind() != TraceEvent.Kind.INJECT) || e.segment() == null) {
+            boolean copy = e.kind() == TraceEvent.Kind.DELIVER && e.segment() != null
+                    && deliveries.merge(e.where() + "#" + e.packet(), 1, Integer::sum) > 1;
+            if (!copy && ((e.kind() != TraceEvent.Kind.SEND && e.kind() != TraceEvent.Kind.INJECT) || e.segment() == null)) {
                 continue;
             }
             Integer id = iface.get(e.where());
@@ -119,7 +123,8 @@ public final class PcapngWriter {
             byte[] dst = link.to.address().getAddress();
             byte[] tcp = SegmentCodec.encode(e.segment(), PseudoHeader.of(link.from.address(), link.to.address()));
             byte[] ip = IpHeaders.frame(src, dst, (int) e.packet(), 64, tcp);
-            String comment = fate.get(e.where() + "#" + e.packet());
+            String comment = copy ? "a copy of packet " + e.packet() + " the network kept, delivered again"
+                    : fate.get(e.where() + "#" + e.packet());
             if (e.kind() == TraceEvent.Kind.INJECT) {
                 comment = comment == null ? "injected by the simulated network" : comment + "; injected";
             }

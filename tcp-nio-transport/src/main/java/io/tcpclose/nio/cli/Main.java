@@ -129,8 +129,12 @@ public final class Main implements Runnable {
                     capture = new io.tcpclose.wire.CaptureWriter(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(pcap)));
                     capture.addInterface(me);
                 } catch (IOException e) {
-                    throw new CommandLine.ParameterException(cl, "cannot write --pcap " + pcap + ": "
-                            + (e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getMessage()));
+                    java.nio.file.Path parent = pcap.toAbsolutePath().getParent();
+                    String why = java.nio.file.Files.isDirectory(pcap) ? "is a directory; give a file name"
+                            : e instanceof java.nio.file.NoSuchFileException ? "no such directory " + parent
+                            : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                            : e.getMessage();
+                    throw new CommandLine.ParameterException(cl, "cannot write --pcap " + pcap + ": " + why);
                 }
             }
             return new Ladder(parent.out, me, peer, capture, pcap == null ? null : pcap.toString());

@@ -89,7 +89,8 @@ public final class Main {
         out.println("scenario " + s.cliName + ": " + s.description);
         out.println("link " + run.sim.link("client", "server").config());
         out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset")
-                + (o.msl != null ? " with --msl " + o.msl.getSeconds() : "") + ": " + settings(run.clientConfig));
+                + (o.msl != null ? " with --msl " + o.msl.getSeconds() : "")
+                + (s == Scenario.BULK_TRANSFER ? " and bulk-transfer's 4 MiB buffers" : "") + ": " + settings(run.clientConfig));
         out.println();
         String ladder = SimLadder.render(run.sim.trace(), "client", "server");
         if (s == Scenario.BULK_TRANSFER && !o.trace) {

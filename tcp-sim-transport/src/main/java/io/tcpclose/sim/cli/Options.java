@@ -82,7 +82,7 @@ final class Options {
     }
 
     @Option(names = "--loss", paramLabel = "P", order = 1,
-            description = "independent loss per packet, each direction, 0..1 or 0%%..100%% (default 0; random-lossy: 0.2)")
+            description = "independent loss per packet, each direction, 0..1 or 0%%..100%% (default 0; random-lossy: 0.2; bulk-transfer: 1%%)")
     void loss(String v) {
         double p;
         try {
@@ -221,8 +221,11 @@ final class Options {
         if (pcapLost && pcap == null) {
             problems.add("--pcap-lost needs --pcap FILE");
         }
-        if (Scenario.byName(scenario) == null) {
+        Scenario named = Scenario.byName(scenario);
+        if (named == null) {
             problems.add("unknown scenario \"" + scenario + "\"; scenarios: " + String.join(", ", new Scenario.Names()));
+        } else if (msl != null && named.fixesMsl()) {
+            problems.add("--msl does not apply to " + scenario + ": the scenario sets its own MSL (" + named.fixedMsl() + ")");
         }
         return problems;
     }

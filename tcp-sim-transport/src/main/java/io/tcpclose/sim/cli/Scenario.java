@@ -52,9 +52,9 @@ enum Scenario {
             CloseReason.TIMED_OUT_USER, null),
     OLD_DUPLICATE("old-duplicate", "an old segment arrives after its connection closed; TIME-WAIT keeps the new incarnation safe",
             CloseReason.NORMAL, CloseReason.NORMAL),
-    OLD_DUPLICATE_NO_TIME_WAIT("old-duplicate-no-time-wait", "the same with TIME-WAIT at zero (MSL 0): the old segment corrupts the new connection",
+    OLD_DUPLICATE_NO_TIME_WAIT("old-duplicate-no-time-wait", "old-duplicate with TIME-WAIT at zero (MSL 0): the old segment corrupts the new connection",
             CloseReason.NORMAL, CloseReason.NORMAL),
-    OLD_DUPLICATE_PAWS("old-duplicate-paws", "the same with a short MSL (0.5 s) and timestamps: the old segment reaches the new incarnation and PAWS drops it by its old TSval (RFC 7323 5)",
+    OLD_DUPLICATE_PAWS("old-duplicate-paws", "old-duplicate with a short MSL (0.5 s) and timestamps: the old segment reaches the new incarnation and PAWS drops it by its old TSval (RFC 7323 5)",
             CloseReason.NORMAL, CloseReason.NORMAL),
     RANDOM_LOSSY("random-lossy", "20 kB each way over a lossy (default 20%), jittery link; the client closes once it has all; --seed replays it",
             CloseReason.NORMAL, CloseReason.NORMAL),
@@ -87,6 +87,16 @@ enum Scenario {
             }
             return names.iterator();
         }
+    }
+
+    /** {@return whether the scenario sets its own MSL, so that --msl cannot apply} */
+    boolean fixesMsl() {
+        return this == OLD_DUPLICATE_NO_TIME_WAIT || this == OLD_DUPLICATE_PAWS;
+    }
+
+    /** {@return the MSL a scenario that {@link #fixesMsl() fixes it} uses, for messages} */
+    String fixedMsl() {
+        return this == OLD_DUPLICATE_PAWS ? "0.5 s" : "0: no TIME-WAIT";
     }
 
     static Scenario byName(String name) {
@@ -226,11 +236,24 @@ enum Scenario {
         if (this == BULK_TRANSFER && run.ackedNanos > 0 && run.establishedNanos >= 0) {
             double seconds = (run.ackedNanos - run.establishedNanos) / 1e9;
             io.tcpclose.stack.StackStats st = client.stack().stats();
+            long queueDrops = 0;
+            long lossDrops = 0;
+            for (io.tcpclose.sim.TraceEvent e : sim.trace().events()) {
+                if (e.kind() == io.tcpclose.sim.TraceEvent.Kind.DROP) {
+                    if (e.detail().startsWith("queue full")) {
+                        queueDrops++;
+                    } else {
+                        lossDrops++;
+                    }
+                }
+            }
             run.notes.add(String.format(java.util.Locale.ROOT,
-                    "goodput %.2f Mbit/s (%d bytes in %.3f s, established to all acknowledged); %d retransmissions"
-                            + " (%d by fast retransmit or recovery, the rest after an RTO); %d segments sent",
-                    BULK_BYTES * 8 / seconds / 1e6, BULK_BYTES, seconds, st.retransmissions(),
-                    st.fastRetransmissions(), st.segmentsOut()));
+                    "goodput %.2f Mbit/s (%d bytes in %.3f s, established to all acknowledged); %d segments sent,"
+                            + " %d retransmitted (%d by fast retransmit or recovery, %d after an RTO); the network"
+                            + " dropped %d at random and %d at its full queue (slow start overshooting it: without"
+                            + " SACK each hole costs a round trip)",
+                    BULK_BYTES * 8 / seconds / 1e6, BULK_BYTES, seconds, st.segmentsOut(), st.retransmissions(),
+                    st.fastRetransmissions(), st.retransmissions() - st.fastRetransmissions(), lossDrops, queueDrops));
         }
         if (this == SYN_FLOOD) {
             io.tcpclose.stack.StackStats st = server.stack().stats();
