@@ -86,10 +86,24 @@ final class KernelCase {
             }
         };
         TcpConfig config = TcpConfig.builder().msl(Duration.ofMillis(500)).build();
+        if (which.equals("time-wait-reuse")) {
+            // Timestamps on, so RFC 6191 can admit the kernel's new SYN by its newer TSval.
+            config = config.toBuilder().timestamps(true).msl(Duration.ofSeconds(30)).build();
+        } else if (which.equals("silent-peer")) {
+            config = config.toBuilder().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(1), 2).build();
+        }
         try (NioTcpStack stack = TunTransport.open(tun, InetAddress.getByName(OURS), config, observer);
                 ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(KERNEL, PORT));
+            server.bind(new InetSocketAddress(KERNEL, PORT), 1024); // room for the thousand at once
             server.setSoTimeout(10_000);
+            if (which.equals("time-wait-reuse")) {
+                timeWaitReuse(stack);
+                return;
+            }
+            if (which.equals("thousand")) {
+                thousand(stack, server);
+                return;
+            }
             CompletableFuture<NioConnection> connecting = stack.connect(
                     new InetSocketAddress(InetAddress.getByName(KERNEL), 0), PORT);
             Socket kernel = server.accept();
@@ -178,6 +192,66 @@ final class KernelCase {
                     kernel.close();
                     break;
                 }
+                case "simultaneous-close": {
+                    // Hold both directions so that both FINs are in flight at once, then let their
+                    // retransmissions cross: each side sees the other's FIN in FIN-WAIT-1.
+                    sh("iptables", "-I", "INPUT", "-i", "tun0", "-j", "DROP");
+                    sh("iptables", "-I", "OUTPUT", "-o", "tun0", "-j", "DROP");
+                    kernel.shutdownOutput();
+                    ours.shutdownOutput();
+                    Thread.sleep(300);
+                    sh("iptables", "-F", "INPUT");
+                    sh("iptables", "-F", "OUTPUT");
+                    String got = readAll(ours.inputStream());
+                    readAll(kernel.getInputStream());
+                    System.out.println("OURS read " + got.length() + " bytes then end of stream");
+                    ours.close();
+                    kernel.close();
+                    break;
+                }
+                case "fin-retransmission": {
+                    // The kernel's answers to us are dropped for 2.5 s after our FIN: it is resent
+                    // with backoff (RFC 6298 5.5) until one is acknowledged.
+                    sh("iptables", "-I", "OUTPUT", "-o", "tun0", "-j", "DROP");
+                    long t0 = System.nanoTime();
+                    ours.close();
+                    Thread.sleep(2_500);
+                    sh("iptables", "-F", "OUTPUT");
+                    readAll(kernel.getInputStream());
+                    kernel.close();
+                    ours.closed().get(20, TimeUnit.SECONDS);
+                    System.out.println("OURS retransmissions " + stack.stats().retransmissions() + " within "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) / 1000 + " s");
+                    break;
+                }
+                case "lost-last-ack": {
+                    // We close first; our last ACK (of the kernel's FIN: a bare 40-byte ACK) is dropped
+                    // for a while, so the kernel, in LAST-ACK, repeats its FIN and our TIME-WAIT
+                    // answers it (RFC 9293 3.6.1).
+                    ours.close();
+                    readAll(kernel.getInputStream());
+                    sh("iptables", "-I", "INPUT", "-i", "tun0", "-p", "tcp", "--tcp-flags", "ALL", "ACK",
+                            "-m", "length", "--length", "40", "-j", "DROP");
+                    kernel.close();
+                    Thread.sleep(800);
+                    sh("iptables", "-F", "INPUT");
+                    Thread.sleep(600);
+                    System.out.println("SS " + ss());
+                    System.out.println("OURS repeated FINs answered " + stack.stats().rejected(io.tcpclose.engine.RejectReason.FIN_REPEATED));
+                    break;
+                }
+                case "silent-peer": {
+                    // Everything between the two is dropped: our keep-alive (1 s idle, 2 probes)
+                    // declares the kernel dead.
+                    sh("iptables", "-I", "INPUT", "-i", "tun0", "-j", "DROP");
+                    sh("iptables", "-I", "OUTPUT", "-o", "tun0", "-j", "DROP");
+                    CloseReason r = ours.closed().get(20, TimeUnit.SECONDS);
+                    System.out.println("OURS gave up " + r + " after " + stack.stats().keepAliveProbesSent() + " probes");
+                    sh("iptables", "-F", "INPUT");
+                    sh("iptables", "-F", "OUTPUT");
+                    kernel.close();
+                    break;
+                }
                 case "the-kernel-probes-us": {
                     kernel.setKeepAlive(true);
                     kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
@@ -205,6 +279,83 @@ final class KernelCase {
         synchronized (states) {
             System.out.println("STATES " + String.join(" ", states));
         }
+        System.out.println("DONE");
+    }
+
+    /**
+     * The kernel connects to us from port 40000, we close first and hold TIME-WAIT, and the kernel
+     * connects again from the same port: RFC 6191 admits its SYN by the newer timestamp.
+     */
+    private static void timeWaitReuse(NioTcpStack stack) throws Exception {
+        stack.listen(9000, 16);
+        for (int round = 1; round <= 2; round++) {
+            Socket k = new Socket();
+            k.setReuseAddress(true);
+            k.bind(new InetSocketAddress(KERNEL, 40000));
+            k.setSoTimeout(10_000);
+            k.connect(new InetSocketAddress(OURS, 9000), 5_000);
+            NioConnection c = stack.accept(9000).get(10, TimeUnit.SECONDS);
+            c.outputStream().write(("round " + round).getBytes(StandardCharsets.UTF_8));
+            c.close(); // we close first: TIME-WAIT is ours
+            System.out.println("KERNEL round " + round + " read \"" + readAll(k.getInputStream()) + "\"");
+            k.close();
+            c.closeCompleted().get(10, TimeUnit.SECONDS);
+            Thread.sleep(100);
+        }
+        System.out.println("OURS time-wait reused " + stack.stats().timeWaitReused());
+        System.out.println("DONE");
+    }
+
+    /** 1,000 connections opened and closed at once against the kernel, all clean. */
+    private static void thousand(NioTcpStack stack, ServerSocket server) throws Exception {
+        int n = 1000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        Thread acceptor = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    Socket k = server.accept();
+                    pool.execute(() -> {
+                        try (k) {
+                            k.setSoTimeout(20_000);
+                            if (readAll(k.getInputStream()).equals("ping")) {
+                                served.incrementAndGet();
+                            }
+                        } catch (java.io.IOException e) {
+                            System.out.println("KERNEL error " + e);
+                        }
+                    });
+                }
+            } catch (java.io.IOException e) {
+                System.out.println("KERNEL accept error " + e);
+            }
+        });
+        acceptor.start();
+        List<CompletableFuture<CloseReason>> closes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<CloseReason> done = new CompletableFuture<>();
+            closes.add(done);
+            stack.connect(new InetSocketAddress(InetAddress.getByName(KERNEL), 0), PORT, new io.tcpclose.stack.ConnectionListener() {
+                @Override
+                public void onEstablished(io.tcpclose.stack.Connection c) {
+                    c.send("ping".getBytes(StandardCharsets.UTF_8));
+                    c.close();
+                }
+
+                @Override
+                public void onClosed(io.tcpclose.stack.Connection c, CloseReason r) {
+                    done.complete(r);
+                }
+            });
+        }
+        java.util.Map<CloseReason, Integer> reasons = new java.util.TreeMap<>();
+        for (CompletableFuture<CloseReason> f : closes) {
+            reasons.merge(f.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+        }
+        acceptor.join(10_000);
+        pool.shutdown();
+        pool.awaitTermination(20, TimeUnit.SECONDS);
+        System.out.println("OURS closed " + reasons + ", kernel served " + served.get() + ", open now " + stack.connectionCount());
         System.out.println("DONE");
     }
 

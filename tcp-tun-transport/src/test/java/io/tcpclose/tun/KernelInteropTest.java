@@ -140,6 +140,51 @@ class KernelInteropTest {
         assertTrue(lines(out, "SS").get(0).startsWith("SS ESTAB "), "the kernel keeps the connection: " + out);
     }
 
+    @Test
+    void simultaneous_close_both_pass_closing_rfc9293_3_6_figure_13() throws Exception {
+        List<String> out = runCase("simultaneous-close");
+        assertTrue(line(out, "STATES").contains("FIN-WAIT-1 CLOSING TIME-WAIT CLOSED"), line(out, "STATES"));
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+        assertTrue(line(out, "SS").startsWith("SS TIME-WAIT "), "the kernel passed CLOSING too and holds TIME-WAIT: " + out);
+    }
+
+    @Test
+    void our_fin_is_retransmitted_with_backoff_until_the_kernel_acknowledges_it_rfc6298_5_5() throws Exception {
+        List<String> out = runCase("fin-retransmission");
+        String r = line(out, "OURS retransmissions");
+        int n = Integer.parseInt(r.split(" ")[2]);
+        assertTrue(n >= 1 && n <= 3, "1 s then 2 s backoff within the 2.5 s outage: " + r);
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+    }
+
+    @Test
+    void a_lost_last_ack_makes_the_kernel_repeat_its_fin_and_time_wait_answers_it_rfc9293_3_6_1() throws Exception {
+        List<String> out = runCase("lost-last-ack");
+        String answered = line(out, "OURS repeated FINs answered");
+        assertTrue(!answered.endsWith(" 0"), answered);
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+    }
+
+    @Test
+    void keep_alive_declares_a_silent_kernel_peer_dead_rfc1122_4_2_3_6() throws Exception {
+        List<String> out = runCase("silent-peer");
+        assertEquals("OURS gave up TIMED_OUT_KEEPALIVE after 2 probes", line(out, "OURS gave up"));
+    }
+
+    @Test
+    void in_our_time_wait_the_kernels_new_syn_on_the_same_four_tuple_opens_a_new_incarnation_rfc6191_2() throws Exception {
+        List<String> out = runCase("time-wait-reuse");
+        assertTrue(out.contains("KERNEL round 1 read \"round 1\"") && out.contains("KERNEL round 2 read \"round 2\""),
+                String.join("\n", out));
+        assertEquals("OURS time-wait reused 1", line(out, "OURS time-wait"));
+    }
+
+    @Test
+    void a_thousand_connections_open_and_close_against_the_kernel_in_parallel_all_clean() throws Exception {
+        List<String> out = runCase("thousand");
+        assertEquals("OURS closed {NORMAL=1000}, kernel served 1000, open now 0", line(out, "OURS closed"));
+    }
+
     /** Runs one case in the namespace; its output lines, after checking it finished. */
     private List<String> runCase(String name) throws Exception {
         Path dir = Path.of("target", "interop");
