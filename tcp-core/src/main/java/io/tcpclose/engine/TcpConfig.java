@@ -66,6 +66,8 @@ public final class TcpConfig {
             .receiveBuffer(131_072) // tcp_rmem's default
             .reassemblySegments(256) // Linux bounds its out-of-order queue by the buffer, not a count
             .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
+            .maxSynAckRetransmissions(5) // tcp_synack_retries
+            .rtoMinOnVariance(true) // tcp_set_rto
             .build();
 
     final long mslNanos;
@@ -76,6 +78,8 @@ public final class TcpConfig {
     final int maxRetransmissions;
     final int maxOrphanRetransmissions;
     final int maxSynRetransmissions;
+    final int maxSynAckRetransmissions;
+    final boolean rtoMinOnVariance;
     final long rtoInitialNanos;
     final long rtoMinNanos;
     final long rtoMaxNanos;
@@ -106,6 +110,8 @@ public final class TcpConfig {
         maxRetransmissions = b.maxRetransmissions;
         maxOrphanRetransmissions = b.maxOrphanRetransmissions;
         maxSynRetransmissions = b.maxSynRetransmissions;
+        maxSynAckRetransmissions = b.maxSynAckRetransmissions;
+        rtoMinOnVariance = b.rtoMinOnVariance;
         rtoInitialNanos = b.rtoInitialNanos;
         rtoMinNanos = b.rtoMinNanos;
         rtoMaxNanos = b.rtoMaxNanos;
@@ -144,6 +150,8 @@ public final class TcpConfig {
         b.maxRetransmissions = maxRetransmissions;
         b.maxOrphanRetransmissions = maxOrphanRetransmissions;
         b.maxSynRetransmissions = maxSynRetransmissions;
+        b.maxSynAckRetransmissions = maxSynAckRetransmissions;
+        b.rtoMinOnVariance = rtoMinOnVariance;
         b.rtoInitialNanos = rtoInitialNanos;
         b.rtoMinNanos = rtoMinNanos;
         b.rtoMaxNanos = rtoMaxNanos;
@@ -222,6 +230,22 @@ public final class TcpConfig {
     /** {@return how many times our SYN or SYN,ACK is retransmitted before the handshake gives up} */
     public int maxSynRetransmissions() {
         return maxSynRetransmissions;
+    }
+
+    /** {@return how many times a SYN,ACK is retransmitted before a half-open connection gives up} */
+    public int maxSynAckRetransmissions() {
+        return maxSynAckRetransmissions;
+    }
+
+    /**
+     * Whether the RTO minimum bounds the variance term, as Linux's {@code tcp_set_rto} (RTO = SRTT
+     * + max(4·RTTVAR, RTO.min)), rather than the whole RTO as RFC 6298 §2.4 (RTO = max(RTO.min,
+     * SRTT + 4·RTTVAR)). On in {@link #LINUX}.
+     *
+     * @return true for Linux's formula
+     */
+    public boolean rtoMinOnVariance() {
+        return rtoMinOnVariance;
     }
 
     /** {@return the retransmission timeout before the first RTT sample (RFC 6298), in nanoseconds} */
@@ -323,7 +347,8 @@ public final class TcpConfig {
             "orphanFinWait2Timeout", "maxRetransmissions", "maxOrphanRetransmissions",
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
             "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
-            "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck"};
+            "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck",
+            "maxSynAckRetransmissions", "rtoMinOnVariance"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -339,7 +364,8 @@ public final class TcpConfig {
             orphanFinWait2TimeoutNanos, maxRetransmissions, maxOrphanRetransmissions,
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
             timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
-            initialWindowSegments, windowScaling, timestamps, delayedAckNanos};
+            initialWindowSegments, windowScaling, timestamps, delayedAckNanos, maxSynAckRetransmissions,
+            rtoMinOnVariance};
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -386,7 +412,8 @@ public final class TcpConfig {
                 + ", challengeAckInterval=" + Duration.ofNanos(challengeAckIntervalNanos)
                 + ", orphanFinWait2Timeout=" + (orphanFinWait2TimeoutNanos == NONE ? "none" : Duration.ofNanos(orphanFinWait2TimeoutNanos))
                 + ", retransmissions=" + maxRetransmissions + "/" + maxOrphanRetransmissions + " orphan"
-                + ", synRetransmissions=" + maxSynRetransmissions
+                + ", synRetransmissions=" + maxSynRetransmissions + "/" + maxSynAckRetransmissions + " SYN,ACK"
+                + (rtoMinOnVariance ? ", rto=srtt+max(4rttvar,min)" : "")
                 + ", rto=" + Duration.ofNanos(rtoInitialNanos) + "/" + Duration.ofNanos(rtoMinNanos) + "/" + Duration.ofNanos(rtoMaxNanos)
                 + ", userTimeout=" + (userTimeoutNanos == NONE ? "off" : Duration.ofNanos(userTimeoutNanos))
                 + ", keepAlive=" + (keepAlive ? Duration.ofNanos(keepAliveIdleNanos) + "/" + Duration.ofNanos(keepAliveIntervalNanos) + "/" + keepAliveProbes : "off")
@@ -412,6 +439,8 @@ public final class TcpConfig {
         private int maxRetransmissions = 15;
         private int maxOrphanRetransmissions = 8;
         private int maxSynRetransmissions = 6;
+        private int maxSynAckRetransmissions = 6;
+        private boolean rtoMinOnVariance = false;
         private long rtoInitialNanos = Duration.ofSeconds(1).toNanos();
         private long rtoMinNanos = Duration.ofSeconds(1).toNanos();
         private long rtoMaxNanos = Duration.ofSeconds(120).toNanos();
@@ -514,6 +543,31 @@ public final class TcpConfig {
          */
         public Builder maxSynRetransmissions(int n) {
             maxSynRetransmissions = atLeast("maxSynRetransmissions", n, 0);
+            maxSynAckRetransmissions = maxSynRetransmissions;
+            return this;
+        }
+
+        /**
+         * Retransmissions of our SYN,ACK alone (Linux's {@code tcp_synack_retries}, 5); set after
+         * {@link #maxSynRetransmissions(int)}, which sets both.
+         *
+         * @param n the count, zero or more
+         * @return this builder
+         */
+        public Builder maxSynAckRetransmissions(int n) {
+            maxSynAckRetransmissions = atLeast("maxSynAckRetransmissions", n, 0);
+            return this;
+        }
+
+        /**
+         * Linux's RTO formula, the minimum bounding the variance term (see {@link
+         * TcpConfig#rtoMinOnVariance()}), or RFC 6298's (the default).
+         *
+         * @param on true for Linux's
+         * @return this builder
+         */
+        public Builder rtoMinOnVariance(boolean on) {
+            rtoMinOnVariance = on;
             return this;
         }
 

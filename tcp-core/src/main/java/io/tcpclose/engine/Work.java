@@ -506,8 +506,8 @@ final class Work {
     }
 
     private void retransmissionTimeout() {
-        int limit = (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)
-                ? config.maxSynRetransmissions
+        int limit = state == TcpState.SYN_SENT ? config.maxSynRetransmissions
+                : state == TcpState.SYN_RECEIVED ? config.maxSynAckRetransmissions
                 : appClosed ? config.maxOrphanRetransmissions : config.maxRetransmissions;
         if (retries >= limit) {
             // RFC 1122 §4.2.3.5 R2: give up and close; the peer is presumed gone, so no RST.
@@ -1175,8 +1175,14 @@ final class Work {
         return srtt == UNSET ? r : (7 * srtt + r) / 8;
     }
 
-    /** RFC 6298 §2.4 with the configured floor (§2.4's 1 s, or Linux's 200 ms) and ceiling. */
+    /**
+     * RFC 6298 §2.4 with the configured floor (§2.4's 1 s, or Linux's 200 ms) and ceiling; or,
+     * with {@link TcpConfig#rtoMinOnVariance()}, Linux's SRTT + max(4·RTTVAR, floor).
+     */
     static long rtoFor(TcpConfig config, long srtt, long rttvar) {
+        if (config.rtoMinOnVariance) {
+            return Math.min(srtt + Math.max(4 * rttvar, config.rtoMinNanos), config.rtoMaxNanos);
+        }
         return Math.max(config.rtoMinNanos, Math.min(srtt + 4 * rttvar, config.rtoMaxNanos));
     }
 

@@ -107,7 +107,9 @@ class RetransmissionTest {
     @Test
     void rto_is_at_least_the_configured_minimum_rfc6298_2_4() {
         assertEquals(Effects.s(1), States.established().tcb().rtoNanos());
-        assertEquals(Effects.ms(200), States.established(TcpConfig.LINUX).tcb().rtoNanos());
+        assertEquals(Effects.ms(200), States.established(TcpConfig.LINUX.toBuilder().rtoMinOnVariance(false).build())
+                .tcb().rtoNanos());
+        assertEquals(Effects.ms(210), States.established(TcpConfig.LINUX).tcb().rtoNanos(), "Linux: 10 ms + max(20 ms, 200 ms)");
     }
 
     @Test
@@ -163,5 +165,29 @@ class RetransmissionTest {
         Step s = TcpEngine.step(before, Event.TICK, Effects.ms(500));
         assertEquals(List.of(), s.effects());
         assertEquals(before.toString(), s.tcb().toString());
+    }
+    @Test
+    void rfc6298_bounds_the_whole_rto_by_its_minimum_rfc6298_2_4() {
+        TcpConfig rfc = TcpConfig.builder().rtoMin(Duration.ofMillis(200)).rtoInitial(Duration.ofMillis(200)).build();
+        // SRTT 10 ms, RTTVAR 5 ms: 10 + 4 x 5 = 30 ms, raised to the 200 ms floor.
+        assertEquals(Duration.ofMillis(200).toNanos(), Work.rtoFor(rfc, 10_000_000L, 5_000_000L));
+    }
+
+    @Test
+    void linuxs_rto_puts_the_minimum_under_the_variance_term_as_tcp_set_rto() {
+        // SRTT 10 ms + max(4 x 5 ms, 200 ms) = 210 ms; RFC 6298 would give 200 ms.
+        assertEquals(Duration.ofMillis(210).toNanos(), Work.rtoFor(TcpConfig.LINUX, 10_000_000L, 5_000_000L));
+        assertEquals(Duration.ofMillis(10 + 400).toNanos(), Work.rtoFor(TcpConfig.LINUX, 10_000_000L, 100_000_000L),
+                "a variance above the minimum counts in full");
+    }
+
+    @Test
+    void the_linux_preset_gives_up_on_a_syn_ack_after_5_retransmissions_as_tcp_synack_retries() {
+        assertEquals(5, TcpConfig.LINUX.maxSynAckRetransmissions());
+        assertEquals(6, TcpConfig.LINUX.maxSynRetransmissions());
+        LadderDriver d = States.synReceived(TcpConfig.builder().maxSynAckRetransmissions(1).build());
+        d.toNextDeadline().expectOut("SYN|ACK");
+        d.toNextDeadline();
+        assertEquals(TcpState.CLOSED, d.tcb().state(), "after one retransmission of the SYN,ACK");
     }
 }
