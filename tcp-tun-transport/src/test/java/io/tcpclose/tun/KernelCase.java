@@ -47,6 +47,7 @@ final class KernelCase {
         sh("ip", "link", "set", "tun0", "up");
         List<String> states = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger acksToOld = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger sndNxt = new java.util.concurrent.atomic.AtomicInteger();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -66,6 +67,9 @@ final class KernelCase {
 
             @Override
             public void segmentOut(long nanos, FourTuple id, Segment s) {
+                if (!s.has(io.tcpclose.wire.TcpFlags.RST)) {
+                    sndNxt.set(s.seq() + s.seqLength()); // the kernel's RCV.NXT once it has this
+                }
                 write(nanos, id.localAddress(), id.remoteAddress(), s);
             }
 
@@ -252,6 +256,26 @@ final class KernelCase {
                     kernel.close();
                     break;
                 }
+                case "rst-toward-the-kernel": {
+                    // RFC 5961 3.2 on Linux's side: an in-window RST that is not exactly at its
+                    // RCV.NXT draws a challenge ACK and leaves the connection up; an exact one resets it.
+                    ours.outputStream().write("x".getBytes(StandardCharsets.UTF_8));
+                    kernel.getInputStream().read();
+                    Thread.sleep(100);
+                    long before = nstat("TcpExtTCPChallengeACK");
+                    injectRst(tun, ours.id().localPort(), sndNxt.get() + 1000);
+                    Thread.sleep(200);
+                    System.out.println("KERNEL challenge ACKs " + (nstat("TcpExtTCPChallengeACK") - before));
+                    kernel.getOutputStream().write("alive".getBytes(StandardCharsets.UTF_8));
+                    byte[] five = ours.inputStream().readNBytes(5);
+                    System.out.println("OURS read \"" + new String(five, StandardCharsets.UTF_8) + "\" after the inexact RST");
+                    injectRst(tun, ours.id().localPort(), sndNxt.get());
+                    Thread.sleep(200);
+                    System.out.println("KERNEL " + readOrError(kernel.getInputStream()));
+                    kernel.close();
+                    ours.abort();
+                    break;
+                }
                 case "the-kernel-probes-us": {
                     kernel.setKeepAlive(true);
                     kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
@@ -357,6 +381,32 @@ final class KernelCase {
         pool.awaitTermination(20, TimeUnit.SECONDS);
         System.out.println("OURS closed " + reasons + ", kernel served " + served.get() + ", open now " + stack.connectionCount());
         System.out.println("DONE");
+    }
+
+    /** Writes a RST from us to the kernel straight into the device, as a blind attacker would. */
+    private static void injectRst(TunDevice tun, int ourPort, int seq) throws Exception {
+        Segment rst = new Segment(ourPort, PORT, seq, 0, io.tcpclose.wire.TcpFlags.RST, 0,
+                io.tcpclose.wire.TcpOptions.NONE, io.tcpclose.wire.Bytes.EMPTY);
+        byte[] ours = InetAddress.getByName(OURS).getAddress();
+        byte[] kernel = InetAddress.getByName(KERNEL).getAddress();
+        byte[] tcp = io.tcpclose.wire.SegmentCodec.encode(rst, io.tcpclose.wire.PseudoHeader.ipv4(ours, kernel));
+        if (!tun.write(io.tcpclose.wire.IpHeaders.frame(ours, kernel, 7, 64, tcp))) {
+            throw new IllegalStateException("the device took no packet");
+        }
+    }
+
+    /** One of the kernel's counters in this namespace, as {@code nstat -az} prints it. */
+    private static long nstat(String counter) throws Exception {
+        Process p = new ProcessBuilder("nstat", "-az", counter).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].equals(counter)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        throw new IllegalStateException("nstat has no " + counter + ": " + out);
     }
 
     /** Reads to the end; "read N bytes then end of stream", or the exception that ended it. */

@@ -185,6 +185,14 @@ class KernelInteropTest {
         assertEquals("OURS closed {NORMAL=1000}, kernel served 1000, open now 0", line(out, "OURS closed"));
     }
 
+    @Test
+    void an_inexact_rst_toward_the_kernel_draws_a_challenge_ack_and_an_exact_one_resets_it_rfc5961_3_2() throws Exception {
+        List<String> out = runCase("rst-toward-the-kernel");
+        assertEquals("KERNEL challenge ACKs 1", line(out, "KERNEL challenge"));
+        assertEquals("OURS read \"alive\" after the inexact RST", line(out, "OURS read"));
+        assertEquals("KERNEL read 0 bytes then SocketException: Connection reset", line(out, "KERNEL read"));
+    }
+
     /** Runs one case in the namespace; its output lines, after checking it finished. */
     private List<String> runCase(String name) throws Exception {
         Path dir = Path.of("target", "interop");
