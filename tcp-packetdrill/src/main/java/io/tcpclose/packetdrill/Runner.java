@@ -1,0 +1,615 @@
+package io.tcpclose.packetdrill;
+
+import io.tcpclose.engine.TcpConfig;
+import io.tcpclose.spi.ManualClock;
+import io.tcpclose.spi.Transport;
+import io.tcpclose.stack.Connection;
+import io.tcpclose.stack.ConnectionFailedException;
+import io.tcpclose.stack.ConnectionListener;
+import io.tcpclose.stack.FourTuple;
+import io.tcpclose.stack.IsnGenerator;
+import io.tcpclose.stack.TcpStack;
+import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.PseudoHeader;
+import io.tcpclose.wire.Segment;
+import io.tcpclose.wire.SegmentCodec;
+import io.tcpclose.wire.Seq;
+import io.tcpclose.wire.TcpFlags;
+import io.tcpclose.wire.TcpOptions;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs one {@link Script} against a {@link TcpStack} on a {@link ManualClock}: the script plays
+ * the remote host (192.0.2.1), tcpclose is the local one (192.168.0.1, listening on or
+ * connecting to port 8080, as packetdrill's defaults). Inbound sequence numbers are the remote's
+ * own, inbound acks count from our ISN; outbound sequence numbers count from our ISN, outbound
+ * acks are the remote's own, as packetdrill writes them.
+ *
+ * <p>Timing: before each inbound packet and each call the clock moves to the event's time,
+ * firing timers at their exact deadlines; an expected outbound packet must have been sent within
+ * the tolerance of its time, and any packet sent that the script does not expect fails it.
+ * Strict by default; {@code lenient} lets a differing window or option list pass and names
+ * each such relaxation. Blocking calls that would have to wait are reported unsupported. Not
+ * thread-safe; one per run.
+ */
+public final class Runner {
+    static final InetAddress LOCAL = address("192.168.0.1");
+    static final InetAddress REMOTE = address("192.0.2.1");
+    static final int LOCAL_PORT = 8080;
+    static final int REMOTE_EPHEMERAL = 49_152;
+    /** The clock starts here, so that times before the script's 0 exist. */
+    static final long T0 = 1_000_000_000L;
+
+    private final Script script;
+    private final TcpConfig config;
+    private final boolean lenient;
+    private final ManualClock clock = new ManualClock(T0);
+    private final ArrayDeque<Sent> sent = new ArrayDeque<>();
+    private final List<String> ladder = new ArrayList<>();
+    private final List<String> relaxations = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final TcpStack stack;
+    private final Map<Integer, Socket> fds = new HashMap<>();
+    private final ArrayDeque<Connection> acceptQueue = new ArrayDeque<>();
+    private int nextFd = 3;
+    private Integer ourIss;
+    private int remotePort = REMOTE_EPHEMERAL;
+    private int localPort = LOCAL_PORT;
+    private long scriptTime;
+
+    private record Sent(long nanos, Segment segment) {}
+
+    /** A descriptor's socket: nothing yet, a listener, or a connection. */
+    private static final class Socket {
+        boolean listening;
+        boolean nonBlocking;
+        Connection connection;
+    }
+
+    /**
+     * Prepares a run.
+     *
+     * @param script  the script
+     * @param config  the TCP configuration of the local stack
+     * @param lenient whether windows and options may differ (each difference is reported)
+     */
+    public Runner(Script script, TcpConfig config, boolean lenient) {
+        this.script = script;
+        this.config = config;
+        this.lenient = lenient;
+        Transport transport = (src, dst, buf) -> {
+            byte[] b = new byte[buf.remaining()];
+            buf.get(b);
+            Segment s;
+            try {
+                s = SegmentCodec.decode(b, 0, b.length, PseudoHeader.of(src, dst));
+            } catch (io.tcpclose.wire.MalformedSegmentException e) {
+                throw new IllegalStateException("the stack sent a segment that does not decode", e);
+            }
+            if (ourIss == null && s.has(TcpFlags.SYN)) {
+                ourIss = s.seq();
+            }
+            sent.add(new Sent(clock.nanoTime(), s));
+            ladder.add(String.format(Locale.ROOT, "%8.3f > %s", seconds(clock.nanoTime()), show(s, false)));
+        };
+        stack = TcpStack.builder(transport, clock).config(config).isn(IsnGenerator.rfc6528(20261202L, 7L)).build();
+    }
+
+    /**
+     * Runs the script.
+     *
+     * @return what happened
+     */
+    public ScriptResult run() {
+        try {
+            for (Script.Event e : script.events()) {
+                step(e);
+            }
+            if (!sent.isEmpty()) {
+                return fail(script.events().isEmpty() ? 0 : script.events().get(script.events().size() - 1).line(),
+                        "the script ended, but tcpclose sent " + show(sent.peek().segment(), false)
+                                + " at " + fmt(sent.peek().nanos()));
+            }
+            return result(ScriptResult.Status.PASS, "");
+        } catch (Mismatch m) {
+            return result(ScriptResult.Status.FAIL, m.getMessage());
+        } catch (UnsupportedConstructException u) {
+            return result(ScriptResult.Status.UNSUPPORTED, u.getMessage());
+        } catch (ScriptSyntaxException s) {
+            return result(ScriptResult.Status.FAIL, s.getMessage());
+        }
+    }
+
+    private ScriptResult result(ScriptResult.Status status, String message) {
+        return new ScriptResult(script.name(), status, message, List.copyOf(ladder), List.copyOf(relaxations),
+                List.copyOf(skipped));
+    }
+
+    private static final class Mismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Mismatch(String message) {
+            super(message);
+        }
+    }
+
+    private ScriptResult fail(int line, String message) {
+        throw new Mismatch("line " + line + ": " + message);
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void step(Script.Event e) {
+        Script.Timing t = e.timing();
+        long at = t.any() ? scriptTime : (t.relative() ? scriptTime : 0) + t.fromNanos();
+        long atEnd = t.any() ? Long.MAX_VALUE / 4 : (t.relative() ? scriptTime : 0) + t.toNanos();
+        String body = e.body();
+        if (body.startsWith(">")) {
+            expect(e, PacketSpec.parse(e.line(), body), at, atEnd);
+            return;
+        }
+        advanceTo(at);
+        if (!sent.isEmpty()) {
+            fail(e.line(), "before this event tcpclose sent " + show(sent.peek().segment(), false) + " at "
+                    + fmt(sent.peek().nanos()) + ", which the script does not expect");
+        }
+        scriptTime = at;
+        if (body.startsWith("<")) {
+            inject(e, PacketSpec.parse(e.line(), body));
+        } else if (body.startsWith("`")) {
+            shell(e);
+        } else {
+            syscall(e);
+        }
+    }
+
+    /** Moves the clock to {@code target} (script time), firing every timer at its own deadline. */
+    private void advanceTo(long target) {
+        long until = T0 + target;
+        while (stack.hasDeadline() && stack.nextDeadlineNanos() - until <= 0) {
+            long d = Math.max(clock.nanoTime(), stack.nextDeadlineNanos());
+            clock.set(d);
+            stack.poll();
+        }
+        if (until - clock.nanoTime() > 0) {
+            clock.set(until);
+        }
+        stack.poll();
+    }
+
+    /** Moves the clock toward {@code limit}, stopping at the first timer that sends something. */
+    private void advanceUntilSent(long limit) {
+        long until = T0 + limit;
+        while (sent.isEmpty() && stack.hasDeadline() && stack.nextDeadlineNanos() - until <= 0) {
+            clock.set(Math.max(clock.nanoTime(), stack.nextDeadlineNanos()));
+            stack.poll();
+        }
+    }
+
+    private void expect(Script.Event e, PacketSpec want, long at, long atEnd) {
+        long tol = script.toleranceNanos();
+        if (sent.isEmpty()) {
+            advanceUntilSent(atEnd + tol);
+        }
+        if (sent.isEmpty()) {
+            advanceUntilSent(atEnd + tol + 3_600_000_000_000L); // only to say when it did come, if ever
+            if (sent.isEmpty()) {
+                fail(e.line(), "expected " + e.body() + " at " + fmt(T0 + at) + ", but tcpclose sent nothing");
+            }
+            fail(e.line(), "expected " + e.body() + " at " + fmt(T0 + at) + ", tcpclose sent " + show(sent.peek().segment(), false)
+                    + " only at " + fmt(sent.peek().nanos()) + " (tolerance " + tol / 1000 + " us)");
+        }
+        Sent s = sent.poll();
+        long when = s.nanos() - T0;
+        if (when < at - tol || when > atEnd + tol) {
+            fail(e.line(), "expected " + e.body() + " at " + fmt(T0 + at) + ", tcpclose sent " + show(s.segment(), false)
+                    + " at " + fmt(s.nanos()) + " (tolerance " + tol / 1000 + " us)");
+        }
+        String why = differs(want, s.segment());
+        if (why != null) {
+            fail(e.line(), "expected " + e.body() + ", tcpclose sent " + show(s.segment(), false) + " at "
+                    + fmt(s.nanos()) + ": " + why);
+        }
+        scriptTime = t(at, when);
+    }
+
+    private static long t(long at, long when) {
+        return Math.max(at, when);
+    }
+
+    /** Why {@code got} is not {@code want}, or null; relaxations recorded in lenient mode. */
+    private String differs(PacketSpec want, Segment got) {
+        if (want.ece() || want.cwr()) {
+            throw new UnsupportedConstructException(0, "ECN flags E/W (tcpclose does not do ECN)");
+        }
+        if (got.flags() != want.flags()) {
+            return "flags " + PacketSpec.letters(got.flags()) + " instead of " + PacketSpec.letters(want.flags());
+        }
+        if (ourIss == null) {
+            return "no ISN known";
+        }
+        long seq = Seq.toUnsigned(got.seq() - ourIss);
+        if (seq != want.start() || got.seqLength() - (got.has(TcpFlags.SYN) ? 1 : 0) - (got.has(TcpFlags.FIN) ? 1 : 0)
+                != want.end() - want.start()) {
+            return "sequence " + seq + ":" + (seq + got.payload().length()) + "(" + got.payload().length() + ")";
+        }
+        if (want.ack() != null && got.has(TcpFlags.ACK) && Seq.toUnsigned(got.ack()) != want.ack()) {
+            return "ack " + Seq.toUnsigned(got.ack());
+        }
+        if (want.window() != null && got.window() != want.window()) {
+            if (!lenient) {
+                return "win " + got.window();
+            }
+            relaxations.add("window " + got.window() + " for " + want.window());
+        }
+        if (want.options() != null) {
+            String mine = options(got.options());
+            String theirs = String.join(",", want.options());
+            if (!mine.equals(normalize(want.options()))) {
+                if (!lenient) {
+                    return "options <" + mine + "> instead of <" + theirs + ">";
+                }
+                relaxations.add("options <" + mine + "> for <" + theirs + ">");
+            }
+        }
+        return null;
+    }
+
+    /** Options in a comparable form: the kinds and values a segment carries, NOPs and EOL aside. */
+    private static String options(TcpOptions o) {
+        List<String> l = new ArrayList<>();
+        if (o.mss() >= 0) {
+            l.add("mss " + o.mss());
+        }
+        if (o.sackPermitted()) {
+            l.add("sackOK");
+        }
+        if (o.hasTimestamps()) {
+            l.add("TS");
+        }
+        if (o.windowScale() >= 0) {
+            l.add("wscale " + o.windowScale());
+        }
+        return String.join(",", l);
+    }
+
+    private static String normalize(List<String> written) {
+        List<String> l = new ArrayList<>();
+        String mss = null;
+        boolean sack = false;
+        boolean ts = false;
+        String ws = null;
+        for (String w : written) {
+            String o = w.trim();
+            if (o.startsWith("mss")) {
+                mss = o.replaceAll("\\s+", " ");
+            } else if (o.equals("sackOK")) {
+                sack = true;
+            } else if (o.startsWith("TS")) {
+                ts = true; // our TSval is our clock's; not compared
+            } else if (o.startsWith("wscale")) {
+                ws = o.replaceAll("\\s+", " ");
+            }
+        }
+        if (mss != null) {
+            l.add(mss);
+        }
+        if (sack) {
+            l.add("sackOK");
+        }
+        if (ts) {
+            l.add("TS");
+        }
+        if (ws != null) {
+            l.add(ws);
+        }
+        return String.join(",", l);
+    }
+
+    private void inject(Script.Event e, PacketSpec p) {
+        if (p.ece() || p.cwr()) {
+            throw new UnsupportedConstructException(e.line(), "ECN flags E/W");
+        }
+        int ack = p.ack() == null ? 0 : (int) (p.ack() + (ourIss == null ? 0 : ourIss));
+        if (p.ack() != null && ourIss == null && p.ack() != 0) {
+            throw new ScriptSyntaxException(e.line(), "an ack before tcpclose sent anything");
+        }
+        int flags = p.flags();
+        TcpOptions opts = inboundOptions(e.line(), p.options());
+        int len = (int) (p.end() - p.start());
+        Segment s = new Segment(remotePort, localPort, (int) p.start(), ack, flags, p.window() == null ? 65535 : p.window(),
+                opts, Bytes.pattern(len));
+        ladder.add(String.format(Locale.ROOT, "%8.3f < %s", seconds(clock.nanoTime()), show(s, true)));
+        byte[] b = SegmentCodec.encode(s, PseudoHeader.of(REMOTE, LOCAL));
+        stack.receive(REMOTE, LOCAL, ByteBuffer.wrap(b));
+    }
+
+    private static TcpOptions inboundOptions(int line, List<String> written) {
+        if (written == null) {
+            return TcpOptions.NONE;
+        }
+        int mss = -1;
+        int ws = -1;
+        boolean sack = false;
+        boolean ts = false;
+        long val = 0;
+        long ecr = 0;
+        for (String w : written) {
+            String[] f = w.trim().split("\\s+");
+            switch (f[0]) {
+                case "mss":
+                    mss = Integer.parseInt(f[1]);
+                    break;
+                case "wscale":
+                    ws = Integer.parseInt(f[1]);
+                    break;
+                case "sackOK":
+                    sack = true;
+                    break;
+                case "TS":
+                    ts = true;
+                    val = Long.parseLong(f[2]);
+                    ecr = Long.parseLong(f[4]);
+                    break;
+                case "nop":
+                case "eol":
+                    break;
+                default:
+                    throw new UnsupportedConstructException(line, "option " + w.trim());
+            }
+        }
+        return new TcpOptions(mss, ws, sack, ts, val, ecr);
+    }
+
+    private void shell(Script.Event e) {
+        String cmd = e.body().replace("`", "").trim();
+        // Commands that only set up the host the script runs on have no meaning for the engine.
+        skipped.add("line " + e.line() + ": " + cmd);
+    }
+
+    // ------------------------------------------------------------------ system calls
+
+    private void syscall(Script.Event e) {
+        String body = e.body();
+        int open = body.indexOf('(');
+        int eq = body.lastIndexOf('=');
+        int close = body.lastIndexOf(')', eq);
+        if (open < 0 || eq < 0 || close < open) {
+            throw new ScriptSyntaxException(e.line(), "expected name(args) = result: " + body);
+        }
+        String name = body.substring(0, open).trim();
+        List<String> args = splitArgs(body.substring(open + 1, close));
+        String[] want = body.substring(eq + 1).trim().split("\\s+");
+        long wantRet = Long.parseLong(want[0]);
+        String wantErrno = want.length > 1 ? want[1] : null;
+        ladder.add(String.format(Locale.ROOT, "%8.3f   %s", seconds(clock.nanoTime()), body));
+        Outcome got = call(e.line(), name, args);
+        if (got.ret != wantRet || (wantErrno != null && !wantErrno.equals(got.errno))) {
+            fail(e.line(), name + " returned " + got.ret + (got.errno == null ? "" : " " + got.errno) + ", the script says "
+                    + body.substring(eq + 1).trim());
+        }
+    }
+
+    private record Outcome(long ret, String errno) {
+        static Outcome of(long ret) {
+            return new Outcome(ret, null);
+        }
+
+        static Outcome error(String errno) {
+            return new Outcome(-1, errno);
+        }
+    }
+
+    private Outcome call(int line, String name, List<String> args) {
+        switch (name) {
+            case "socket": {
+                int fd = nextFd++;
+                fds.put(fd, new Socket());
+                return Outcome.of(fd);
+            }
+            case "setsockopt":
+                return setsockopt(line, args);
+            case "fcntl": {
+                Socket s = socket(line, args);
+                if (args.size() >= 3 && args.get(1).equals("F_SETFL") && args.get(2).contains("O_NONBLOCK")) {
+                    s.nonBlocking = true;
+                    return Outcome.of(0);
+                }
+                if (args.size() >= 2 && args.get(1).equals("F_GETFL")) {
+                    return Outcome.of(s.nonBlocking ? 0x802 : 0x2);
+                }
+                throw new UnsupportedConstructException(line, "fcntl(" + String.join(", ", args) + ")");
+            }
+            case "bind":
+                socket(line, args);
+                localPort = LOCAL_PORT;
+                return Outcome.of(0);
+            case "listen": {
+                Socket s = socket(line, args);
+                s.listening = true;
+                stack.listen(localPort, Math.max(1, Integer.parseInt(args.get(1).trim())), c -> {
+                    acceptQueue.add(c);
+                    return null;
+                });
+                return Outcome.of(0);
+            }
+            case "accept": {
+                socket(line, args);
+                Connection c = acceptQueue.poll();
+                if (c == null) {
+                    throw new UnsupportedConstructException(line, "an accept() that would block (nothing has connected yet)");
+                }
+                int fd = nextFd++;
+                Socket s = new Socket();
+                s.connection = c;
+                fds.put(fd, s);
+                return Outcome.of(fd);
+            }
+            case "connect": {
+                Socket s = socket(line, args);
+                remotePort = LOCAL_PORT;
+                s.connection = stack.connect(new FourTuple(LOCAL, 0, REMOTE, LOCAL_PORT), new ConnectionListener() {});
+                localPort = s.connection.id().localPort();
+                // A blocking connect returns when ESTABLISHED; the handshake follows in the script.
+                return s.nonBlocking ? Outcome.error("EINPROGRESS") : Outcome.of(0);
+            }
+            case "write":
+            case "send": {
+                Connection c = connection(line, args);
+                int n = Integer.parseInt(args.get(2).trim());
+                try {
+                    if (c.state() == io.tcpclose.engine.TcpState.CLOSED || !c.state().maySend()) {
+                        return Outcome.error(c.closeReason() == io.tcpclose.engine.CloseReason.RESET_BY_PEER ? "ECONNRESET" : "EPIPE");
+                    }
+                    return Outcome.of(c.send(Bytes.pattern(n)));
+                } catch (io.tcpclose.engine.TcpApiException ex) {
+                    return Outcome.error("EPIPE");
+                }
+            }
+            case "read":
+            case "recv": {
+                Connection c = connection(line, args);
+                int n = Integer.parseInt(args.get(2).trim());
+                try {
+                    Bytes b = c.read(n);
+                    if (b.isEmpty() && !c.peerFinished() && c.state() != io.tcpclose.engine.TcpState.CLOSED) {
+                        if (fds.get(Integer.parseInt(args.get(0).trim())).nonBlocking) {
+                            return Outcome.error("EAGAIN");
+                        }
+                        throw new UnsupportedConstructException(line, "a read() that would block (no data yet)");
+                    }
+                    return Outcome.of(b.length());
+                } catch (ConnectionFailedException ex) {
+                    return Outcome.error(ex.reason() == io.tcpclose.engine.CloseReason.RESET_BY_PEER ? "ECONNRESET" : "ETIMEDOUT");
+                }
+            }
+            case "shutdown": {
+                Connection c = connection(line, args);
+                String how = args.get(1).trim();
+                if (how.equals("SHUT_WR") || how.equals("SHUT_RDWR")) {
+                    c.shutdownOutput();
+                }
+                return Outcome.of(0);
+            }
+            case "close": {
+                Socket s = fds.remove(Integer.parseInt(args.get(0).trim()));
+                if (s == null) {
+                    return Outcome.error("EBADF");
+                }
+                if (s.connection != null) {
+                    s.connection.close();
+                }
+                if (s.listening) {
+                    stack.unlisten(localPort);
+                }
+                return Outcome.of(0);
+            }
+            default:
+                throw new UnsupportedConstructException(line, "system call " + name + "()");
+        }
+    }
+
+    private Outcome setsockopt(int line, List<String> args) {
+        Socket s = socket(line, args);
+        String opt = args.get(2).trim();
+        switch (opt) {
+            case "SO_REUSEADDR":
+                return Outcome.of(0); // tcpclose binds no ports a TIME-WAIT could hold
+            case "SO_LINGER":
+                if (args.get(3).replaceAll("\\s", "").contains("l_linger=0") && s.connection != null) {
+                    throw new UnsupportedConstructException(line, "SO_LINGER on a connected socket (set before close: use abort)");
+                }
+                throw new UnsupportedConstructException(line, "setsockopt SO_LINGER");
+            default:
+                throw new UnsupportedConstructException(line, "setsockopt " + opt);
+        }
+    }
+
+    private Socket socket(int line, List<String> args) {
+        Socket s = args.isEmpty() ? null : fds.get(parseFd(line, args.get(0)));
+        if (s == null) {
+            throw new ScriptSyntaxException(line, "no such descriptor " + (args.isEmpty() ? "" : args.get(0)));
+        }
+        return s;
+    }
+
+    private Connection connection(int line, List<String> args) {
+        Socket s = socket(line, args);
+        if (s.connection == null) {
+            throw new ScriptSyntaxException(line, "descriptor " + args.get(0) + " is not connected");
+        }
+        return s.connection;
+    }
+
+    private static int parseFd(int line, String a) {
+        try {
+            return Integer.parseInt(a.trim());
+        } catch (NumberFormatException e) {
+            throw new ScriptSyntaxException(line, "\"" + a + "\" is not a descriptor");
+        }
+    }
+
+    /** Arguments split at top-level commas (braces and brackets nest). */
+    private static List<String> splitArgs(String s) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '{' || c == '[' || c == '(') {
+                depth++;
+            } else if (c == '}' || c == ']' || c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(s.substring(from, i).trim());
+                from = i + 1;
+            }
+        }
+        if (!s.isBlank()) {
+            out.add(s.substring(from).trim());
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ rendering
+
+    private String show(Segment s, boolean inbound) {
+        long seq = inbound || ourIss == null ? Seq.toUnsigned(s.seq()) : Seq.toUnsigned(s.seq() - ourIss);
+        long ack = inbound && ourIss != null ? Seq.toUnsigned(s.ack() - ourIss) : Seq.toUnsigned(s.ack());
+        int len = s.payload().length();
+        StringBuilder b = new StringBuilder(PacketSpec.letters(s.flags())).append(' ').append(seq).append(':')
+                .append(seq + len).append('(').append(len).append(')');
+        if (s.has(TcpFlags.ACK)) {
+            b.append(" ack ").append(ack);
+        }
+        b.append(" win ").append(s.window());
+        String o = options(s.options());
+        if (!o.isEmpty()) {
+            b.append(" <").append(o).append('>');
+        }
+        return b.toString();
+    }
+
+    private static String fmt(long nanos) {
+        return String.format(Locale.ROOT, "%.6f s", seconds(nanos));
+    }
+
+    private static double seconds(long nanos) {
+        return (nanos - T0) / 1e9;
+    }
+
+    private static InetAddress address(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

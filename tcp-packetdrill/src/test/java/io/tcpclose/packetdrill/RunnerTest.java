@@ -1,0 +1,79 @@
+package io.tcpclose.packetdrill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tcpclose.engine.TcpConfig;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The runner never passes a script silently: mismatches, surprises and unsupported constructs are reported. */
+class RunnerTest {
+    private static final String HANDSHAKE = String.join("\n",
+            "0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+            "+0  bind(3, ..., ...) = 0",
+            "+0  listen(3, 1) = 0",
+            "+0  < S 0:0(0) win 32792 <mss 1460>",
+            "+0  > S. 0:0(0) ack 1 <mss 1460>",
+            "+.1 < . 1:1(0) ack 1 win 32792",
+            "+0  accept(3, ..., ...) = 4", "");
+
+    private static ScriptResult run(String body, boolean lenient) {
+        return new Runner(Script.parse("t.pkt", HANDSHAKE + body, Set.of()), TcpConfig.DEFAULTS, lenient).run();
+    }
+
+    @Test
+    void a_wrong_ack_fails_naming_the_line_and_what_was_sent() {
+        ScriptResult r = run("+0 < F. 1:1(0) ack 1 win 32792\n+0 > . 1:1(0) ack 1\n", false);
+        assertEquals(ScriptResult.Status.FAIL, r.status());
+        assertTrue(r.message().startsWith("line 9:") && r.message().contains("ack 2"), r.message());
+    }
+
+    @Test
+    void a_segment_the_script_does_not_expect_fails_it_with_its_time() {
+        ScriptResult r = run("+0 < F. 1:1(0) ack 1 win 32792\n+0 close(4) = 0\n", false);
+        assertEquals(ScriptResult.Status.FAIL, r.status());
+        assertTrue(r.message().contains("which the script does not expect") && r.message().contains("0.100000 s"), r.message());
+    }
+
+    @Test
+    void a_segment_outside_the_tolerance_fails() {
+        ScriptResult r = run("+0 close(4) = 0\n+0 > F. 1:1(0) ack 1\n+0.5 > F. 1:1(0) ack 1\n", false);
+        assertEquals(ScriptResult.Status.FAIL, r.status());
+        assertTrue(r.message().contains("at 1.100000 s"), "the retransmission came after the 1 s RTO: " + r.message());
+    }
+
+    @Test
+    void an_unsupported_construct_makes_the_script_unsupported_never_passed() {
+        ScriptResult r = run("+0 setsockopt(4, SOL_SOCKET, SO_KEEPALIVE, [1], 4) = 0\n", false);
+        assertEquals(ScriptResult.Status.UNSUPPORTED, r.status());
+        assertTrue(r.message().contains("SO_KEEPALIVE"), r.message());
+    }
+
+    @Test
+    void lenient_mode_lets_a_differing_window_pass_and_says_so() {
+        String body = "+0 < P. 1:11(10) ack 1 win 32792\n+0 > . 1:1(0) ack 11 win 100\n";
+        assertEquals(ScriptResult.Status.FAIL, run(body, false).status());
+        ScriptResult r = run(body, true);
+        assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
+        assertEquals(List.of("window 65525 for 100"), r.relaxations());
+    }
+
+    @Test
+    void ifdef_follows_the_defines_and_syntax_errors_name_their_line() {
+        Script s = Script.parse("t", "#ifdef A\n0 close(3) = 0\n#else\n0 socket(..., 1, 2) = 3\n#endif\n", Set.of());
+        assertEquals(1, s.events().size());
+        assertTrue(s.events().get(0).body().startsWith("socket"));
+        ScriptSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptSyntaxException.class,
+                () -> Script.parse("t", "0 socket() = 3\nnonsense\n", Set.of()));
+        assertTrue(e.getMessage().startsWith("line 2:"), e.getMessage());
+    }
+
+    @Test
+    void shell_commands_are_skipped_and_named() {
+        ScriptResult r = run("+0 `sysctl -q net.ipv4.tcp_timestamps=0`\n", false);
+        assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
+        assertEquals(1, r.skipped().size());
+    }
+}
