@@ -36,7 +36,9 @@ import java.util.Map;
  * firing timers at their exact deadlines; an expected outbound packet must have been sent within
  * the tolerance of its time, and any packet sent that the script does not expect fails it.
  * Strict by default; {@code lenient} lets a differing window or option list pass and names
- * each such relaxation. Blocking calls that would have to wait are reported unsupported. Not
+ * each such relaxation. A blocking call that cannot complete yet waits, as packetdrill's
+ * syscall thread does, while the script goes on; it returns (and is checked, against {@code
+ * a...b}'s return time when given) once the engine lets it. Not
  * thread-safe; one per run.
  */
 public final class Runner {
@@ -66,11 +68,49 @@ public final class Runner {
 
     private record Sent(long nanos, Segment segment) {}
 
+    /** A blocking call waiting for the engine, as packetdrill's syscall thread waits. */
+    private record Pending(int line, String name, List<String> args, String expected, long wantRet, String wantErrno,
+                           long returnAt) {}
+
+    private Pending pending;
+
     /** A descriptor's socket: nothing yet, a listener, or a connection. */
     private static final class Socket {
         boolean listening;
         boolean nonBlocking;
         Connection connection;
+        // Options set with setsockopt, applied to the connection (accepted ones inherit the listener's).
+        boolean keepAlive;
+        int keepIdle = 7200;
+        int keepIntvl = 75;
+        int keepCnt = 9;
+        int userTimeoutMillis;
+        boolean lingerZero;
+        boolean optionsSet;
+
+        void copyOptions(Socket from) {
+            keepAlive = from.keepAlive;
+            keepIdle = from.keepIdle;
+            keepIntvl = from.keepIntvl;
+            keepCnt = from.keepCnt;
+            userTimeoutMillis = from.userTimeoutMillis;
+            lingerZero = from.lingerZero;
+            optionsSet = from.optionsSet;
+        }
+
+        /** Gives the connection the options set on this socket (RFC 1122 4.2.3.6, RFC 5482). */
+        void apply() {
+            if (connection == null || !optionsSet) {
+                return;
+            }
+            TcpConfig.Builder b = connection.tcb().config().toBuilder()
+                    .keepAlive(java.time.Duration.ofSeconds(keepIdle), java.time.Duration.ofSeconds(keepIntvl), keepCnt)
+                    .userTimeout(userTimeoutMillis == 0 ? null : java.time.Duration.ofMillis(userTimeoutMillis));
+            if (!keepAlive) {
+                b.keepAliveOff();
+            }
+            connection.configure(b.build());
+        }
     }
 
     /**
@@ -111,6 +151,14 @@ public final class Runner {
         try {
             for (Script.Event e : script.events()) {
                 step(e);
+                tryPending();
+            }
+            if (pending != null && pending.returnAt >= 0) {
+                advanceTo(pending.returnAt + script.toleranceNanos());
+                tryPending();
+            }
+            if (pending != null) {
+                fail(pending.line, pending.name + "() never returned: it is still waiting at the end of the script");
             }
             if (!sent.isEmpty()) {
                 return fail(script.events().isEmpty() ? 0 : script.events().get(script.events().size() - 1).line(),
@@ -177,6 +225,7 @@ public final class Runner {
             long d = Math.max(clock.nanoTime(), stack.nextDeadlineNanos());
             clock.set(d);
             stack.poll();
+            tryPending();
         }
         if (until - clock.nanoTime() > 0) {
             clock.set(until);
@@ -390,10 +439,45 @@ public final class Runner {
         long wantRet = Long.parseLong(want[0]);
         String wantErrno = want.length > 1 ? want[1] : null;
         ladder.add(String.format(Locale.ROOT, "%8.3f   %s", seconds(clock.nanoTime()), body));
+        if (pending != null) {
+            throw new UnsupportedConstructException(e.line(), "a second call while " + pending.name + "() at line "
+                    + pending.line + " still blocks");
+        }
+        long returnAt = e.timing().returnNanos() < 0 ? -1
+                : (e.timing().relative() ? scriptTime : 0) + e.timing().returnNanos();
         Outcome got = call(e.line(), name, args);
+        if (got == null) {
+            // It blocks: the script goes on, as packetdrill's does, and the call returns when it can.
+            pending = new Pending(e.line(), name, args, body.substring(eq + 1).trim(), wantRet, wantErrno, returnAt);
+            return;
+        }
+        check(e.line(), name, got, wantRet, wantErrno, body.substring(eq + 1).trim(), returnAt);
+    }
+
+    private void check(int line, String name, Outcome got, long wantRet, String wantErrno, String expected, long returnAt) {
         if (got.ret != wantRet || (wantErrno != null && !wantErrno.equals(got.errno))) {
-            fail(e.line(), name + " returned " + got.ret + (got.errno == null ? "" : " " + got.errno) + ", the script says "
-                    + body.substring(eq + 1).trim());
+            fail(line, name + " returned " + got.ret + (got.errno == null ? "" : " " + got.errno) + ", the script says "
+                    + expected);
+        }
+        long tol = script.toleranceNanos();
+        long now = clock.nanoTime() - T0;
+        if (returnAt >= 0 && (now < returnAt - tol || now > returnAt + tol)) {
+            fail(line, name + " returned at " + fmt(clock.nanoTime()) + ", the script says " + fmt(T0 + returnAt));
+        }
+    }
+
+    /** Completes the blocking call when the engine lets it. */
+    private void tryPending() {
+        if (pending == null) {
+            return;
+        }
+        Outcome got = call(pending.line, pending.name, pending.args);
+        if (got != null) {
+            Pending p = pending;
+            pending = null;
+            ladder.add(String.format(Locale.ROOT, "%8.3f   %s() returns %d%s", seconds(clock.nanoTime()), p.name, got.ret,
+                    got.errno == null ? "" : " " + got.errno));
+            check(p.line, p.name, got, p.wantRet, p.wantErrno, p.expected, p.returnAt);
         }
     }
 
@@ -407,6 +491,7 @@ public final class Runner {
         }
     }
 
+    /** The call's outcome, or null when it blocks (a blocking socket and nothing to return yet). */
     private Outcome call(int line, String name, List<String> args) {
         switch (name) {
             case "socket": {
@@ -444,21 +529,43 @@ public final class Runner {
                 socket(line, args);
                 Connection c = acceptQueue.poll();
                 if (c == null) {
-                    throw new UnsupportedConstructException(line, "an accept() that would block (nothing has connected yet)");
+                    if (socket(line, args).nonBlocking) {
+                        return Outcome.error("EAGAIN");
+                    }
+                    return null; // blocks until a connection is established
                 }
                 int fd = nextFd++;
                 Socket s = new Socket();
+                s.copyOptions(socket(line, args));
                 s.connection = c;
+                s.apply();
                 fds.put(fd, s);
                 return Outcome.of(fd);
             }
             case "connect": {
                 Socket s = socket(line, args);
-                remotePort = LOCAL_PORT;
-                s.connection = stack.connect(new FourTuple(LOCAL, 0, REMOTE, LOCAL_PORT), new ConnectionListener() {});
-                localPort = s.connection.id().localPort();
-                // A blocking connect returns when ESTABLISHED; the handshake follows in the script.
-                return s.nonBlocking ? Outcome.error("EINPROGRESS") : Outcome.of(0);
+                if (s.connection == null) {
+                    remotePort = LOCAL_PORT;
+                    s.connection = stack.connect(new FourTuple(LOCAL, 0, REMOTE, LOCAL_PORT), new ConnectionListener() {});
+                    localPort = s.connection.id().localPort();
+                    s.apply();
+                    if (s.nonBlocking) {
+                        return Outcome.error("EINPROGRESS");
+                    }
+                }
+                // A blocking connect returns once the handshake is done, or failed.
+                io.tcpclose.engine.TcpState st = s.connection.state();
+                if (st == io.tcpclose.engine.TcpState.SYN_SENT || st == io.tcpclose.engine.TcpState.SYN_RECEIVED) {
+                    return null;
+                }
+                io.tcpclose.engine.CloseReason r = s.connection.closeReason();
+                if (r == io.tcpclose.engine.CloseReason.REFUSED) {
+                    return Outcome.error("ECONNREFUSED");
+                }
+                if (r != null && r.isTimeout()) {
+                    return Outcome.error("ETIMEDOUT");
+                }
+                return Outcome.of(0);
             }
             case "write":
             case "send": {
@@ -483,7 +590,7 @@ public final class Runner {
                         if (fds.get(Integer.parseInt(args.get(0).trim())).nonBlocking) {
                             return Outcome.error("EAGAIN");
                         }
-                        throw new UnsupportedConstructException(line, "a read() that would block (no data yet)");
+                        return null; // blocks until data, the end of stream or a reset
                     }
                     return Outcome.of(b.length());
                 } catch (ConnectionFailedException ex) {
@@ -504,7 +611,11 @@ public final class Runner {
                     return Outcome.error("EBADF");
                 }
                 if (s.connection != null) {
-                    s.connection.close();
+                    if (s.lingerZero) {
+                        s.connection.abort(); // SO_LINGER 0: close resets (RFC 9293 3.10.5)
+                    } else {
+                        s.connection.close();
+                    }
                 }
                 if (s.listening) {
                     stack.unlisten(localPort);
@@ -519,16 +630,45 @@ public final class Runner {
     private Outcome setsockopt(int line, List<String> args) {
         Socket s = socket(line, args);
         String opt = args.get(2).trim();
+        String value = args.size() > 3 ? args.get(3).replaceAll("\\s", "") : "";
         switch (opt) {
             case "SO_REUSEADDR":
                 return Outcome.of(0); // tcpclose binds no ports a TIME-WAIT could hold
             case "SO_LINGER":
-                if (args.get(3).replaceAll("\\s", "").contains("l_linger=0") && s.connection != null) {
-                    throw new UnsupportedConstructException(line, "SO_LINGER on a connected socket (set before close: use abort)");
+                s.lingerZero = value.contains("l_onoff=1") && value.contains("l_linger=0");
+                if (value.contains("l_onoff=1") && !s.lingerZero) {
+                    throw new UnsupportedConstructException(line, "SO_LINGER with a timeout (only 0 is supported)");
                 }
-                throw new UnsupportedConstructException(line, "setsockopt SO_LINGER");
+                return Outcome.of(0);
+            case "SO_KEEPALIVE":
+                s.keepAlive = intValue(line, value) != 0;
+                break;
+            case "TCP_KEEPIDLE":
+                s.keepIdle = intValue(line, value);
+                break;
+            case "TCP_KEEPINTVL":
+                s.keepIntvl = intValue(line, value);
+                break;
+            case "TCP_KEEPCNT":
+                s.keepCnt = intValue(line, value);
+                break;
+            case "TCP_USER_TIMEOUT":
+                s.userTimeoutMillis = intValue(line, value);
+                break;
             default:
                 throw new UnsupportedConstructException(line, "setsockopt " + opt);
+        }
+        s.optionsSet = true;
+        s.apply();
+        return Outcome.of(0);
+    }
+
+    /** {@code [n]} as packetdrill writes an int option. */
+    private static int intValue(int line, String v) {
+        try {
+            return Integer.parseInt(v.replace("[", "").replace("]", ""));
+        } catch (NumberFormatException e) {
+            throw new UnsupportedConstructException(line, "option value " + v);
         }
     }
 

@@ -22,12 +22,14 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
     /**
      * When an event happens.
      *
-     * @param relative  {@code +t}: after the previous event
-     * @param any       {@code *}: whenever it does
-     * @param fromNanos the time, or the start of a range {@code a~b}
-     * @param toNanos   the end of the range (equal to {@code fromNanos} without one)
+     * @param relative    {@code +t}: after the previous event
+     * @param any         {@code *}: whenever it does
+     * @param fromNanos   the time, or the start of a range {@code a~b}
+     * @param toNanos     the end of the range (equal to {@code fromNanos} without one)
+     * @param returnNanos for a blocking call written {@code a...b}: when it returns ({@code b},
+     *                    on the same base as {@code a}); -1 otherwise
      */
-    public record Timing(boolean relative, boolean any, long fromNanos, long toNanos) {}
+    public record Timing(boolean relative, boolean any, long fromNanos, long toNanos, long returnNanos) {}
 
     /**
      * One line that does something.
@@ -131,16 +133,22 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
 
     private static Timing timing(int line, String t) {
         if (t.equals("*")) {
-            return new Timing(false, true, 0, 0);
+            return new Timing(false, true, 0, 0, -1);
         }
         boolean relative = t.startsWith("+");
+        long returns = -1;
+        int dots = t.indexOf("...");
+        if (dots >= 0) {
+            returns = seconds(line, t.substring(dots + 3).replace("+", ""));
+            t = t.substring(0, dots);
+        }
         String[] range = t.split("~", 2);
         long from = seconds(line, range[0].replace("+", ""));
         long to = range.length > 1 ? seconds(line, range[1].replace("+", "")) : from;
-        if (to < from) {
+        if (to < from || (returns >= 0 && returns < from)) {
             throw new ScriptSyntaxException(line, "a time range must not run backwards: " + t);
         }
-        return new Timing(relative, false, from, to);
+        return new Timing(relative, false, from, to, returns);
     }
 
     private static long seconds(int line, String s) {
