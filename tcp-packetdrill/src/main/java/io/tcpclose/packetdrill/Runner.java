@@ -65,6 +65,8 @@ public final class Runner {
     private int remotePort = REMOTE_EPHEMERAL;
     private int localPort = LOCAL_PORT;
     private long scriptTime;
+    /** The previous event's time: {@code +a...b} counts both a and b from it, as packetdrill does. */
+    private long previousTime;
 
     private record Sent(long nanos, Segment segment) {}
 
@@ -208,6 +210,7 @@ public final class Runner {
             fail(e.line(), "before this event tcpclose sent " + show(sent.peek().segment(), false) + " at "
                     + fmt(sent.peek().nanos()) + ", which the script does not expect");
         }
+        previousTime = scriptTime;
         scriptTime = at;
         if (body.startsWith("<")) {
             inject(e, PacketSpec.parse(e.line(), body));
@@ -444,7 +447,7 @@ public final class Runner {
                     + pending.line + " still blocks");
         }
         long returnAt = e.timing().returnNanos() < 0 ? -1
-                : (e.timing().relative() ? scriptTime : 0) + e.timing().returnNanos();
+                : (e.timing().relative() ? previousTime : 0) + e.timing().returnNanos();
         Outcome got = call(e.line(), name, args);
         if (got == null) {
             // It blocks: the script goes on, as packetdrill's does, and the call returns when it can.

@@ -27,7 +27,8 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
      * @param fromNanos   the time, or the start of a range {@code a~b}
      * @param toNanos     the end of the range (equal to {@code fromNanos} without one)
      * @param returnNanos for a blocking call written {@code a...b}: when it returns ({@code b},
-     *                    on the same base as {@code a}); -1 otherwise
+     *                    counted from the same base as {@code a}: the previous event for
+     *                    {@code +a...b}); -1 otherwise
      */
     public record Timing(boolean relative, boolean any, long fromNanos, long toNanos, long returnNanos) {}
 
