@@ -162,6 +162,13 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void the_drill_benchmark_runs_a_passing_script() {
+        DrillBenchmark b = new DrillBenchmark();
+        b.setUp();
+        assertEquals(io.tcpclose.packetdrill.ScriptResult.Status.PASS, b.run());
+    }
+
+    @Test
     void footprint_measures_pending_timers() {
         double per = Footprint.perTimer(100_000);
         assertTrue(per > 20 && per < 200, "bytes per pending timer: " + per);
