@@ -39,7 +39,11 @@ public final class Drill {
         } catch (UnsupportedConstructException e) {
             return new ScriptResult(name, ScriptResult.Status.UNSUPPORTED, e.getMessage(), List.of(), List.of(), List.of());
         }
-        return new Runner(script, config, lenient).run();
+        try {
+            return new Runner(script, config, lenient).run();
+        } catch (UnsupportedConstructException e) {
+            return new ScriptResult(name, ScriptResult.Status.UNSUPPORTED, e.getMessage(), List.of(), List.of(), List.of());
+        }
     }
 
     /**

@@ -57,6 +57,8 @@ public final class Runner {
     private final List<String> ladder = new ArrayList<>();
     private final List<String> relaxations = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
+    /** The sysctl settings mapped onto the configuration, by line. */
+    private final List<Integer> applied = new ArrayList<>();
     private final TcpStack stack;
     private final Map<Integer, Socket> fds = new HashMap<>();
     private final ArrayDeque<Connection> acceptQueue = new ArrayDeque<>();
@@ -83,9 +85,9 @@ public final class Runner {
         Connection connection;
         // Options set with setsockopt, applied to the connection (accepted ones inherit the listener's).
         boolean keepAlive;
-        int keepIdle = 7200;
-        int keepIntvl = 75;
-        int keepCnt = 9;
+        int keepIdle;
+        int keepIntvl;
+        int keepCnt;
         int userTimeoutMillis;
         boolean lingerZero;
         boolean optionsSet;
@@ -121,11 +123,13 @@ public final class Runner {
      * @param script  the script
      * @param config  the TCP configuration of the local stack
      * @param lenient whether windows and options may differ (each difference is reported)
+     * @throws UnsupportedConstructException when a sysctl in the script sets a TCP knob the
+     *                                       engine has no counterpart for
      */
     public Runner(Script script, TcpConfig config, boolean lenient) {
         this.script = script;
-        this.config = config;
         this.lenient = lenient;
+        this.config = Sysctls.apply(script, config, applied);
         Transport transport = (src, dst, buf) -> {
             byte[] b = new byte[buf.remaining()];
             buf.get(b);
@@ -141,7 +145,7 @@ public final class Runner {
             sent.add(new Sent(clock.nanoTime(), s));
             ladder.add(String.format(Locale.ROOT, "%8.3f > %s", seconds(clock.nanoTime()), show(s, false)));
         };
-        stack = TcpStack.builder(transport, clock).config(config).isn(IsnGenerator.rfc6528(20261202L, 7L)).build();
+        stack = TcpStack.builder(transport, clock).config(this.config).isn(IsnGenerator.rfc6528(20261202L, 7L)).build();
     }
 
     /**
@@ -422,6 +426,26 @@ public final class Runner {
 
     private void shell(Script.Event e) {
         String cmd = e.body().replace("`", "").trim();
+        if (applied.contains(e.line())) {
+            return; // a sysctl the configuration already took
+        }
+        io.tcpclose.engine.TcpState state = Sysctls.stateCheck(cmd);
+        if (state != null) {
+            // "... | grep -c TIME_WAIT | grep 1": how many connections the host holds in a state.
+            long expected = Sysctls.expectedCount(cmd);
+            long actual = stack.connections().stream().filter(c -> c.state() == state).count();
+            if (actual != expected) {
+                fail(e.line(), "the host holds " + actual + " connection(s) in " + state + ", the script's check (" + cmd
+                        + ") wants " + expected);
+            }
+            return;
+        }
+        if (cmd.startsWith("tcpdrop") || cmd.contains(" tcpdrop ")) {
+            for (Connection c : new ArrayList<>(stack.connections())) {
+                c.abort(); // drops the connection with a RST, as tcpdrop(8)
+            }
+            return;
+        }
         // Commands that only set up the host the script runs on have no meaning for the engine.
         skipped.add("line " + e.line() + ": " + cmd);
     }
@@ -499,7 +523,11 @@ public final class Runner {
         switch (name) {
             case "socket": {
                 int fd = nextFd++;
-                fds.put(fd, new Socket());
+                Socket s = new Socket();
+                s.keepIdle = (int) java.time.Duration.ofNanos(config.keepAliveIdleNanos()).toSeconds();
+                s.keepIntvl = (int) java.time.Duration.ofNanos(config.keepAliveIntervalNanos()).toSeconds();
+                s.keepCnt = config.keepAliveProbes();
+                fds.put(fd, s);
                 return Outcome.of(fd);
             }
             case "setsockopt":

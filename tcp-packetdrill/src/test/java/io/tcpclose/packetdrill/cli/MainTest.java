@@ -33,11 +33,13 @@ class MainTest {
         try {
             Files.writeString(dir.resolve("a.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4\n");
             Files.writeString(dir.resolve("b.pkt"), "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 poll(3, 1, 0) = 0\n");
+            Files.writeString(dir.resolve("c.pkt"), "0 `sysctl -q net.ipv4.tcp_mtu_probing=1`\n");
             String[] r = run(dir.toString());
             assertEquals("1", r[0]);
-            assertTrue(r[1].contains("FAIL") && r[1].contains("UNSUPPORTED") && r[1].contains("0 passed, 1 failed, 1 unsupported"), r[1]);
+            assertTrue(r[1].contains("FAIL") && r[1].contains("UNSUPPORTED") && r[1].contains("0 passed, 1 failed, 2 unsupported"), r[1]);
+            assertTrue(r[1].contains("the TCP knob net.ipv4.tcp_mtu_probing"), r[1]);
         } finally {
-            for (String f : new String[] {"a.pkt", "b.pkt"}) {
+            for (String f : new String[] {"a.pkt", "b.pkt", "c.pkt"}) {
                 Files.deleteIfExists(dir.resolve(f));
             }
             Files.deleteIfExists(dir);
