@@ -139,8 +139,8 @@ public final class Runner {
             } catch (io.tcpclose.wire.MalformedSegmentException e) {
                 throw new IllegalStateException("the stack sent a segment that does not decode", e);
             }
-            if (ourIss == null && s.has(TcpFlags.SYN)) {
-                ourIss = s.seq();
+            if (s.has(TcpFlags.SYN)) {
+                ourIss = s.seq(); // each connection's own ISN is its 0, as packetdrill maps them per socket
             }
             sent.add(new Sent(clock.nanoTime(), s));
             ladder.add(String.format(Locale.ROOT, "%8.3f > %s", seconds(clock.nanoTime()), show(s, false)));

@@ -120,6 +120,12 @@ public final class Main implements Callable<Integer> {
                 case FAIL:
                     failed++;
                     out.println("FAIL        " + s + ": " + r.message());
+                    if (!verbose && !r.ladder().isEmpty()) {
+                        out.println("            the ladder so far:");
+                        for (String l : r.ladder()) {
+                            out.println("            " + l);
+                        }
+                    }
                     break;
                 default:
                     unsupported++;
