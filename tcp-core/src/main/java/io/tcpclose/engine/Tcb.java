@@ -119,6 +119,8 @@ public final class Tcb {
     /** Data segments received since our last ACK, while ACKs are delayed. */
     final int unackedSegments;
     final long delAckDeadline;
+    /** In-order segments still to be ACKed at once before delayed ACKs begin (Linux's quick-ACK start). */
+    final int quickAcksLeft;
 
     Tcb(Work w) {
         config = w.config;
@@ -178,6 +180,7 @@ public final class Tcb {
         lastAckSent = w.lastAckSent;
         unackedSegments = w.unackedSegments;
         delAckDeadline = w.delAckDeadline;
+        quickAcksLeft = w.quickAcksLeft;
     }
 
     /**
@@ -244,6 +247,7 @@ public final class Tcb {
         lastAckSent = t.lastAckSent;
         unackedSegments = t.unackedSegments;
         delAckDeadline = t.delAckDeadline;
+        quickAcksLeft = t.quickAcksLeft;
     }
 
     /**

@@ -66,6 +66,7 @@ public final class TcpConfig {
             .receiveBuffer(131_072) // tcp_rmem's default
             .reassemblySegments(256) // Linux bounds its out-of-order queue by the buffer, not a count
             .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
+            .quickAcks(16) // TCP_MAX_QUICKACKS
             .maxSynAckRetransmissions(5) // tcp_synack_retries
             .rtoMinOnVariance(true) // tcp_set_rto
             .build();
@@ -100,6 +101,7 @@ public final class TcpConfig {
     final boolean windowScaling;
     final boolean timestamps;
     final long delayedAckNanos;
+    final int quickAcks;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -132,6 +134,7 @@ public final class TcpConfig {
         windowScaling = b.windowScaling;
         timestamps = b.timestamps;
         delayedAckNanos = b.delayedAckNanos;
+        quickAcks = b.quickAcks;
     }
 
     /** {@return a builder holding the defaults} */
@@ -172,6 +175,7 @@ public final class TcpConfig {
         b.windowScaling = windowScaling;
         b.timestamps = timestamps;
         b.delayedAckNanos = delayedAckNanos;
+        b.quickAcks = quickAcks;
         return b;
     }
 
@@ -348,7 +352,7 @@ public final class TcpConfig {
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
             "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
             "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck",
-            "maxSynAckRetransmissions", "rtoMinOnVariance"};
+            "maxSynAckRetransmissions", "rtoMinOnVariance", "quickAcks"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -365,7 +369,7 @@ public final class TcpConfig {
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
             timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
             initialWindowSegments, windowScaling, timestamps, delayedAckNanos, maxSynAckRetransmissions,
-            rtoMinOnVariance};
+            rtoMinOnVariance, quickAcks};
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -404,6 +408,16 @@ public final class TcpConfig {
         return delayedAckNanos;
     }
 
+    /**
+     * With delayed ACKs, how many in-order segments after the handshake are still ACKed at once
+     * (Linux's quick-ACK mode, up to 16, so that the sender's window opens fast).
+     *
+     * @return the count; 0 delays from the first segment
+     */
+    public int quickAcks() {
+        return quickAcks;
+    }
+
     @Override
     public String toString() {
         return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)
@@ -423,7 +437,7 @@ public final class TcpConfig {
                 + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer
                 + ", congestionControl=" + congestionControl.name() + ", initialWindow=" + initialWindowSegments
                 + ", windowScaling=" + windowScaling + ", timestamps=" + timestamps
-                + ", delayedAck=" + (delayedAckNanos == NONE ? "off" : Duration.ofNanos(delayedAckNanos)) + "}";
+                + ", delayedAck=" + (delayedAckNanos == NONE ? "off" : Duration.ofNanos(delayedAckNanos) + " after " + quickAcks + " quick ACKs") + "}";
     }
 
     /**
@@ -461,6 +475,7 @@ public final class TcpConfig {
         private boolean windowScaling = false;
         private boolean timestamps = false;
         private long delayedAckNanos = NONE;
+        private int quickAcks = 0;
 
         private Builder() {}
 
@@ -786,6 +801,18 @@ public final class TcpConfig {
                 throw new IllegalArgumentException("delayedAck must lie between 1 ms and 500 ms (RFC 1122 4.2.3.2), was " + bound);
             }
             delayedAckNanos = bound.toNanos();
+            return this;
+        }
+
+        /**
+         * With delayed ACKs on, the in-order segments after the handshake that are still ACKed at
+         * once (Linux's quick-ACK start; {@link #LINUX} uses 16).
+         *
+         * @param segments 0..1000
+         * @return this builder
+         */
+        public Builder quickAcks(int segments) {
+            quickAcks = between("quickAcks", segments, 0, 1000);
             return this;
         }
 

@@ -93,6 +93,7 @@ final class Work {
     int lastAckSent;
     int unackedSegments;
     long delAckDeadline;
+    int quickAcksLeft;
     /** The arriving segment's TSecr while it is processed (0: none); never stored. */
     private int curTsEcr;
 
@@ -178,6 +179,7 @@ final class Work {
         lastAckSent = t.lastAckSent;
         unackedSegments = t.unackedSegments;
         delAckDeadline = t.delAckDeadline;
+        quickAcksLeft = t.quickAcksLeft;
         this.now = now;
         this.deadlineBefore = t.nextDeadline();
         this.hadDeadlineBefore = t.hasDeadline();
@@ -209,6 +211,7 @@ final class Work {
         switch (to) {
             case ESTABLISHED:
                 armKeepAlive();
+                quickAcksLeft = config.quickAcks;
                 if (finQueued) {
                     // shutdownOutput() came while the handshake was in progress (RFC 9293 §3.10.4)
                     setState(TcpState.FIN_WAIT_1, null);
@@ -1242,7 +1245,10 @@ final class Work {
         if (!finReached) {
             finReached = drainHeld();
         }
-        if (config.delayedAckNanos != TcpConfig.NONE && !finReached && !gap) {
+        if (config.delayedAckNanos != TcpConfig.NONE && !finReached && !gap && quickAcksLeft > 0) {
+            quickAcksLeft--; // Linux's quick-ACK start: the first segments are ACKed at once, to open cwnd
+            ackNeeded = true;
+        } else if (config.delayedAckNanos != TcpConfig.NONE && !finReached && !gap) {
             // RFC 1122 4.2.3.2, RFC 5681 §4.2: in-order data may wait for a second segment or
             // the delay bound; a FIN, or data that fills a gap, is acknowledged at once.
             if (++unackedSegments >= 2) {

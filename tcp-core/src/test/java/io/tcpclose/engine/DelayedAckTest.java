@@ -63,8 +63,13 @@ class DelayedAckTest {
     }
 
     @Test
-    void the_linux_preset_delays_acks() {
-        LadderDriver d = States.established(TcpConfig.LINUX).in("PSH|ACK seq=5001 ack=1001 len=10").expectNoOut();
+    void the_linux_preset_acks_its_first_16_segments_at_once_then_delays_as_linuxs_quick_ack_start() {
+        LadderDriver d = States.established(TcpConfig.LINUX);
+        int seq = 5001;
+        for (int i = 0; i < 16; i++, seq += 10) {
+            d.in("PSH|ACK seq=" + seq + " ack=1001 len=10").expectOut("ACK ack=" + (seq + 10));
+        }
+        d.in("PSH|ACK seq=" + seq + " ack=1001 len=10").expectNoOut();
         org.junit.jupiter.api.Assertions.assertTrue(d.tcb().armed(TimerKind.DELAYED_ACK));
     }
 }
