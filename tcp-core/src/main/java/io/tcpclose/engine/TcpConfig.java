@@ -67,6 +67,7 @@ public final class TcpConfig {
             .reassemblySegments(256) // Linux bounds its out-of-order queue by the buffer, not a count
             .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
             .quickAcks(16) // TCP_MAX_QUICKACKS
+            .silentAfterFin(true) // tcp_rcv_state_process drops them
             .maxSynAckRetransmissions(5) // tcp_synack_retries
             .rtoMinOnVariance(true) // tcp_set_rto
             .build();
@@ -102,6 +103,7 @@ public final class TcpConfig {
     final boolean timestamps;
     final long delayedAckNanos;
     final int quickAcks;
+    final boolean silentAfterFin;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -135,6 +137,7 @@ public final class TcpConfig {
         timestamps = b.timestamps;
         delayedAckNanos = b.delayedAckNanos;
         quickAcks = b.quickAcks;
+        silentAfterFin = b.silentAfterFin;
     }
 
     /** {@return a builder holding the defaults} */
@@ -176,6 +179,7 @@ public final class TcpConfig {
         b.timestamps = timestamps;
         b.delayedAckNanos = delayedAckNanos;
         b.quickAcks = quickAcks;
+        b.silentAfterFin = silentAfterFin;
         return b;
     }
 
@@ -352,7 +356,7 @@ public final class TcpConfig {
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
             "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
             "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck",
-            "maxSynAckRetransmissions", "rtoMinOnVariance", "quickAcks"};
+            "maxSynAckRetransmissions", "rtoMinOnVariance", "quickAcks", "silentAfterFin"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -369,7 +373,7 @@ public final class TcpConfig {
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
             timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
             initialWindowSegments, windowScaling, timestamps, delayedAckNanos, maxSynAckRetransmissions,
-            rtoMinOnVariance, quickAcks};
+            rtoMinOnVariance, quickAcks, silentAfterFin};
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -416,6 +420,18 @@ public final class TcpConfig {
      */
     public int quickAcks() {
         return quickAcks;
+    }
+
+    /**
+     * Once the peer's FIN is in (CLOSE-WAIT, CLOSING, LAST-ACK), whether a segment at or beyond
+     * RCV.NXT inside the window, which is never acceptable then, is dropped without an answer as
+     * Linux does ({@link #LINUX}), rather than answered with the first check's ACK (the default).
+     * TIME-WAIT answers in both (as Linux's does too).
+     *
+     * @return true for Linux's silence
+     */
+    public boolean silentAfterFin() {
+        return silentAfterFin;
     }
 
     @Override
@@ -476,6 +492,7 @@ public final class TcpConfig {
         private boolean timestamps = false;
         private long delayedAckNanos = NONE;
         private int quickAcks = 0;
+        private boolean silentAfterFin = false;
 
         private Builder() {}
 
@@ -813,6 +830,18 @@ public final class TcpConfig {
          */
         public Builder quickAcks(int segments) {
             quickAcks = between("quickAcks", segments, 0, 1000);
+            return this;
+        }
+
+        /**
+         * Linux's silence toward in-window segments after the peer's FIN (see {@link
+         * TcpConfig#silentAfterFin()}).
+         *
+         * @param on true to drop them unanswered
+         * @return this builder
+         */
+        public Builder silentAfterFin(boolean on) {
+            silentAfterFin = on;
             return this;
         }
 

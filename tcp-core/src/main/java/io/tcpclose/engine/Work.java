@@ -843,6 +843,12 @@ final class Work {
                 }
             } else {
                 reject(RejectReason.OUT_OF_WINDOW, seg);
+                if (config.silentAfterFin && state != TcpState.TIME_WAIT && state.peerFinReceived()
+                        && Seq.ge(seg.seq(), rcvNxt) && Seq.lt(seg.seq(), rcvNxt + Math.max(1, rcvWndNow()))) {
+                    // Linux (tcp_rcv_state_process): in CLOSE-WAIT, CLOSING and LAST-ACK a segment at
+                    // or beyond RCV.NXT inside the window is dropped without an answer.
+                    return;
+                }
             }
             duplicateAck(seg);
             return;

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
  * No sequence space after the peer's FIN (RFC 9293 §3.10.7.4 first check, §3.10.7.4 eighth):
  * in CLOSE-WAIT, CLOSING, LAST-ACK and TIME-WAIT the peer has nothing more to send, so only a
  * segment at exactly RCV.NXT without text is acceptable, whatever window we still advertise.
- * Anything else gets the (rate-limited) ACK of the first check, as in Linux, FreeBSD and gVisor.
+ * Anything else gets the (rate-limited) ACK of the first check by default. Linux answers only
+ * what lies below RCV.NXT and drops the rest silently in CLOSE-WAIT, CLOSING and LAST-ACK (its
+ * TIME-WAIT answers everything, measured against 6.18): {@code silentAfterFin}, on in LINUX.
  * The peer's FIN is 5001, so RCV.NXT is 5002.
  */
 class AfterPeerFinTest {
@@ -72,5 +74,27 @@ class AfterPeerFinTest {
                 .expectOut("ACK seq=1002 ack=5002")
                 .expectRejected(RejectReason.FIN_REPEATED)
                 .expectDeadlineIn(TimerKind.TIME_WAIT, java.time.Duration.ofSeconds(60));
+    }
+    @Test
+    void with_linuxs_silence_in_window_data_after_the_fin_in_close_wait_is_dropped_unanswered() {
+        TcpConfig linuxLike = TcpConfig.builder().silentAfterFin(true).build();
+        States.closeWait(linuxLike).atMillis(200).in("PSH|ACK seq=5002 ack=1001 len=5")
+                .expectNoOut()
+                .expectRejected(RejectReason.OUT_OF_WINDOW)
+                .expectState(TcpState.CLOSE_WAIT);
+    }
+
+    @Test
+    void with_linuxs_silence_a_segment_below_rcv_nxt_is_still_acked() {
+        States.closeWait(TcpConfig.builder().silentAfterFin(true).build()).atMillis(200)
+                .in("PSH|ACK seq=4000 ack=1001 len=5")
+                .expectOut("ACK seq=1001 ack=5002");
+    }
+
+    @Test
+    void with_linuxs_silence_time_wait_still_acks_as_linuxs_does() {
+        States.timeWait(TcpConfig.builder().silentAfterFin(true).build()).atMillis(200)
+                .in("ACK seq=5002 ack=1002 data=\"late\"")
+                .expectOut("ACK seq=1002 ack=5002");
     }
 }

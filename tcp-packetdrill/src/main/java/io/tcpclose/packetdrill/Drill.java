@@ -29,11 +29,32 @@ public final class Drill {
      * @throws IOException when the file cannot be read
      */
     public static ScriptResult run(Path file, TcpConfig config, boolean lenient, Set<String> defines) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return run(file, config, lenient, defines, Script.DEFAULT_TOLERANCE_NANOS);
+    }
+
+    /**
+     * As {@link #run(Path, TcpConfig, boolean, Set)} with another default tolerance.
+     *
+     * @param file           the script
+     * @param config         the local stack's configuration
+     * @param lenient        whether windows and options may differ
+     * @param defines        names {@code #ifdef} sees as defined
+     * @param toleranceNanos the tolerance unless the script sets its own
+     * @return the result
+     * @throws IOException when the file cannot be read
+     */
+    public static ScriptResult run(Path file, TcpConfig config, boolean lenient, Set<String> defines, long toleranceNanos)
+            throws IOException {
         String name = file.getFileName().toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            return new ScriptResult(name, ScriptResult.Status.FAIL, "not UTF-8 text", List.of(), List.of(), List.of());
+        }
         Script script;
         try {
-            script = Script.parse(name, text, defines);
+            script = Script.parse(name, text, defines, toleranceNanos);
         } catch (ScriptSyntaxException e) {
             return new ScriptResult(name, ScriptResult.Status.FAIL, e.getMessage(), List.of(), List.of(), List.of());
         } catch (UnsupportedConstructException e) {
@@ -43,6 +64,10 @@ public final class Drill {
             return new Runner(script, config, lenient).run();
         } catch (UnsupportedConstructException e) {
             return new ScriptResult(name, ScriptResult.Status.UNSUPPORTED, e.getMessage(), List.of(), List.of(), List.of());
+        } catch (IllegalArgumentException e) {
+            // A value outside what TCP allows (a 17-bit window, a negative timeout): the script is wrong.
+            return new ScriptResult(name, ScriptResult.Status.FAIL, "a value out of range: " + e.getMessage(), List.of(),
+                    List.of(), List.of());
         }
     }
 

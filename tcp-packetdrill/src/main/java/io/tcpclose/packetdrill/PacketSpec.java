@@ -93,7 +93,7 @@ record PacketSpec(boolean inbound, int flags, long start, long end, Long ack, In
                     window = (int) number(line, w[++i]);
                     break;
                 default:
-                    throw new UnsupportedConstructException(line, "packet field \"" + w[i] + "\"");
+                    throw new ScriptSyntaxException(line, "unknown packet field \"" + w[i] + "\" (known: ack, win)");
             }
         }
         return new PacketSpec(inbound, flags, start, end, ack, window, options, ece, cwr);

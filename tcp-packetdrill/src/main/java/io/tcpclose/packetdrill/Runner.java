@@ -69,6 +69,7 @@ public final class Runner {
     private long scriptTime;
     /** The previous event's time: {@code +a...b} counts both a and b from it, as packetdrill does. */
     private long previousTime;
+    private int currentLine;
 
     private record Sent(long nanos, Segment segment) {}
 
@@ -156,6 +157,7 @@ public final class Runner {
     public ScriptResult run() {
         try {
             for (Script.Event e : script.events()) {
+                currentLine = e.line();
                 step(e);
                 tryPending();
             }
@@ -178,6 +180,9 @@ public final class Runner {
             return result(ScriptResult.Status.UNSUPPORTED, u.getMessage());
         } catch (ScriptSyntaxException s) {
             return result(ScriptResult.Status.FAIL, s.getMessage());
+        } catch (IllegalArgumentException v) {
+            // A value outside what TCP allows (a window above 16 bits, an MSS above 65535, a bad timeout).
+            return result(ScriptResult.Status.FAIL, "line " + currentLine + ": a value out of range: " + v.getMessage());
         }
     }
 
@@ -417,8 +422,12 @@ public final class Runner {
                 case "nop":
                 case "eol":
                     break;
-                default:
+                case "sack":
+                case "md5":
+                case "FO":
                     throw new UnsupportedConstructException(line, "option " + w.trim());
+                default:
+                    throw new ScriptSyntaxException(line, "unknown TCP option \"" + w.trim() + "\"");
             }
         }
         return new TcpOptions(mss, ws, sack, ts, val, ecr);

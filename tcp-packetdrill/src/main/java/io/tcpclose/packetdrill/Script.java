@@ -52,10 +52,27 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
      * @throws UnsupportedConstructException  for a script option the runner does not know
      */
     public static Script parse(String name, String text, Set<String> defines) {
+        return parse(name, text, defines, DEFAULT_TOLERANCE_NANOS);
+    }
+
+    /**
+     * Parses a script with another default tolerance (the command line's {@code
+     * --tolerance_usecs}); a {@code --tolerance_usecs} line in the script still wins.
+     *
+     * @param name             a name for messages
+     * @param text             the script
+     * @param defines          the names {@code #ifdef} sees as defined
+     * @param toleranceNanos   the tolerance unless the script sets its own
+     * @return the script
+     * @throws ScriptSyntaxException         naming the line that is not packetdrill
+     * @throws UnsupportedConstructException for a script option the runner does not know
+     */
+    public static Script parse(String name, String text, Set<String> defines, long toleranceNanos) {
         List<Event> events = new ArrayList<>();
-        long tolerance = DEFAULT_TOLERANCE_NANOS;
+        long tolerance = toleranceNanos;
         String[] lines = stripBlockComments(text).split("\n", -1);
         List<Boolean> active = new ArrayList<>();
+        List<Integer> ifdefLines = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             int no = i + 1;
             String l = lines[i];
@@ -76,6 +93,7 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
                             throw new ScriptSyntaxException(no, w[0] + " needs a name");
                         }
                         active.add(defines.contains(w[1]) == w[0].equals("#ifdef"));
+                        ifdefLines.add(no);
                         continue;
                     case "#else":
                         if (active.isEmpty()) {
@@ -88,6 +106,7 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
                             throw new ScriptSyntaxException(no, "#endif without #ifdef");
                         }
                         active.remove(active.size() - 1);
+                        ifdefLines.remove(ifdefLines.size() - 1);
                         continue;
                     default:
                         throw new UnsupportedConstructException(no, "directive " + w[0]);
@@ -118,7 +137,10 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
             events.add(new Event(no, timing(no, l.substring(0, sp)), l.substring(sp).trim()));
         }
         if (!active.isEmpty()) {
-            throw new ScriptSyntaxException(lines.length, "#ifdef without #endif");
+            throw new ScriptSyntaxException(ifdefLines.get(ifdefLines.size() - 1), "#ifdef without #endif");
+        }
+        if (events.isEmpty()) {
+            throw new ScriptSyntaxException(1, "the script has no events");
         }
         return new Script(name, Collections.unmodifiableList(events), tolerance);
     }
@@ -153,6 +175,9 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
     }
 
     private static long seconds(int line, String s) {
+        if (s.startsWith("-")) {
+            throw new ScriptSyntaxException(line, "a time cannot be negative: " + s);
+        }
         try {
             return Math.round(Double.parseDouble(s) * 1e9);
         } catch (NumberFormatException e) {

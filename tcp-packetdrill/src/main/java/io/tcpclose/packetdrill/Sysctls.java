@@ -90,7 +90,10 @@ final class Sysctls {
                 return true;
             case "net.ipv4.tcp_sack":
             case "net.ipv4.tcp_ecn":
-                return v == 0; // tcpclose does neither: off is what it does already
+                if (v != 0) {
+                    throw new UnsupportedConstructException(line, key + "=" + v + " (tcpclose does neither SACK nor ECN)");
+                }
+                return true; // off is what tcpclose does already
             case "net.inet.tcp.msl":
                 b.msl(Duration.ofMillis(v)); // FreeBSD counts it in milliseconds
                 return true;

@@ -36,8 +36,9 @@ public final class TunDevice implements Closeable {
     /**
      * Creates (or attaches to) the TUN device {@code name}.
      *
-     * @param name the interface name, 1..15 ASCII characters, such as {@code "tun0"}
-     * @return the open device, non-blocking
+     * @param name the interface name, 1..15 ASCII characters, such as {@code "tun0"}, or a pattern
+     *             such as {@code "tun%d"} for the kernel to complete
+     * @return the open device, non-blocking; {@link #name()} is the name the kernel gave it
      * @throws IOException              when {@code /dev/net/tun} cannot be opened or the device
      *                                  cannot be created (the message names errno: EPERM means
      *                                  CAP_NET_ADMIN is missing)
@@ -53,7 +54,8 @@ public final class TunDevice implements Closeable {
         try {
             fd = LibC.INSTANCE.open("/dev/net/tun", LibC.O_RDWR | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open /dev/net/tun: " + errno(e), e);
+            throw new IOException("cannot open /dev/net/tun: " + errno(e)
+                    + (e.getErrorCode() == 13 || e.getErrorCode() == 1 ? " (it needs CAP_NET_ADMIN and access to the device: root, or unshare -rn)" : ""), e);
         }
         try {
             byte[] ifreq = new byte[40]; // struct ifreq: the name, then the flags as a short at offset 16
@@ -63,12 +65,18 @@ public final class TunDevice implements Closeable {
             ifreq[17] = (byte) (flags >>> 8);
             LibC.INSTANCE.ioctl(fd, new NativeLong(LibC.TUNSETIFF), ifreq);
             nonBlocking(fd);
+            // The kernel writes the name it chose back into the request ("tun%d" becomes "tun0").
+            int end = 0;
+            while (end < IFNAMSIZ && ifreq[end] != 0) {
+                end++;
+            }
+            String actual = new String(ifreq, 0, end, StandardCharsets.US_ASCII);
+            return new TunDevice(fd, actual.isEmpty() ? name : actual);
         } catch (LastErrorException e) {
             closeQuietly(fd);
             throw new IOException("cannot create TUN device " + name + ": " + errno(e)
                     + (e.getErrorCode() == 1 ? " (it needs CAP_NET_ADMIN: root, or unshare -rn)" : ""), e);
         }
-        return new TunDevice(fd, name);
     }
 
     /**

@@ -263,13 +263,13 @@ final class KernelCase {
                     kernel.getInputStream().read();
                     Thread.sleep(100);
                     long before = nstat("TcpExtTCPChallengeACK");
-                    injectRst(tun, ours.id().localPort(), sndNxt.get() + 1000);
+                    injectRst(tun, ours.id().localPort(), sndNxt.get() + 1000, capture, iface, epoch + (System.nanoTime() - start));
                     Thread.sleep(200);
                     System.out.println("KERNEL challenge ACKs " + (nstat("TcpExtTCPChallengeACK") - before));
                     kernel.getOutputStream().write("alive".getBytes(StandardCharsets.UTF_8));
                     byte[] five = ours.inputStream().readNBytes(5);
                     System.out.println("OURS read \"" + new String(five, StandardCharsets.UTF_8) + "\" after the inexact RST");
-                    injectRst(tun, ours.id().localPort(), sndNxt.get());
+                    injectRst(tun, ours.id().localPort(), sndNxt.get(), capture, iface, epoch + (System.nanoTime() - start));
                     Thread.sleep(200);
                     System.out.println("KERNEL " + readOrError(kernel.getInputStream()));
                     kernel.close();
@@ -384,14 +384,19 @@ final class KernelCase {
     }
 
     /** Writes a RST from us to the kernel straight into the device, as a blind attacker would. */
-    private static void injectRst(TunDevice tun, int ourPort, int seq) throws Exception {
+    private static void injectRst(TunDevice tun, int ourPort, int seq, CaptureWriter capture, int iface, long epochNanos)
+            throws Exception {
         Segment rst = new Segment(ourPort, PORT, seq, 0, io.tcpclose.wire.TcpFlags.RST, 0,
                 io.tcpclose.wire.TcpOptions.NONE, io.tcpclose.wire.Bytes.EMPTY);
         byte[] ours = InetAddress.getByName(OURS).getAddress();
         byte[] kernel = InetAddress.getByName(KERNEL).getAddress();
         byte[] tcp = io.tcpclose.wire.SegmentCodec.encode(rst, io.tcpclose.wire.PseudoHeader.ipv4(ours, kernel));
-        if (!tun.write(io.tcpclose.wire.IpHeaders.frame(ours, kernel, 7, 64, tcp))) {
+        byte[] packet = io.tcpclose.wire.IpHeaders.frame(ours, kernel, 7, 64, tcp);
+        if (!tun.write(packet)) {
             throw new IllegalStateException("the device took no packet");
+        }
+        synchronized (capture) {
+            capture.packet(iface, epochNanos, packet, "injected into the device by the test, not sent by the stack");
         }
     }
 

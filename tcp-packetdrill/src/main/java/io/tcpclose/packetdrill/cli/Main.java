@@ -43,6 +43,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", description = "print each script's ladder of segments and calls")
     boolean verbose;
 
+    @Option(names = "--tolerance_usecs", paramLabel = "N", defaultValue = "4000",
+            description = "how far a packet may be from its time, in microseconds (default ${DEFAULT-VALUE}; a script's own wins)")
+    long toleranceUsecs;
+
     private PrintStream out;
 
     /**
@@ -107,11 +111,25 @@ public final class Main implements Callable<Integer> {
         if (scripts.isEmpty()) {
             throw new CommandLine.ParameterException(cl, "no .pkt scripts in " + paths);
         }
+        if (toleranceUsecs < 0 || toleranceUsecs > 60_000_000) {
+            throw new CommandLine.ParameterException(cl, "--tolerance_usecs must lie between 0 and 60000000, was " + toleranceUsecs);
+        }
+        for (String d : defines) {
+            if (d.isBlank()) {
+                throw new CommandLine.ParameterException(cl, "--define needs a name");
+            }
+        }
         int passed = 0;
         int failed = 0;
         int unsupported = 0;
         for (Path s : scripts) {
-            ScriptResult r = Drill.run(s, config, lenient, new HashSet<>(defines));
+            ScriptResult r;
+            try {
+                r = Drill.run(s, config, lenient, new HashSet<>(defines), toleranceUsecs * 1000);
+            } catch (IOException e) {
+                r = new ScriptResult(s.toString(), ScriptResult.Status.FAIL, "cannot read it: "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()), List.of(), List.of(), List.of());
+            }
             switch (r.status()) {
                 case PASS:
                     passed++;
