@@ -68,6 +68,7 @@ public final class TcpConfig {
             .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
             .quickAcks(16) // TCP_MAX_QUICKACKS
             .silentAfterFin(true) // tcp_rcv_state_process drops them
+            .timeWaitRestartOnAck(true) // tcp_timewait_state_process reschedules on any ACK
             .maxSynAckRetransmissions(5) // tcp_synack_retries
             .rtoMinOnVariance(true) // tcp_set_rto
             .build();
@@ -104,6 +105,7 @@ public final class TcpConfig {
     final long delayedAckNanos;
     final int quickAcks;
     final boolean silentAfterFin;
+    final boolean timeWaitRestartOnAck;
 
     private TcpConfig(Builder b) {
         mslNanos = b.mslNanos;
@@ -138,6 +140,7 @@ public final class TcpConfig {
         delayedAckNanos = b.delayedAckNanos;
         quickAcks = b.quickAcks;
         silentAfterFin = b.silentAfterFin;
+        timeWaitRestartOnAck = b.timeWaitRestartOnAck;
     }
 
     /** {@return a builder holding the defaults} */
@@ -180,6 +183,7 @@ public final class TcpConfig {
         b.delayedAckNanos = delayedAckNanos;
         b.quickAcks = quickAcks;
         b.silentAfterFin = silentAfterFin;
+        b.timeWaitRestartOnAck = timeWaitRestartOnAck;
         return b;
     }
 
@@ -356,7 +360,7 @@ public final class TcpConfig {
             "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
             "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
             "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck",
-            "maxSynAckRetransmissions", "rtoMinOnVariance", "quickAcks", "silentAfterFin"};
+            "maxSynAckRetransmissions", "rtoMinOnVariance", "quickAcks", "silentAfterFin", "timeWaitRestartOnAck"};
         Object[] mine = fixedKnobs();
         Object[] theirs = next.fixedKnobs();
         for (int i = 0; i < names.length; i++) {
@@ -373,7 +377,7 @@ public final class TcpConfig {
             maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
             timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
             initialWindowSegments, windowScaling, timestamps, delayedAckNanos, maxSynAckRetransmissions,
-            rtoMinOnVariance, quickAcks, silentAfterFin};
+            rtoMinOnVariance, quickAcks, silentAfterFin, timeWaitRestartOnAck};
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -432,6 +436,17 @@ public final class TcpConfig {
      */
     public boolean silentAfterFin() {
         return silentAfterFin;
+    }
+
+    /**
+     * Whether any segment with an ACK (not a RST) restarts TIME-WAIT's 2×MSL, as Linux's {@code
+     * tcp_timewait_state_process} does ({@link #LINUX}), rather than only a repeated FIN (RFC 9293
+     * §3.6.1, the default).
+     *
+     * @return true for Linux's restart
+     */
+    public boolean timeWaitRestartOnAck() {
+        return timeWaitRestartOnAck;
     }
 
     @Override
@@ -493,6 +508,7 @@ public final class TcpConfig {
         private long delayedAckNanos = NONE;
         private int quickAcks = 0;
         private boolean silentAfterFin = false;
+        private boolean timeWaitRestartOnAck = false;
 
         private Builder() {}
 
@@ -842,6 +858,17 @@ public final class TcpConfig {
          */
         public Builder silentAfterFin(boolean on) {
             silentAfterFin = on;
+            return this;
+        }
+
+        /**
+         * Linux's TIME-WAIT restart on any ACK (see {@link TcpConfig#timeWaitRestartOnAck()}).
+         *
+         * @param on true to restart on any segment with an ACK
+         * @return this builder
+         */
+        public Builder timeWaitRestartOnAck(boolean on) {
+            timeWaitRestartOnAck = on;
             return this;
         }
 

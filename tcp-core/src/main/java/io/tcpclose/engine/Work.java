@@ -793,6 +793,10 @@ final class Work {
 
     /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */
     private void synchronizedArrives(Segment seg) {
+        if (state == TcpState.TIME_WAIT && config.timeWaitRestartOnAck && seg.has(ACK) && !seg.has(RST)) {
+            // Linux (tcp_timewait_state_process): any segment with an ACK restarts the 2×MSL wait.
+            timeWaitDeadline = now + config.timeWaitNanos();
+        }
         if (state == TcpState.TIME_WAIT && seg.has(RST) && config.timeWaitRst == TcpConfig.TimeWaitRst.IGNORE) {
             // RFC 1337 §3: ignoring RST in TIME-WAIT prevents its assassination, and ignoring
             // means silence: no challenge ACK for any RST, exact, in the window or beyond it

@@ -131,6 +131,21 @@ class ActiveCloseTest {
     }
 
     @Test
+    void by_default_a_bare_ack_does_not_restart_time_wait_rfc9293_3_6_1() {
+        States.timeWait().atMillis(30_120).in("ACK seq=5002 ack=1002").expectNoOut()
+                .expectDeadlineIn(TimerKind.TIME_WAIT, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void with_linuxs_rule_any_ack_in_time_wait_restarts_its_2_msl_as_tcp_timewait_state_process() {
+        TcpConfig linuxLike = TcpConfig.builder().timeWaitRestartOnAck(true).build();
+        States.timeWait(linuxLike).atMillis(30_120).in("ACK seq=5002 ack=1002").expectNoOut()
+                .expectDeadlineIn(TimerKind.TIME_WAIT, Duration.ofSeconds(60));
+        States.timeWait(linuxLike).atMillis(30_120).in("RST seq=5002")
+                .expectDeadlineIn(TimerKind.TIME_WAIT, Duration.ofSeconds(30)); // a RST never restarts it
+    }
+
+    @Test
     void bare_ack_in_time_wait_is_not_answered_so_two_time_waits_cannot_echo() {
         States.timeWait().atMillis(200).in("ACK seq=5002 ack=1002").expectNoOut().expectState(TcpState.TIME_WAIT);
     }
