@@ -48,6 +48,7 @@ final class KernelCase {
         List<String> states = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger acksToOld = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger sndNxt = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger rcvNxt = new java.util.concurrent.atomic.AtomicInteger();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -62,6 +63,9 @@ final class KernelCase {
 
             @Override
             public void segmentIn(long nanos, FourTuple id, Segment s) {
+                if (!s.has(io.tcpclose.wire.TcpFlags.RST)) {
+                    rcvNxt.set(s.seq() + s.seqLength()); // our RCV.NXT once we have this
+                }
                 write(nanos, id.remoteAddress(), id.localAddress(), s);
             }
 
@@ -276,6 +280,32 @@ final class KernelCase {
                     ours.abort();
                     break;
                 }
+                case "rst-toward-us": {
+                    // RFC 5961 3.2 on our side: the kernel's raw socket puts a forged RST on the
+                    // wire toward us, as a blind attacker on the path would. In the window but not
+                    // at our RCV.NXT, it draws a challenge ACK and the connection stays up; exactly
+                    // at RCV.NXT, it resets us. The kernel's next segment then finds no connection.
+                    kernel.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
+                    ours.inputStream().read();
+                    Thread.sleep(100);
+                    try (RawIpSender raw = new RawIpSender()) {
+                        long before = stack.stats().challengeAcksSent();
+                        raw.send(rst(KERNEL, OURS, PORT, ours.id().localPort(), rcvNxt.get() + 1000));
+                        Thread.sleep(200);
+                        System.out.println("OURS challenge ACKs " + (stack.stats().challengeAcksSent() - before)
+                                + ", still " + ours.state());
+                        ours.outputStream().write("alive".getBytes(StandardCharsets.UTF_8));
+                        byte[] five = kernel.getInputStream().readNBytes(5);
+                        System.out.println("KERNEL read \"" + new String(five, StandardCharsets.UTF_8) + "\" after the inexact RST");
+                        raw.send(rst(KERNEL, OURS, PORT, ours.id().localPort(), rcvNxt.get()));
+                        CloseReason r = ours.closed().get(5, TimeUnit.SECONDS);
+                        System.out.println("OURS reset " + r + " by the exact RST");
+                    }
+                    kernel.getOutputStream().write("late".getBytes(StandardCharsets.UTF_8));
+                    System.out.println("KERNEL " + readOrError(kernel.getInputStream()));
+                    kernel.close();
+                    break;
+                }
                 case "the-kernel-probes-us": {
                     kernel.setKeepAlive(true);
                     kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
@@ -386,18 +416,23 @@ final class KernelCase {
     /** Writes a RST from us to the kernel straight into the device, as a blind attacker would. */
     private static void injectRst(TunDevice tun, int ourPort, int seq, CaptureWriter capture, int iface, long epochNanos)
             throws Exception {
-        Segment rst = new Segment(ourPort, PORT, seq, 0, io.tcpclose.wire.TcpFlags.RST, 0,
-                io.tcpclose.wire.TcpOptions.NONE, io.tcpclose.wire.Bytes.EMPTY);
-        byte[] ours = InetAddress.getByName(OURS).getAddress();
-        byte[] kernel = InetAddress.getByName(KERNEL).getAddress();
-        byte[] tcp = io.tcpclose.wire.SegmentCodec.encode(rst, io.tcpclose.wire.PseudoHeader.ipv4(ours, kernel));
-        byte[] packet = io.tcpclose.wire.IpHeaders.frame(ours, kernel, 7, 64, tcp);
+        byte[] packet = rst(OURS, KERNEL, ourPort, PORT, seq);
         if (!tun.write(packet)) {
             throw new IllegalStateException("the device took no packet");
         }
         synchronized (capture) {
             capture.packet(iface, epochNanos, packet, "injected into the device by the test, not sent by the stack");
         }
+    }
+
+    /** An IPv4 packet carrying a bare RST from one address and port to another. */
+    private static byte[] rst(String from, String to, int fromPort, int toPort, int seq) throws Exception {
+        Segment rst = new Segment(fromPort, toPort, seq, 0, io.tcpclose.wire.TcpFlags.RST, 0,
+                io.tcpclose.wire.TcpOptions.NONE, io.tcpclose.wire.Bytes.EMPTY);
+        byte[] src = InetAddress.getByName(from).getAddress();
+        byte[] dst = InetAddress.getByName(to).getAddress();
+        byte[] tcp = io.tcpclose.wire.SegmentCodec.encode(rst, io.tcpclose.wire.PseudoHeader.ipv4(src, dst));
+        return io.tcpclose.wire.IpHeaders.frame(src, dst, 7, 64, tcp);
     }
 
     /** One of the kernel's counters in this namespace, as {@code nstat -az} prints it. */

@@ -193,6 +193,16 @@ class KernelInteropTest {
         assertEquals("KERNEL read 0 bytes then SocketException: Connection reset", line(out, "KERNEL read"));
     }
 
+    @Test
+    void an_inexact_rst_from_the_kernels_side_draws_our_challenge_ack_and_an_exact_one_resets_us_rfc5961_3_2() throws Exception {
+        List<String> out = runCase("rst-toward-us");
+        assertEquals("OURS challenge ACKs 1, still ESTABLISHED", line(out, "OURS challenge"));
+        assertEquals("KERNEL read \"alive\" after the inexact RST", line(out, "KERNEL read \"alive\""));
+        assertEquals("OURS reset RESET_BY_PEER by the exact RST", line(out, "OURS reset"));
+        assertEquals("KERNEL read 0 bytes then SocketException: Connection reset", line(out, "KERNEL read 0"),
+                "the kernel's next segment finds no connection and our RST answers it");
+    }
+
     /** Runs one case in the namespace; its output lines, after checking it finished. */
     private List<String> runCase(String name) throws Exception {
         Path dir = Path.of("target", "interop");
