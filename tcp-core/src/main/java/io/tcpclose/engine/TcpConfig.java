@@ -449,6 +449,48 @@ public final class TcpConfig {
         return timeWaitRestartOnAck;
     }
 
+    /**
+     * The settings that shape a close ladder, in one line for a reader: MSL and TIME-WAIT, the
+     * RTO's bounds, keep-alive and the user timeout when on, congestion control, and the options
+     * and delayed ACKs when on. For example {@code "MSL 30 s (TIME-WAIT 60 s), RTO 1 s initial,
+     * 1 s..120 s, congestion control reno"}.
+     *
+     * @return the summary
+     */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("MSL ").append(human(mslNanos)).append(" (TIME-WAIT ").append(human(timeWaitNanos())).append(")");
+        sb.append(", RTO ").append(human(rtoInitialNanos())).append(" initial, ").append(human(rtoMinNanos()))
+                .append("..").append(human(rtoMaxNanos()));
+        if (keepAlive()) {
+            sb.append(", keep-alive idle ").append(human(keepAliveIdleNanos())).append(" interval ")
+                    .append(human(keepAliveIntervalNanos())).append(" probes ").append(keepAliveProbes());
+        }
+        if (userTimeoutNanos() != NONE) {
+            sb.append(", user timeout ").append(human(userTimeoutNanos()));
+        }
+        sb.append(", congestion control ").append(congestionControl().name());
+        if (windowScaling()) {
+            sb.append(", window scaling");
+        }
+        if (timestamps()) {
+            sb.append(", timestamps");
+        }
+        if (delayedAckNanos() != NONE) {
+            sb.append(", delayed ACKs ").append(human(delayedAckNanos()));
+        }
+        return sb.toString();
+    }
+
+    /** Whole seconds as "30 s", anything finer as "200 ms". */
+    private static String human(long nanos) {
+        Duration d = Duration.ofNanos(nanos);
+        if (d.toMillisPart() == 0 && d.toNanosPart() == 0) {
+            return d.getSeconds() + " s";
+        }
+        return d.toMillis() + " ms";
+    }
+
     @Override
     public String toString() {
         return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)

@@ -1,5 +1,8 @@
 package io.tcpclose.sim;
 
+import io.tcpclose.engine.Effect;
+import io.tcpclose.engine.RejectReason;
+import io.tcpclose.ladder.LadderNotes;
 import io.tcpclose.ladder.LadderRenderer;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,9 +41,7 @@ public final class SimLadder {
         }
         LadderRenderer r = new LadderRenderer(left, right);
         Map<String, Integer> deliveries = new HashMap<>();
-        // Each side's FIN number (the sequence number it takes), until the other side's first ACK of it.
-        Map<Boolean, Long> finOf = new HashMap<>();
-        Map<Boolean, Long> finAcked = new HashMap<>();
+        LadderNotes.FinAcks finAcks = new LadderNotes.FinAcks();
         for (TraceEvent e : trace.events()) {
             boolean fromLeft = e.where().equals(ab);
             boolean onLink = fromLeft || e.where().equals(ba);
@@ -51,7 +52,7 @@ public final class SimLadder {
                         String lost = fate.get(e.where() + "#" + e.packet());
                         String remark = e.kind() == TraceEvent.Kind.INJECT ? "injected by the network" : null;
                         remark = join(remark, why(e.detail()));
-                        remark = join(remark, finAck(e.segment(), fromLeft, finOf, finAcked));
+                        remark = join(remark, e.segment() == null ? null : finAcks.next(e.segment(), fromLeft));
                         r.segment(e.nanos(), fromLeft, e.segment(), lost, remark);
                     }
                     break;
@@ -106,65 +107,22 @@ public final class SimLadder {
         return a == null ? b : b == null ? a : a + "; " + b;
     }
 
-    /** What the engine said it sent the segment for, when that is more than plain sending. */
+    /** The engine's reason for sending, as the trace spells it, in the words every ladder uses. */
     private static String why(String detail) {
-        switch (detail) {
-            case "RETRANSMISSION":
-                return "retransmission";
-            case "CHALLENGE_ACK":
-                return "challenge ACK (RFC 5961)";
-            case "DUPLICATE_ACK":
-                return "ACK again: what it answers was old or out of window";
-            case "KEEPALIVE_PROBE":
-                return "keep-alive probe: seq = SND.NXT - 1";
-            case "WINDOW_PROBE":
-                return "zero-window probe";
-            default:
-                return null;
+        for (Effect.Why w : Effect.Why.values()) {
+            if (w.name().equals(detail)) {
+                return LadderNotes.why(w);
+            }
         }
-    }
-
-    /**
-     * Remembers a FIN's sequence number, and marks the other side's first segment that
-     * acknowledges it: the FIN takes one number, so its ACK is that number plus one.
-     */
-    private static String finAck(io.tcpclose.wire.Segment seg, boolean fromLeft, Map<Boolean, Long> finOf,
-                                 Map<Boolean, Long> finAcked) {
-        if (seg == null) {
-            return null;
-        }
-        if (seg.has(io.tcpclose.wire.TcpFlags.SYN)) {
-            finOf.remove(fromLeft); // a new incarnation: its FIN, when it comes, is marked afresh
-            finAcked.remove(fromLeft);
-        }
-        String note = null;
-        Long peerFin = finOf.get(!fromLeft);
-        if (peerFin != null && seg.has(io.tcpclose.wire.TcpFlags.ACK) && !seg.has(io.tcpclose.wire.TcpFlags.RST)
-                && io.tcpclose.wire.Seq.toUnsigned(seg.ack()) == ((peerFin + 1) & 0xFFFF_FFFFL)
-                && !peerFin.equals(finAcked.get(!fromLeft))) {
-            finAcked.put(!fromLeft, peerFin);
-            note = "acks FIN " + peerFin + ": ack = " + ((peerFin + 1) & 0xFFFF_FFFFL);
-        }
-        if (seg.has(io.tcpclose.wire.TcpFlags.FIN)) {
-            finOf.put(fromLeft, io.tcpclose.wire.Seq.toUnsigned(seg.seq() + seg.payload().length()));
-        }
-        return note;
+        return null;
     }
 
     private static String rejectNote(String reason) {
-        switch (reason) {
-            case "FIN_REPEATED":
-                return "the peer repeated its FIN (our ACK was lost): ACK it again; TIME-WAIT restarts 2xMSL";
-            case "RST_NOT_EXACT":
-                return "RST in the window but not at RCV.NXT: ignored, answered with a challenge ACK (RFC 5961)";
-            case "RST_IN_TIME_WAIT":
-                return "RST in TIME-WAIT ignored (RFC 1337)";
-            case "SYN_IN_SYNCHRONIZED_STATE":
-                return "SYN on a synchronized connection: answered with a challenge ACK (RFC 5961)";
-            case "PAWS":
-                return "PAWS: its timestamp is older than TS.Recent, an old duplicate; dropped and ACKed (RFC 7323 5)";
-            default:
-                return null;
+        for (RejectReason r : RejectReason.values()) {
+            if (r.name().equals(reason)) {
+                return LadderNotes.rejected(r);
+            }
         }
+        return null;
     }
 }

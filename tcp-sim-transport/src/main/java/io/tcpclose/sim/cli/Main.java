@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -90,7 +89,7 @@ public final class Main {
         out.println("link " + run.sim.link("client", "server").config());
         out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset")
                 + (o.msl != null ? " with --msl " + o.msl.getSeconds() : "")
-                + (s == Scenario.BULK_TRANSFER ? " and bulk-transfer's 4 MiB buffers" : "") + ": " + settings(run.clientConfig));
+                + (s == Scenario.BULK_TRANSFER ? " and bulk-transfer's 4 MiB buffers" : "") + ": " + run.clientConfig.summary());
         out.println();
         String ladder = SimLadder.render(run.sim.trace(), "client", "server");
         if (s == Scenario.BULK_TRANSFER && !o.trace) {
@@ -147,40 +146,6 @@ public final class Main {
             sb.append(lines[i]).append(i < lines.length - 1 ? "\n" : "");
         }
         return sb.toString();
-    }
-
-    /** The settings that shape the ladder: MSL and TIME-WAIT, RTO, keep-alive and user timeout when on. */
-    static String settings(TcpConfig c) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("MSL ").append(human(c.mslNanos())).append(" (TIME-WAIT ").append(human(c.timeWaitNanos())).append(")");
-        sb.append(", RTO ").append(human(c.rtoInitialNanos())).append(" initial, ").append(human(c.rtoMinNanos()))
-                .append("..").append(human(c.rtoMaxNanos()));
-        if (c.keepAlive()) {
-            sb.append(", keep-alive idle ").append(human(c.keepAliveIdleNanos())).append(" interval ")
-                    .append(human(c.keepAliveIntervalNanos())).append(" probes ").append(c.keepAliveProbes());
-        }
-        if (c.userTimeoutNanos() != TcpConfig.NONE) {
-            sb.append(", user timeout ").append(human(c.userTimeoutNanos()));
-        }
-        sb.append(", congestion control ").append(c.congestionControl().name());
-        if (c.windowScaling()) {
-            sb.append(", window scaling");
-        }
-        if (c.timestamps()) {
-            sb.append(", timestamps");
-        }
-        if (c.delayedAckNanos() != TcpConfig.NONE) {
-            sb.append(", delayed ACKs ").append(human(c.delayedAckNanos()));
-        }
-        return sb.toString();
-    }
-
-    private static String human(long nanos) {
-        Duration d = Duration.ofNanos(nanos);
-        if (d.toMillisPart() == 0 && d.toNanosPart() == 0) {
-            return d.getSeconds() + " s";
-        }
-        return d.toMillis() + " ms";
     }
 
     private static String[] scenarioList() {
