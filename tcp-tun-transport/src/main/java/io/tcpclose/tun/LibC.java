@@ -44,4 +44,19 @@ interface LibC extends Library {
     int poll(byte[] fds, NativeLong nfds, int timeoutMillis) throws LastErrorException;
 
     int eventfd(int initval, int flags) throws LastErrorException;
+
+    int O_RDONLY = 0;
+    int CLONE_NEWNET = 0x40000000;
+
+    /** Moves the calling thread into the namespace {@code fd} refers to. */
+    int setns(int fd, int nstype) throws LastErrorException;
+
+    int AF_INET = 2;
+    int SOCK_RAW = 3;
+    int IPPROTO_RAW = 255;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    /** {@code addr} is a {@code struct sockaddr} packed by hand. */
+    NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrLen) throws LastErrorException;
 }

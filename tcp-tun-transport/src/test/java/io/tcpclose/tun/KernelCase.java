@@ -49,6 +49,7 @@ final class KernelCase {
         java.util.concurrent.atomic.AtomicInteger acksToOld = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger sndNxt = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger rcvNxt = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> kernelFins = new java.util.concurrent.CopyOnWriteArrayList<>();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -65,6 +66,9 @@ final class KernelCase {
             public void segmentIn(long nanos, FourTuple id, Segment s) {
                 if (!s.has(io.tcpclose.wire.TcpFlags.RST)) {
                     rcvNxt.set(s.seq() + s.seqLength()); // our RCV.NXT once we have this
+                }
+                if (s.has(io.tcpclose.wire.TcpFlags.FIN)) {
+                    kernelFins.add(io.tcpclose.wire.TcpFlags.toString(s.flags()));
                 }
                 write(nanos, id.remoteAddress(), id.localAddress(), s);
             }
@@ -246,6 +250,7 @@ final class KernelCase {
                     Thread.sleep(600);
                     System.out.println("SS " + ss());
                     System.out.println("OURS repeated FINs answered " + stack.stats().rejected(io.tcpclose.engine.RejectReason.FIN_REPEATED));
+                    System.out.println("KERNEL FINs " + String.join(" ", kernelFins));
                     break;
                 }
                 case "silent-peer": {
@@ -288,7 +293,7 @@ final class KernelCase {
                     kernel.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
                     ours.inputStream().read();
                     Thread.sleep(100);
-                    try (RawIpSender raw = new RawIpSender()) {
+                    try (RawIpSocket raw = RawIpSocket.open()) {
                         long before = stack.stats().challengeAcksSent();
                         raw.send(rst(KERNEL, OURS, PORT, ours.id().localPort(), rcvNxt.get() + 1000));
                         Thread.sleep(200);

@@ -81,6 +81,11 @@ final class Options {
         }
     }
 
+    @Option(names = "--peer", paramLabel = "PEER", order = 0, defaultValue = "sim",
+            description = "sim: our engine is the server too (default); linux: the kernel's TCP is, through a TUN device"
+                    + " in a namespace of its own (needs root; ./tcpclose-sim --peer linux --help)")
+    String peer = "sim";
+
     @Option(names = "--loss", paramLabel = "P", order = 1,
             description = "independent loss per packet, each direction, 0..1 or 0%%..100%% (default 0; random-lossy: 0.2; bulk-transfer: 1%%)")
     void loss(String v) {
@@ -215,6 +220,12 @@ final class Options {
     /** Checks what the options only mean together; a message for each problem. */
     List<String> crossCheck() {
         List<String> problems = new ArrayList<>();
+        if (peer.equals("linux")) {
+            problems.add("--peer linux runs through the ./tcpclose-sim script, which hands the run to tcp-tun-transport's CLI"
+                    + " (this jar simulates both ends)");
+        } else if (!peer.equals("sim")) {
+            problems.add("--peer must be sim or linux, not \"" + peer + "\"");
+        }
         if (!List.of("default", "rfc", "linux").contains(preset)) {
             problems.add("--preset must be default, rfc or linux, not \"" + preset + "\"");
         }

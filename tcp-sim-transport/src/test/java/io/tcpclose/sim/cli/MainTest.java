@@ -313,6 +313,17 @@ class MainTest {
     }
 
     @Test
+    void peer_linux_reaching_the_simulator_says_the_script_runs_it_and_other_peers_are_refused() {
+        Result linux = run("normal-close", "--peer", "linux");
+        assertEquals(2, linux.code());
+        assertTrue(linux.err().contains("--peer linux runs through the ./tcpclose-sim script"), linux.err());
+        Result bsd = run("--peer", "freebsd");
+        assertEquals(2, bsd.code());
+        assertTrue(bsd.err().contains("--peer must be sim or linux, not \"freebsd\""), bsd.err());
+        assertEquals(0, run("normal-close", "--peer", "sim").code());
+    }
+
+    @Test
     void out_of_range_values_name_the_option_and_its_limit() {
         Result msl = run("--msl", "3601");
         assertEquals(2, msl.code());

@@ -1,0 +1,271 @@
+package io.tcpclose.tun.cli;
+
+import io.tcpclose.engine.TcpConfig;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./tcpclose-sim SCENARIO --peer linux}: the simulator's close scenarios with the Linux
+ * kernel's TCP as the server, through a TUN device. The {@code tcpclose-sim} script hands a
+ * command line with {@code --peer linux} to this class (the simulator's module does not depend on
+ * this one). It makes a network namespace of its own, runs the scenario in a JVM inside it (the
+ * kernel at 10.77.0.1, tcpclose at 10.77.0.2 on {@code tun0}), prints the same ladder the
+ * simulator prints, with the kernel's states sampled from {@code /proc/net/tcp}, and removes the
+ * namespace, even when the run fails or is interrupted. Needs root (or {@code CAP_NET_ADMIN} and
+ * {@code CAP_NET_RAW}), {@code /dev/net/tun}, iproute2 and iptables. A bad command line exits 2,
+ * a missing prerequisite or a failed run 1.
+ */
+public final class Main {
+    /** The simulator's options that shape its network; against a real peer they mean nothing. */
+    private static final Set<String> SIMULATOR_ONLY = Set.of("--loss", "--delay", "--jitter", "--seed", "--bandwidth",
+            "--plot", "--trace", "--pcap-lost", "--rfc6528-isn");
+
+    private Main() {}
+
+    /**
+     * Runs the CLI and exits with its code.
+     *
+     * @param args the command line, {@code --peer linux} included
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the CLI.
+     *
+     * @param args the command line, {@code --peer linux} included
+     * @param out  where the run's output goes
+     * @param err  where errors go
+     * @return 0 when the scenario ran (whatever its outcome), 1 when it could not, 2 for a bad command line
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        for (String a : args) {
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (SIMULATOR_ONLY.contains(name)) {
+                err.println("tcpclose-sim: " + name + " shapes the simulated network; with --peer linux the path is a real"
+                        + " TUN device, and only --preset, --msl and --pcap apply");
+                return 2;
+            }
+        }
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(errWriter);
+        cl.getCommandSpec().usageMessage().footer(scenarioList());
+        try {
+            cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            err.println("tcpclose-sim: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, errWriter);
+            errWriter.flush();
+            err.println("(try --peer linux --help)");
+            return 2;
+        }
+        if (cl.isUsageHelpRequested()) {
+            cl.usage(cl.getOut());
+            return 0;
+        }
+        if (cl.isVersionHelpRequested()) {
+            cl.printVersionHelp(cl.getOut());
+            return 0;
+        }
+        if (o.list) {
+            for (String n : new LinuxScenario.Names()) {
+                out.println(n);
+            }
+            return 0;
+        }
+        String problem = o.problem();
+        if (problem != null) {
+            err.println("tcpclose-sim: " + problem);
+            err.println("(try --peer linux --help)");
+            return 2;
+        }
+        LinuxScenario s = LinuxScenario.byName(o.scenario);
+        try {
+            if (o.inside != null) {
+                LinuxRun run = new LinuxRun(s, o.config(), out);
+                out.println("scenario " + s.cliName + " against linux " + System.getProperty("os.version") + ": " + s.description);
+                out.println("path tun0 in namespace " + o.inside + ": the kernel's TCP at " + LinuxRun.KERNEL
+                        + ", tcpclose at " + LinuxRun.OURS + "; no delay or loss but what the scenario's iptables rules make");
+                out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset") + " with --msl " + o.msl
+                        + ": " + run.config().summary());
+                return run.run(o.pcap == null ? null : Path.of(o.pcap));
+            }
+            return outside(args, o, out, err);
+        } catch (Exception e) {
+            err.println("tcpclose-sim: the run against linux failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    /** Makes the namespace, runs this class inside it with the same arguments, and removes it. */
+    private static int outside(String[] args, Options o, PrintStream out, PrintStream err) throws Exception {
+        String missing = missing();
+        if (missing != null) {
+            err.println("tcpclose-sim: --peer linux needs " + missing);
+            return 1;
+        }
+        if (o.pcap != null) {
+            Path p = Path.of(o.pcap).toAbsolutePath();
+            if (Files.isDirectory(p) || p.getParent() == null || !Files.isDirectory(p.getParent())) {
+                err.println("tcpclose-sim: cannot write --pcap " + o.pcap + ": "
+                        + (Files.isDirectory(p) ? "is a directory; give a file name" : "no such directory " + p.getParent()));
+                return 2;
+            }
+        }
+        String ns = "tcpclose-peer-" + ProcessHandle.current().pid();
+        Thread cleanup = new Thread(() -> removeNamespace(ns), "remove-namespace");
+        Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C too
+        try {
+            LinuxRun.sh("ip", "netns", "add", ns);
+            LinuxRun.sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                    "net.ipv6.conf.default.disable_ipv6=1");
+            LinuxRun.sh("ip", "-n", ns, "link", "set", "lo", "up");
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                    System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--inside", ns));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            Thread copyErr = copy(p.getErrorStream(), err);
+            p.getInputStream().transferTo(out);
+            copyErr.join();
+            return p.waitFor();
+        } finally {
+            removeNamespace(ns);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway
+            }
+        }
+    }
+
+    private static Thread copy(java.io.InputStream from, PrintStream to) {
+        Thread t = new Thread(() -> {
+            try {
+                from.transferTo(to);
+            } catch (IOException e) {
+                // the child is gone
+            }
+        }, "child-stderr");
+        t.start();
+        return t;
+    }
+
+    private static void removeNamespace(String ns) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // nothing more to do: it was not there, or ip is gone
+        }
+    }
+
+    /** {@return what this machine lacks for a run against the kernel, or null} */
+    static String missing() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "root, to make a network namespace, a TUN device and a raw socket (try sudo)";
+        }
+        if (!new File("/dev/net/tun").exists()) {
+            return "/dev/net/tun (modprobe tun)";
+        }
+        for (String[] tool : new String[][] {{"ip", "iproute2"}, {"iptables", "iptables"}}) {
+            try {
+                Process p = new ProcessBuilder(tool[0], "-V").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                return tool[0] + " (apt-get install " + tool[1] + ")";
+            }
+        }
+        return null;
+    }
+
+    private static String[] scenarioList() {
+        List<String> lines = new ArrayList<>();
+        for (LinuxScenario s : LinuxScenario.values()) {
+            lines.add(String.format("  %-22s %s", s.cliName, s.description).replace("%", "%%"));
+        }
+        lines.add("");
+        lines.add("Simulated only (they need a network the simulator fakes):");
+        for (String[] s : LinuxScenario.SIMULATED_ONLY) {
+            lines.add(String.format("  %-28s %s", s[0], s[1]).replace("%", "%%"));
+        }
+        return lines.toArray(new String[0]);
+    }
+
+    /** The command line. Not thread-safe; one per run. */
+    @Command(name = "tcpclose-sim --peer linux", mixinStandardHelpOptions = true, version = "tcpclose-sim 0.1.0",
+            sortOptions = false, usageHelpAutoWidth = true,
+            description = {"Runs a close scenario with the Linux kernel's TCP as the server, through a TUN device in a network "
+                    + "namespace of its own, and prints the ladder and each side's outcome. Needs root.", ""},
+            footerHeading = "%nScenarios:%n")
+    static final class Options {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SCENARIO", defaultValue = "normal-close",
+                completionCandidates = LinuxScenario.Names.class,
+                description = "what to run (default ${DEFAULT-VALUE}); see the list below or --list")
+        String scenario;
+
+        @Option(names = "--peer", paramLabel = "PEER", required = true, description = "linux: the kernel's TCP is the server")
+        String peer;
+
+        @Option(names = "--list", description = "print the scenario names that run against linux, one a line, and exit")
+        boolean list;
+
+        @Option(names = "--preset", paramLabel = "NAME", defaultValue = "default",
+                description = "our TCP configuration: default, rfc or linux (default: ${DEFAULT-VALUE})")
+        String preset;
+
+        @Option(names = "--msl", paramLabel = "S", defaultValue = "1",
+                description = "our maximum segment lifetime in seconds, 0..120 (TIME-WAIT = 2 x MSL, waited out in real time; default ${DEFAULT-VALUE})")
+        int msl;
+
+        @Option(names = "--pcap", paramLabel = "FILE", description = "also write our segments, in and out, to FILE as pcapng")
+        String pcap;
+
+        @Option(names = "--inside", hidden = true, paramLabel = "NAMESPACE", description = "(set when re-run inside the namespace)")
+        String inside;
+
+        /** {@return what is wrong with the values, or null} */
+        String problem() {
+            if (!"linux".equals(peer)) {
+                return "--peer takes linux (the simulator's own peer needs no --peer), not \"" + peer + "\"";
+            }
+            if (LinuxScenario.byName(scenario) == null) {
+                String why = LinuxScenario.whyNot(scenario);
+                return why != null ? scenario + " runs only on the simulated network: " + why
+                        : "no scenario \"" + scenario + "\" (--list shows those that run against linux)";
+            }
+            if (!List.of("default", "rfc", "linux").contains(preset)) {
+                return "--preset must be default, rfc or linux, not \"" + preset + "\"";
+            }
+            if (msl < 0 || msl > 120) {
+                return "--msl must lie between 0 and 120 seconds, was " + msl;
+            }
+            return null;
+        }
+
+        TcpConfig config() {
+            TcpConfig base = preset.equals("rfc") ? TcpConfig.RFC_STRICT : preset.equals("linux") ? TcpConfig.LINUX : TcpConfig.DEFAULTS;
+            return base.toBuilder().msl(Duration.ofSeconds(msl)).build();
+        }
+    }
+}
