@@ -4,10 +4,8 @@ import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.nio.NioConnection;
 import io.tcpclose.nio.NioTcpStack;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -163,9 +161,9 @@ public class LifecycleBenchmark {
         NioConnection c = client.connect(server.localAddress(), 80).get(10, TimeUnit.SECONDS);
         NioConnection s = server.accept(80).get(10, TimeUnit.SECONDS);
         c.outputStream().write(out);
-        readFully(s.inputStream(), in);
+        Lifecycles.readFully(s.inputStream(), in);
         s.outputStream().write(out);
-        readFully(c.inputStream(), in);
+        Lifecycles.readFully(c.inputStream(), in);
         c.shutdownOutput();                 // the client closes first
         if (s.inputStream().read() != -1) {
             throw new IllegalStateException("expected the end of stream");
@@ -181,46 +179,6 @@ public class LifecycleBenchmark {
     }
 
     private int kernel() throws IOException {
-        try (SocketChannel c = SocketChannel.open(kernelAddress); SocketChannel s = listener.accept()) {
-            write(c, out);
-            read(s, in);
-            write(s, out);
-            read(c, in);
-            c.shutdownOutput();
-            if (s.read(ByteBuffer.allocate(1)) != -1) {
-                throw new IllegalStateException("expected the end of stream");
-            }
-            s.close();
-            if (c.read(ByteBuffer.allocate(1)) != -1) {
-                throw new IllegalStateException("expected the end of stream");
-            }
-        }
-        return in[0];
-    }
-
-    private static void readFully(InputStream s, byte[] b) throws IOException {
-        for (int n = 0; n < b.length; ) {
-            int r = s.read(b, n, b.length - n);
-            if (r < 0) {
-                throw new IllegalStateException("end of stream after " + n + " bytes");
-            }
-            n += r;
-        }
-    }
-
-    private static void write(SocketChannel c, byte[] b) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-            c.write(buf);
-        }
-    }
-
-    private static void read(SocketChannel c, byte[] b) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-            if (c.read(buf) < 0) {
-                throw new IllegalStateException("end of stream");
-            }
-        }
+        return Lifecycles.kernel(kernelAddress, listener, out, in);
     }
 }

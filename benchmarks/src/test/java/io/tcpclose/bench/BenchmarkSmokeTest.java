@@ -113,13 +113,7 @@ class BenchmarkSmokeTest {
             LifecycleBenchmark b = new LifecycleBenchmark();
             b.impl = impl;
             b.setUp();
-            try {
-                for (int i = 0; i < 20; i++) {
-                    assertEquals(0, b.lifecycle(), impl + ": the first byte of the 1 KiB reply");
-                }
-            } finally {
-                b.tearDown();
-            }
+            twentyLifecycles(impl, b::lifecycle, b::tearDown);
         }
     }
 
@@ -180,5 +174,40 @@ class BenchmarkSmokeTest {
         assertTrue(full > 0 && full < 100_000, "bytes per connection: " + full);
         double compact = Footprint.perConnection(2000, true, true);
         assertTrue(compact > 0 && compact < 100_000, "bytes per compacted connection: " + compact);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcpclose-tun", "kernel"})
+    void every_tun_lifecycle_benchmark_closes_cleanly_against_the_kernel(String impl) throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name")) && new java.io.File("/dev/net/tun").exists();
+        if (!root && System.getenv("CI") != null) {
+            org.junit.jupiter.api.Assertions.fail("CI runs this as root with /dev/net/tun (see .ci/run)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(root, "skipped: needs root and /dev/net/tun");
+        TunLifecycleBenchmark b = new TunLifecycleBenchmark();
+        b.impl = impl;
+        b.setUp();
+        twentyLifecycles(impl, b::lifecycle, b::tearDown);
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns/tcpclose-bench-" + ProcessHandle.current().pid())),
+                "the benchmark removed its namespace");
+    }
+
+    interface Lifecycle {
+        int run() throws Exception;
+    }
+
+    interface Teardown {
+        void run() throws Exception;
+    }
+
+    /** Twenty lifecycles, each answered with the 1 KiB reply's first byte, then the teardown. */
+    private static void twentyLifecycles(String impl, Lifecycle lifecycle, Teardown tearDown) throws Exception {
+        try {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(0, lifecycle.run(), impl + ": the first byte of the 1 KiB reply");
+            }
+        } finally {
+            tearDown.run();
+        }
     }
 }
