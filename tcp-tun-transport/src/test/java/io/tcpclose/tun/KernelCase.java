@@ -49,7 +49,9 @@ final class KernelCase {
         java.util.concurrent.atomic.AtomicInteger acksToOld = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger sndNxt = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger rcvNxt = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger fromKernel = new java.util.concurrent.atomic.AtomicInteger();
         List<String> kernelFins = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Segment> kernelRsts = new java.util.concurrent.CopyOnWriteArrayList<>();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -64,8 +66,12 @@ final class KernelCase {
 
             @Override
             public void segmentIn(long nanos, FourTuple id, Segment s) {
+                fromKernel.incrementAndGet();
                 if (!s.has(io.tcpclose.wire.TcpFlags.RST)) {
                     rcvNxt.set(s.seq() + s.seqLength()); // our RCV.NXT once we have this
+                }
+                if (s.has(io.tcpclose.wire.TcpFlags.RST)) {
+                    kernelRsts.add(s);
                 }
                 if (s.has(io.tcpclose.wire.TcpFlags.FIN)) {
                     kernelFins.add(io.tcpclose.wire.TcpFlags.toString(s.flags()));
@@ -311,6 +317,69 @@ final class KernelCase {
                     kernel.close();
                     break;
                 }
+                case "data-after-our-fin": {
+                    // README's differences table: after our FIN the kernel, in CLOSE-WAIT, drops
+                    // data at or beyond its RCV.NXT without a word, and ACKs data below it.
+                    ours.shutdownOutput();
+                    readAll(kernel.getInputStream());
+                    Thread.sleep(100);
+                    System.out.println("SS " + ss());
+                    int before = fromKernel.get();
+                    injectData(tun, ours.id().localPort(), sndNxt.get(), rcvNxt.get(), capture, iface, epoch + (System.nanoTime() - start));
+                    Thread.sleep(300);
+                    System.out.println("KERNEL answered " + (fromKernel.get() - before) + " segments to in-window data after our FIN");
+                    before = fromKernel.get();
+                    injectData(tun, ours.id().localPort(), sndNxt.get() - 20, rcvNxt.get(), capture, iface, epoch + (System.nanoTime() - start));
+                    Thread.sleep(300);
+                    System.out.println("KERNEL answered " + (fromKernel.get() - before) + " segments to data below its RCV.NXT");
+                    kernel.close();
+                    System.out.println("OURS read " + readAll(ours.inputStream()).length() + " bytes then end of stream");
+                    break;
+                }
+                case "kernel-time-wait-restart": {
+                    // README's differences table: in the kernel's TIME-WAIT any segment with an
+                    // ACK (here a bare one at its RCV.NXT) restarts the 60 s.
+                    kernel.close();
+                    readAll(ours.inputStream());
+                    ours.close();
+                    ours.closed().get(10, TimeUnit.SECONDS);
+                    Thread.sleep(2_500);
+                    int before = timeWaitSeconds();
+                    injectAck(tun, ours.id().localPort(), sndNxt.get(), rcvNxt.get(), io.tcpclose.wire.Bytes.EMPTY, capture, iface,
+                            epoch + (System.nanoTime() - start));
+                    Thread.sleep(200);
+                    int after = timeWaitSeconds();
+                    System.out.println("KERNEL time-wait left " + before + " s, after our bare ACK " + after + " s");
+                    break;
+                }
+                case "rst-in-kernel-time-wait": {
+                    // README's differences table: with tcp_rfc1337=0 (the default, not set here),
+                    // a RST at its RCV.NXT ends the kernel's TIME-WAIT at once (RFC 1337's hazard).
+                    kernel.close();
+                    readAll(ours.inputStream());
+                    ours.close();
+                    ours.closed().get(10, TimeUnit.SECONDS);
+                    Thread.sleep(100);
+                    System.out.println("SS before " + ss());
+                    injectRst(tun, ours.id().localPort(), sndNxt.get(), capture, iface, epoch + (System.nanoTime() - start));
+                    Thread.sleep(200);
+                    System.out.println("SS after " + ss());
+                    break;
+                }
+                case "data-after-kernel-close": {
+                    // README's differences table: the kernel closed (an orphan now) and our data
+                    // arrives: it resets with RST at our data's ACK number, without the ACK flag.
+                    kernel.close();
+                    readAll(ours.inputStream());
+                    Thread.sleep(100);
+                    int expectSeq = rcvNxt.get(); // the kernel's SND.NXT, which our data acknowledges
+                    ours.outputStream().write("late".getBytes(StandardCharsets.UTF_8));
+                    ours.closed().get(10, TimeUnit.SECONDS);
+                    Segment r = kernelRsts.get(0);
+                    System.out.println("KERNEL reset " + io.tcpclose.wire.TcpFlags.toString(r.flags())
+                            + (r.seq() == expectSeq ? " at SND.NXT" : " at " + r.seq() + ", not SND.NXT " + expectSeq));
+                    break;
+                }
                 case "the-kernel-probes-us": {
                     kernel.setKeepAlive(true);
                     kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
@@ -421,7 +490,26 @@ final class KernelCase {
     /** Writes a RST from us to the kernel straight into the device, as a blind attacker would. */
     private static void injectRst(TunDevice tun, int ourPort, int seq, CaptureWriter capture, int iface, long epochNanos)
             throws Exception {
-        byte[] packet = rst(OURS, KERNEL, ourPort, PORT, seq);
+        inject(tun, rst(OURS, KERNEL, ourPort, PORT, seq), capture, iface, epochNanos);
+    }
+
+    /** Writes 10 bytes of data (or none) from us to the kernel straight into the device, behind our stack's back. */
+    private static void injectData(TunDevice tun, int ourPort, int seq, int ack, CaptureWriter capture, int iface, long epochNanos)
+            throws Exception {
+        injectAck(tun, ourPort, seq, ack, io.tcpclose.wire.Bytes.utf8("0123456789"), capture, iface, epochNanos);
+    }
+
+    private static void injectAck(TunDevice tun, int ourPort, int seq, int ack, io.tcpclose.wire.Bytes text, CaptureWriter capture,
+                                  int iface, long epochNanos) throws Exception {
+        int flags = io.tcpclose.wire.TcpFlags.ACK | (text.isEmpty() ? 0 : io.tcpclose.wire.TcpFlags.PSH);
+        Segment data = new Segment(ourPort, PORT, seq, ack, flags, 65535, io.tcpclose.wire.TcpOptions.NONE, text);
+        byte[] src = InetAddress.getByName(OURS).getAddress();
+        byte[] dst = InetAddress.getByName(KERNEL).getAddress();
+        byte[] tcp = io.tcpclose.wire.SegmentCodec.encode(data, io.tcpclose.wire.PseudoHeader.ipv4(src, dst));
+        inject(tun, io.tcpclose.wire.IpHeaders.frame(src, dst, 8, 64, tcp), capture, iface, epochNanos);
+    }
+
+    private static void inject(TunDevice tun, byte[] packet, CaptureWriter capture, int iface, long epochNanos) throws Exception {
         if (!tun.write(packet)) {
             throw new IllegalStateException("the device took no packet");
         }
@@ -475,6 +563,18 @@ final class KernelCase {
             b.write(buf, 0, n);
         }
         return b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Seconds left on the kernel's one TIME-WAIT socket, from {@code ss -tano}'s "timer:(timewait,57sec,0)". */
+    private static int timeWaitSeconds() throws Exception {
+        Process p = new ProcessBuilder("ss", "-tanoH", "state", "time-wait").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("timewait,(\\d+)sec").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no TIME-WAIT timer in: " + out);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     /** The kernel's connections on our port (not its listener), as {@code ss -tan} shows them: "STATE local peer; ...". */

@@ -205,6 +205,48 @@ class KernelInteropTest {
                 "the kernel's next segment finds no connection and our RST answers it");
     }
 
+    @Test
+    void in_close_wait_the_kernel_drops_in_window_data_after_our_fin_silently_and_acks_data_below_it() throws Exception {
+        // RFC 9293 3.10.7.4 leaves text after the FIN to be ignored; README's table says Linux
+        // drops it without an ACK (our default ACKs it; the LINUX preset's silentAfterFin does not).
+        List<String> out = runCase("data-after-our-fin");
+        assertTrue(lines(out, "SS").get(0).startsWith("SS CLOSE-WAIT "), "the kernel is in CLOSE-WAIT: " + out);
+        assertEquals("KERNEL answered 0 segments to in-window data after our FIN", line(out, "KERNEL answered 0"));
+        assertEquals("KERNEL answered 1 segments to data below its RCV.NXT", line(out, "KERNEL answered 1"));
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+    }
+
+    @Test
+    void in_its_time_wait_the_kernel_restarts_the_60_s_on_a_bare_ack_as_readme_says() throws Exception {
+        // RFC 9293 3.6.1 restarts 2xMSL on a retransmitted FIN; Linux (tcp_timewait_state_process)
+        // on any segment with an ACK, which the LINUX preset's timeWaitRestartOnAck follows.
+        List<String> out = runCase("kernel-time-wait-restart");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("KERNEL time-wait left (\\d+) s, after our bare ACK (\\d+) s")
+                .matcher(line(out, "KERNEL time-wait"));
+        assertTrue(m.matches(), String.join("\n", out));
+        int before = Integer.parseInt(m.group(1));
+        int after = Integer.parseInt(m.group(2));
+        assertTrue(before <= 58 && after >= 59, "2.5 s in, the ACK put it back to 60 s: " + before + " -> " + after);
+    }
+
+    @Test
+    void data_reaching_the_kernel_after_its_close_draws_a_bare_rst_at_snd_nxt_rfc9293_3_10_7_4() throws Exception {
+        // README's differences table: Linux answers with R (no ACK flag) at SEG.ACK, RFC 9293
+        // 3.10.7.1's form for a segment that carries an ACK; we send R. (RST,ACK) there.
+        List<String> out = runCase("data-after-kernel-close");
+        assertEquals("KERNEL reset RST at SND.NXT", line(out, "KERNEL reset"));
+        assertEquals("OURS closed RESET_BY_PEER", line(out, "OURS closed"));
+    }
+
+    @Test
+    void a_rst_ends_the_kernels_time_wait_at_once_where_rfc1337_would_ignore_it() throws Exception {
+        // RFC 1337 2 (TIME-WAIT assassination): Linux's default tcp_rfc1337=0 lets the RST close
+        // TIME-WAIT; we ignore it by default, and the LINUX preset closes as Linux does.
+        List<String> out = runCase("rst-in-kernel-time-wait");
+        assertTrue(line(out, "SS before").startsWith("SS before TIME-WAIT "), line(out, "SS before"));
+        assertEquals("SS after", line(out, "SS after"), "the RST removed the kernel's TIME-WAIT");
+    }
+
     /** Runs one case in the namespace; its output lines, after checking it finished. */
     private List<String> runCase(String name) throws Exception {
         Path dir = Path.of("target", "interop");
