@@ -54,6 +54,7 @@ public class TunLifecycleBenchmark {
     private final byte[] in = new byte[SIZE];
 
     private NetworkNamespace ns;
+    private Thread cleanup;
     private ServerSocketChannel listener;
     private NioTcpStack stack;
     /** Open for both: the kernel's address lives on it. */
@@ -66,6 +67,9 @@ public class TunLifecycleBenchmark {
             throw new IllegalStateException("TunLifecycleBenchmark needs root, for a network namespace and a TUN device");
         }
         ns = NetworkNamespace.create("tcpclose-bench-" + ProcessHandle.current().pid());
+        NetworkNamespace made = ns;
+        cleanup = new Thread(made::close, "remove-namespace"); // a run JMH ends without teardown
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             // tcp_tw_reuse=1: the kernel client's TIME-WAITs may be reused as Linux reuses them on
             // loopback by default (2), or they would use up its ports within seconds.
@@ -104,6 +108,11 @@ public class TunLifecycleBenchmark {
         if (ns != null) {
             ns.close(); // leaves, and removes it with its device and TIME-WAITs
             ns = null;
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook finds it closed
+            }
         }
     }
 

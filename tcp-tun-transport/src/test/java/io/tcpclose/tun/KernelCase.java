@@ -36,6 +36,12 @@ final class KernelCase {
     static final String KERNEL = "10.77.0.1";
     static final String OURS = "10.77.0.2";
     static final int PORT = 8080;
+    /** Our listener's port when the case runs with the roles swapped. */
+    static final int OUR_PORT = 9000;
+    /** A case name ending in this runs with the kernel as the client and us as the server. */
+    static final String AS_SERVER = "-as-server";
+    /** The server's port of the case's connection, which {@link #ss()} follows. */
+    private static int service = PORT;
 
     private KernelCase() {}
 
@@ -52,6 +58,7 @@ final class KernelCase {
         java.util.concurrent.atomic.AtomicInteger fromKernel = new java.util.concurrent.atomic.AtomicInteger();
         List<String> kernelFins = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Segment> kernelRsts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> ourFins = new java.util.concurrent.CopyOnWriteArrayList<>();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -81,6 +88,9 @@ final class KernelCase {
 
             @Override
             public void segmentOut(long nanos, FourTuple id, Segment s) {
+                if (s.has(io.tcpclose.wire.TcpFlags.FIN)) {
+                    ourFins.add(nanos);
+                }
                 if (!s.has(io.tcpclose.wire.TcpFlags.RST)) {
                     sndNxt.set(s.seq() + s.seqLength()); // the kernel's RCV.NXT once it has this
                 }
@@ -122,11 +132,24 @@ final class KernelCase {
                 thousand(stack, server);
                 return;
             }
-            CompletableFuture<NioConnection> connecting = stack.connect(
-                    new InetSocketAddress(InetAddress.getByName(KERNEL), 0), PORT);
-            Socket kernel = server.accept();
+            Socket kernel;
+            NioConnection ours;
+            if (which.endsWith(AS_SERVER)) {
+                // The roles swapped: the kernel connects to our listener.
+                which = which.substring(0, which.length() - AS_SERVER.length());
+                service = OUR_PORT;
+                stack.listen(OUR_PORT, 16);
+                CompletableFuture<NioConnection> accepting = stack.accept(OUR_PORT);
+                kernel = new Socket();
+                kernel.connect(new InetSocketAddress(OURS, OUR_PORT), 5_000);
+                ours = accepting.get(10, TimeUnit.SECONDS);
+            } else {
+                CompletableFuture<NioConnection> connecting = stack.connect(
+                        new InetSocketAddress(InetAddress.getByName(KERNEL), 0), PORT);
+                kernel = server.accept();
+                ours = connecting.get(10, TimeUnit.SECONDS);
+            }
             kernel.setSoTimeout(10_000);
-            NioConnection ours = connecting.get(10, TimeUnit.SECONDS);
             switch (which) {
                 case "we-close-first": {
                     ours.outputStream().write("hello from tcpclose".getBytes(StandardCharsets.UTF_8));
@@ -228,18 +251,24 @@ final class KernelCase {
                     break;
                 }
                 case "fin-retransmission": {
-                    // The kernel's answers to us are dropped for 2.5 s after our FIN: it is resent
-                    // with backoff (RFC 6298 5.5) until one is acknowledged.
+                    // The kernel's answers to us are dropped for 3.5 s after our FIN: it is resent
+                    // with backoff (RFC 6298 5.5), at 1 s and 3 s, and the kernel's own FIN,ACK
+                    // after the outage acknowledges it (before the third, due at 7 s).
                     sh("iptables", "-I", "OUTPUT", "-o", "tun0", "-j", "DROP");
                     long t0 = System.nanoTime();
                     ours.close();
-                    Thread.sleep(2_500);
+                    Thread.sleep(3_500);
                     sh("iptables", "-F", "OUTPUT");
                     readAll(kernel.getInputStream());
                     kernel.close();
                     ours.closed().get(20, TimeUnit.SECONDS);
                     System.out.println("OURS retransmissions " + stack.stats().retransmissions() + " within "
                             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) / 1000 + " s");
+                    StringBuilder gaps = new StringBuilder("OURS FIN gaps");
+                    for (int i = 1; i < ourFins.size(); i++) {
+                        gaps.append(String.format(" %.3f", (ourFins.get(i) - ourFins.get(i - 1)) / 1e9));
+                    }
+                    System.out.println(gaps);
                     break;
                 }
                 case "lost-last-ack": {
@@ -261,11 +290,16 @@ final class KernelCase {
                 }
                 case "silent-peer": {
                     // Everything between the two is dropped: our keep-alive (1 s idle, 2 probes)
-                    // declares the kernel dead.
+                    // declares the kernel dead, and the kernel's (TCP_KEEPIDLE 1, INTVL 1, CNT 2) us.
+                    kernel.setKeepAlive(true);
+                    kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, 1);
+                    kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
+                    kernel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 2);
                     sh("iptables", "-I", "INPUT", "-i", "tun0", "-j", "DROP");
                     sh("iptables", "-I", "OUTPUT", "-o", "tun0", "-j", "DROP");
                     CloseReason r = ours.closed().get(20, TimeUnit.SECONDS);
                     System.out.println("OURS gave up " + r + " after " + stack.stats().keepAliveProbesSent() + " probes");
+                    System.out.println("KERNEL " + readOrError(kernel.getInputStream()));
                     sh("iptables", "-F", "INPUT");
                     sh("iptables", "-F", "OUTPUT");
                     kernel.close();
@@ -585,7 +619,7 @@ final class KernelCase {
         List<String> rows = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] f = line.trim().split("\\s+");
-            if (f.length >= 5 && !f[0].equals("LISTEN") && (f[3].endsWith(":" + PORT) || f[4].endsWith(":" + PORT))) {
+            if (f.length >= 5 && !f[0].equals("LISTEN") && (f[3].endsWith(":" + service) || f[4].endsWith(":" + service))) {
                 rows.add(f[0] + " " + f[3] + " " + f[4]);
             }
         }

@@ -79,6 +79,29 @@ class KernelInteropTest {
     }
 
     @Test
+    void as_the_server_tcpclose_closes_first_and_holds_time_wait_rfc9293_3_6() throws Exception {
+        List<String> out = runCase("we-close-first" + KernelCase.AS_SERVER);
+        assertTrue(out.contains("KERNEL read \"hello from tcpclose\" then end of stream"), String.join("\n", out));
+        String states = line(out, "STATES");
+        assertTrue(states.equals("STATES LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT CLOSED")
+                || states.equals("STATES LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 TIME-WAIT CLOSED"), states);
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+        assertEquals("SS", line(out, "SS"), "the kernel's client socket is gone once our last ACK arrived");
+    }
+
+    @Test
+    void as_the_server_tcpclose_answers_the_kernel_clients_close_from_close_wait_and_last_ack_rfc9293_3_6() throws Exception {
+        List<String> out = runCase("kernel-closes-first" + KernelCase.AS_SERVER);
+        assertTrue(out.contains("OURS read \"hello from linux\" then end of stream"), String.join("\n", out));
+        assertEquals("STATES LISTEN SYN-RECEIVED ESTABLISHED CLOSE-WAIT LAST-ACK CLOSED", line(out, "STATES"));
+        assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
+        List<String> ss = lines(out, "SS");
+        assertTrue(ss.get(0).startsWith("SS FIN-WAIT-2 " + KernelCase.KERNEL + ":")
+                && ss.get(0).endsWith(KernelCase.OURS + ":" + KernelCase.OUR_PORT), "before our FIN: " + ss);
+        assertTrue(ss.get(1).startsWith("SS TIME-WAIT " + KernelCase.KERNEL + ":"), "after it, the kernel client holds TIME-WAIT: " + ss);
+    }
+
+    @Test
     void our_abort_resets_and_the_kernel_socket_reports_connection_reset_rfc9293_3_10_5() throws Exception {
         List<String> out = runCase("we-abort");
         assertEquals("KERNEL read 7 bytes then SocketException: Connection reset", line(out, "KERNEL"));
@@ -153,7 +176,15 @@ class KernelInteropTest {
         List<String> out = runCase("fin-retransmission");
         String r = line(out, "OURS retransmissions");
         int n = Integer.parseInt(r.split(" ")[2]);
-        assertTrue(n >= 1 && n <= 3, "1 s then 2 s backoff within the 2.5 s outage: " + r);
+        assertEquals(2, n, "1 s then 2 s backoff within the 3.5 s outage: " + r);
+        // The RTO is the default's 1 s floor (loopback RTTs are far below it), doubled each time
+        // (RFC 6298 2.4, 5.5): timers fire late under load, never early.
+        String[] gaps = line(out, "OURS FIN gaps").substring("OURS FIN gaps ".length()).split(" ");
+        assertEquals(2, gaps.length, "two retransmissions: at 1 s and 3 s, the second acknowledged");
+        double first = Double.parseDouble(gaps[0]);
+        double second = Double.parseDouble(gaps[1]);
+        assertTrue(first >= 0.99 && first < 1.5, "first RTO 1 s: " + first);
+        assertTrue(second >= 1.99 && second < 2.8, "then 2 s: " + second);
         assertEquals("OURS closed NORMAL", line(out, "OURS closed"));
     }
 
@@ -168,9 +199,11 @@ class KernelInteropTest {
     }
 
     @Test
-    void keep_alive_declares_a_silent_kernel_peer_dead_rfc1122_4_2_3_6() throws Exception {
+    void keep_alive_declares_a_silent_peer_dead_on_both_sides_rfc1122_4_2_3_6() throws Exception {
         List<String> out = runCase("silent-peer");
         assertEquals("OURS gave up TIMED_OUT_KEEPALIVE after 2 probes", line(out, "OURS gave up"));
+        assertEquals("KERNEL read 0 bytes then SocketException: Connection timed out", line(out, "KERNEL read"),
+                "the kernel's own keep-alive declared us dead too");
     }
 
     @Test
