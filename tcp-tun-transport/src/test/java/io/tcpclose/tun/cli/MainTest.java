@@ -82,7 +82,13 @@ class MainTest {
         List<String> left = column(r.out(), true);
         List<String> right = column(r.out(), false);
         assertEquals(List.of("SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "TIME-WAIT", "CLOSED"), withoutFinWait2(left), r.out());
-        assertEquals(List.of("LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED"), right, r.out());
+        List<String> kernel = List.of("LISTEN", "SYN-RECEIVED", "ESTABLISHED", "CLOSE-WAIT", "LAST-ACK", "CLOSED");
+        if (r.out().contains("sampled from /proc/net/tcp")) {
+            // Without the tracepoint, sampling may miss a short state, never invent or reorder one.
+            assertTrue(kernel.containsAll(right) && right.equals(kernel.stream().filter(right::contains).toList()), r.out());
+        } else {
+            assertEquals(kernel, right, r.out());
+        }
         assertTrue(r.out().contains("client (tcpclose):     CLOSED (NORMAL)"), r.out());
         assertTrue(r.out().contains("server (linux):        read 5 bytes \"hello\" then end of stream"), r.out());
         assertTrue(r.out().matches("(?s).*acks FIN \\d+: ack = \\d+.*acks FIN \\d+: ack = \\d+.*"), "both FINs' ACKs marked: " + r.out());
