@@ -387,7 +387,7 @@ final class KernelCase {
                     break;
                 }
                 case "rst-in-kernel-time-wait": {
-                    // README's differences table: with tcp_rfc1337=0 (the default, not set here),
+                    // README's differences table: with tcp_rfc1337=0 (Linux's default; the test sets it),
                     // a RST at its RCV.NXT ends the kernel's TIME-WAIT at once (RFC 1337's hazard).
                     kernel.close();
                     readAll(ours.inputStream());

@@ -42,8 +42,16 @@ class KernelInteropTest {
         Assumptions.assumeTrue(missing == null, "skipped: needs " + missing);
         removeNamespace();
         run("ip", "netns", "add", ns);
+        // The kernel peer's behaviour, fixed per namespace where a case depends on it (these are
+        // 6.x's defaults, written out so that a host's tuning cannot change a case):
+        // - tcp_rfc1337=0: a RST ends the kernel's TIME-WAIT (the RST-in-TIME-WAIT row);
+        // - tcp_timestamps=1: the kernel's SYN carries the TSval RFC 6191 admits it by;
+        // - tcp_challenge_ack_limit at its maximum: the one challenge ACK is never rate-limited away;
+        // - tcp_invalid_ratelimit=0: the ACK to data below RCV.NXT is not suppressed as a repeat;
+        // - IPv6 off, so the new device sends no MLD or router solicitations into the capture.
         run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
-                "net.ipv6.conf.default.disable_ipv6=1");
+                "net.ipv6.conf.default.disable_ipv6=1", "net.ipv4.tcp_rfc1337=0", "net.ipv4.tcp_timestamps=1",
+                "net.ipv4.tcp_challenge_ack_limit=2147483647", "net.ipv4.tcp_invalid_ratelimit=0");
         run("ip", "-n", ns, "link", "set", "lo", "up");
     }
 
