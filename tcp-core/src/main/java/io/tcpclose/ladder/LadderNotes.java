@@ -75,16 +75,19 @@ public final class LadderNotes {
     public static final class FinAcks {
         private final long[] fin = {-1, -1};
         private final long[] acked = {-1, -1};
+        /** Whether each side's last FIN repeated one already acknowledged, so the next ACK of it is a re-ACK. */
+        private final boolean[] repeated = {false, false};
 
         /** A tracker that has seen no segment. */
         public FinAcks() {}
 
         /**
-         * Notes a segment and says whether it is the first acknowledgment of the other side's FIN.
+         * Notes a segment and says whether it is the first acknowledgment of the other side's FIN,
+         * or the acknowledgment of a FIN the other side repeated after the first was acknowledged.
          *
          * @param seg      the segment, as sent
          * @param fromLeft which side sent it
-         * @return "acks FIN 1006: ack = 1007", or null
+         * @return "acks FIN 1006: ack = 1007", "acks the repeated FIN 1006 again: ack = 1007", or null
          */
         public String next(Segment seg, boolean fromLeft) {
             int me = fromLeft ? 0 : 1;
@@ -92,17 +95,41 @@ public final class LadderNotes {
             if (seg.has(TcpFlags.SYN)) {
                 fin[me] = -1;
                 acked[me] = -1;
+                repeated[me] = false;
             }
             String note = null;
             if (fin[peer] >= 0 && seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)
-                    && Seq.toUnsigned(seg.ack()) == ((fin[peer] + 1) & 0xFFFF_FFFFL) && fin[peer] != acked[peer]) {
-                acked[peer] = fin[peer];
-                note = "acks FIN " + fin[peer] + ": ack = " + ((fin[peer] + 1) & 0xFFFF_FFFFL);
+                    && Seq.toUnsigned(seg.ack()) == ((fin[peer] + 1) & 0xFFFF_FFFFL)) {
+                if (fin[peer] != acked[peer]) {
+                    acked[peer] = fin[peer];
+                    note = "acks FIN " + fin[peer] + ": ack = " + ((fin[peer] + 1) & 0xFFFF_FFFFL);
+                } else if (repeated[peer]) {
+                    note = "acks the repeated FIN " + fin[peer] + " again: ack = " + ((fin[peer] + 1) & 0xFFFF_FFFFL);
+                }
+                repeated[peer] = false;
             }
             if (seg.has(TcpFlags.FIN)) {
-                fin[me] = Seq.toUnsigned(seg.seq() + seg.payload().length());
+                long n = Seq.toUnsigned(seg.seq() + seg.payload().length());
+                repeated[me] = n == fin[me] && n == acked[me];
+                fin[me] = n;
             }
             return note;
         }
+    }
+
+    /**
+     * The remark beside an arrow: what the engine sent it for and what it acknowledges, joined;
+     * an acknowledgment of a repeated FIN stands alone, being the whole reason for that ACK.
+     *
+     * @param why    the engine's reason for sending, or null (a segment from a peer we only watch)
+     * @param finAck what {@link FinAcks#next} said of the segment, or null
+     * @return the remark, or null for none
+     */
+    public static String remark(Effect.Why why, String finAck) {
+        if (finAck != null && finAck.contains(" again") && why == Effect.Why.DUPLICATE_ACK) {
+            return finAck;
+        }
+        String a = why(why);
+        return a == null ? finAck : finAck == null ? a : a + "; " + finAck;
     }
 }

@@ -51,8 +51,8 @@ public final class SimLadder {
                     if (onLink) {
                         String lost = fate.get(e.where() + "#" + e.packet());
                         String remark = e.kind() == TraceEvent.Kind.INJECT ? "injected by the network" : null;
-                        remark = join(remark, why(e.detail()));
-                        remark = join(remark, e.segment() == null ? null : finAcks.next(e.segment(), fromLeft));
+                        remark = join(remark, LadderNotes.remark(why(e.detail()),
+                                e.segment() == null ? null : finAcks.next(e.segment(), fromLeft)));
                         r.segment(e.nanos(), fromLeft, e.segment(), lost, remark);
                     }
                     break;
@@ -107,11 +107,11 @@ public final class SimLadder {
         return a == null ? b : b == null ? a : a + "; " + b;
     }
 
-    /** The engine's reason for sending, as the trace spells it, in the words every ladder uses. */
-    private static String why(String detail) {
+    /** The engine's reason for sending, as the trace spells it; null when the detail names none. */
+    private static Effect.Why why(String detail) {
         for (Effect.Why w : Effect.Why.values()) {
             if (w.name().equals(detail)) {
-                return LadderNotes.why(w);
+                return w;
             }
         }
         return null;

@@ -93,8 +93,8 @@ public final class NetworkNamespace implements AutoCloseable {
             home.set(back);
         } catch (LastErrorException e) {
             LibC.INSTANCE.close(back);
-            throw new IOException("setns into " + name + " failed (errno " + e.getErrorCode()
-                    + (e.getErrorCode() == 1 ? ": needs CAP_SYS_ADMIN" : "") + ")", e);
+            throw new IOException("setns into " + name + " failed: " + TunDevice.errno(e)
+                    + (e.getErrorCode() == 1 ? ", it needs CAP_SYS_ADMIN" : ""), e);
         } finally {
             LibC.INSTANCE.close(target);
         }
@@ -139,7 +139,7 @@ public final class NetworkNamespace implements AutoCloseable {
         try {
             return LibC.INSTANCE.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
         } catch (LastErrorException e) {
-            throw new IOException("cannot open " + path + " (errno " + e.getErrorCode() + ")", e);
+            throw new IOException("cannot open " + path + ": " + TunDevice.errno(e), e);
         }
     }
 

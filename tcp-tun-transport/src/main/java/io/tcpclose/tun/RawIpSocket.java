@@ -9,9 +9,10 @@ import java.io.IOException;
  * {@code IP_HDRINCL}): sends whole packets, header included, that the kernel routes by their
  * destination address without looking at what they carry. Put on the kernel's side of a
  * {@link TunDevice}, it forges segments that reach a user-space stack as if the kernel's TCP had
- * sent them, which is how a test plays the blind attacker of RFC 5961 against that stack (the
- * reverse direction, toward the kernel, is a plain {@link TunDevice#write}). The kernel fills in
- * the header checksum and, when zero, the identification.
+ * sent them, which is how a test plays the blind attacker of RFC 5961 against that stack. (The
+ * reverse direction, a forged packet toward the kernel, is a packet written into the TUN device:
+ * from a second descriptor on the same device, since a stack owns the one it runs on.) The kernel
+ * fills in the header checksum and, when zero, the identification.
  *
  * <p>Needs {@code CAP_NET_RAW} (root, or a user namespace that owns the network namespace). Not
  * thread-safe; close it to release the descriptor.
@@ -35,8 +36,8 @@ public final class RawIpSocket implements AutoCloseable {
         try {
             return new RawIpSocket(LibC.INSTANCE.socket(LibC.AF_INET, LibC.SOCK_RAW, LibC.IPPROTO_RAW));
         } catch (LastErrorException e) {
-            throw new IOException("cannot open a raw IPv4 socket (errno " + e.getErrorCode()
-                    + (e.getErrorCode() == 1 ? ": needs CAP_NET_RAW" : "") + ")", e);
+            throw new IOException("cannot open a raw IPv4 socket: " + TunDevice.errno(e)
+                    + (e.getErrorCode() == 1 ? ", it needs CAP_NET_RAW" : ""), e);
         }
     }
 
@@ -66,7 +67,8 @@ public final class RawIpSocket implements AutoCloseable {
                 throw new IOException("the raw socket sent " + n + " of " + packet.length + " bytes");
             }
         } catch (LastErrorException e) {
-            throw new IOException("the kernel refused the packet (errno " + e.getErrorCode() + ")", e);
+            throw new IOException("the kernel refused the packet: " + TunDevice.errno(e)
+                    + (e.getErrorCode() == 101 ? ", no route to its destination" : ""), e);
         }
     }
 

@@ -27,6 +27,8 @@ public final class TunDevice implements Closeable {
     private final int fd;
     private final String name;
     private volatile boolean closed;
+    private boolean claimed;
+    private static final int EIO = 5;
 
     private TunDevice(int fd, String name) {
         this.fd = fd;
@@ -48,7 +50,8 @@ public final class TunDevice implements Closeable {
         Objects.requireNonNull(name, "name");
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
         if (n.length == 0 || n.length >= IFNAMSIZ || !name.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
-            throw new IllegalArgumentException("a TUN device name is 1 to 15 printable ASCII characters, not \"" + name + "\"");
+            throw new IllegalArgumentException("a TUN device name is 1 to 15 printable ASCII characters without spaces or '/', not \""
+                    + name + "\"");
         }
         int fd;
         try {
@@ -143,8 +146,24 @@ public final class TunDevice implements Closeable {
             if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) {
                 return false;
             }
-            throw new IOException("write to " + name + ": " + errno(e), e);
+            throw new IOException("write to " + name + ": " + errno(e)
+                    + (e.getErrorCode() == EIO ? " (the device is down: ip link set " + name + " up)" : ""), e);
         }
+    }
+
+    /**
+     * Takes the device for one stack, which reads and writes it from then on.
+     *
+     * @throws IllegalStateException when the device is closed, or already carries a stack
+     */
+    synchronized void claim() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed: open the device again");
+        }
+        if (claimed) {
+            throw new IllegalStateException(name + " already carries a stack: one stack per device");
+        }
+        claimed = true;
     }
 
     /** Closes the descriptor: the kernel removes a device it created for us. Idempotent. */

@@ -40,6 +40,7 @@ final class TunLink implements PacketLink {
     final AtomicLong packetsOut = new AtomicLong();
     final AtomicLong outputDrops = new AtomicLong();
     final AtomicLong deviceErrors = new AtomicLong();
+    private volatile String lastDeviceError;
     final AtomicLongArray drops = new AtomicLongArray(IpPacket.Drop.values().length);
 
     TunLink(TunDevice device, InetAddress local) throws IOException {
@@ -123,6 +124,7 @@ final class TunLink implements PacketLink {
             packetsOut.incrementAndGet();
         } catch (IOException e) {
             deviceErrors.incrementAndGet();
+            lastDeviceError = e.getMessage(); // named in counters(), e.g. a device that is down
         }
         return true;
     }
@@ -183,7 +185,8 @@ final class TunLink implements PacketLink {
     @Override
     public String counters() {
         StringBuilder sb = new StringBuilder("packets in " + packetsIn + ", out " + packetsOut + ", output drops "
-                + outputDrops + ", device errors " + deviceErrors);
+                + outputDrops + ", device errors " + deviceErrors
+                + (lastDeviceError == null ? "" : " (last: " + lastDeviceError + ")"));
         for (IpPacket.Drop d : IpPacket.Drop.values()) {
             long c = drops.get(d.ordinal());
             if (c > 0) {

@@ -28,11 +28,13 @@ public final class TunTransport {
      * @param observer sees every segment and state change, on the loop thread
      * @return the running stack
      * @throws IOException when the loop's wake-up descriptor cannot be made
+     * @throws IllegalStateException when the device is closed or already carries a stack
      */
     public static NioTcpStack open(TunDevice device, InetAddress local, TcpConfig config, StackObserver observer)
             throws IOException {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(local, "local");
+        device.claim();
         return NioTcpStack.open(new TunLink(device, local), config, observer);
     }
 
@@ -44,6 +46,7 @@ public final class TunTransport {
      * @param config the TCP configuration
      * @return the running stack
      * @throws IOException when the loop's wake-up descriptor cannot be made
+     * @throws IllegalStateException when the device is closed or already carries a stack
      */
     public static NioTcpStack open(TunDevice device, InetAddress local, TcpConfig config) throws IOException {
         return open(device, local, config, StackObserver.NONE);

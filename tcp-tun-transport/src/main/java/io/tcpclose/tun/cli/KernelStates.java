@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>the kernel's own {@code sock:inet_sock_set_state} tracepoint, read from a tracing
  *       instance of our own with the {@code mono} clock (the clock {@code nanoTime} reads), which
- *       sees every change. It mounts tracefs when needed, which {@code ip netns exec}'s private
- *       mount namespace confines to this run. A TIME-WAIT's end is no state change there, so
- *       {@link #now()} reads {@code /proc/net/tcp} for what is left.</li>
+ *       sees every change of a full socket. It mounts tracefs when needed, which {@code ip netns
+ *       exec}'s private mount namespace confines to this run. A connection that Linux hands to a
+ *       small time-wait socket (TIME-WAIT, and an orphan's FIN-WAIT-2) leaves the tracepoint's
+ *       view, so from then on its states are sampled from {@code /proc/net/tcp}.</li>
  *   <li>else {@code /proc/net/tcp}, sampled every few milliseconds, which can miss a state shorter
  *       than that.</li>
  * </ul>
@@ -42,8 +43,14 @@ final class KernelStates implements AutoCloseable {
 
     private final int port;
     private final BiConsumer<Long, String> changed;
-    private final Map<String, String> last = new HashMap<>();
+    /** Each connection's state at the last sample, by peer port. */
+    private final Map<Integer, String> last = new HashMap<>();
+    /** Connections the tracepoint saw handed to a time-wait socket, whose states only sampling shows. */
+    private final Set<Integer> handedOver = new HashSet<>();
+    /** The last state reported for each connection, by peer port. */
+    private final Map<Integer, String> reported = new HashMap<>();
     private final Thread thread;
+    private final Thread sampler;
     private final Path instance;
     private volatile boolean stop;
 
@@ -60,11 +67,18 @@ final class KernelStates implements AutoCloseable {
         thread = new Thread(instance != null ? this::trace : this::sampleLoop, "kernel-states");
         thread.setDaemon(true);
         thread.start();
+        sampler = instance != null ? new Thread(this::sampleLoop, "kernel-time-wait-states") : null;
+        if (sampler != null) {
+            sampler.setDaemon(true);
+            sampler.start();
+        }
     }
 
     /** {@return how the states are followed, for the run's heading} */
     String source() {
-        return instance != null ? "the kernel's states come from its sock:inet_sock_set_state tracepoint"
+        return instance != null ? "the kernel's states come from its sock:inet_sock_set_state tracepoint (a half-open connection it"
+                + " accepts shows SYN-RECEIVED only once the handshake's last ACK makes its socket; TIME-WAIT and an orphan's"
+                + " FIN-WAIT-2, kept in small sockets, are sampled from /proc/net/tcp)"
                 : "the kernel's states are sampled from /proc/net/tcp every few milliseconds: one shorter than that may not show";
     }
 
@@ -93,45 +107,65 @@ final class KernelStates implements AutoCloseable {
     private void trace() {
         try (BufferedReader r = Files.newBufferedReader(instance.resolve("trace_pipe"), StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null && !stop; line = r.readLine()) {
-                Matcher m = EVENT.matcher(line);
-                if (!m.find() || Integer.parseInt(m.group(3)) != port) {
+                Change c = parse(line, port);
+                if (c == null) {
                     continue;
                 }
-                String from = m.group(5);
-                String to = m.group(6);
-                if (m.group(4).equals("0") || from.equals(to)) {
-                    continue; // the listener itself (no peer port), or a change to the same state
+                String state = c.state();
+                if (state.equals("CLOSED") && c.mayBeTimeWait()) {
+                    // Linux hands a connection closing from FIN-WAIT or CLOSING to a small
+                    // time-wait socket (also for an orphan's FIN-WAIT-2) and closes the full one,
+                    // which is all the tracepoint shows; the small one's states are sampled.
+                    String small = handOver(c.peerPort());
+                    state = small != null ? small : state;
                 }
-                int st = TRACE_NAMES.indexOf(to);
-                String state = st > 0 ? NAMES[st] : to;
-                if (state.equals("CLOSED") && List.of("TCP_FIN_WAIT1", "TCP_FIN_WAIT2", "TCP_CLOSING").contains(from)
-                        && timeWaitTo(Integer.parseInt(m.group(4)))) {
-                    // Linux hands the connection to a small TIME-WAIT socket and closes the full
-                    // one: the tracepoint shows only the latter.
-                    state = "TIME-WAIT";
-                }
-                long nanos = Long.parseLong(m.group(1)) * 1_000_000_000L + Long.parseLong(m.group(2)) * 1_000L;
-                changed.accept(nanos, state);
+                report(c.peerPort(), c.nanos(), state);
             }
         } catch (IOException | RuntimeException e) {
             // the instance went away: nothing more to follow
         }
     }
 
-    /** Whether /proc/net/tcp holds a TIME-WAIT socket on our port toward that peer port. */
-    private boolean timeWaitTo(int peerPort) {
-        try {
-            for (String line : Files.readAllLines(PROC)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 4 && f[1].endsWith(String.format(":%04X", port)) && f[2].endsWith(String.format(":%04X", peerPort))
-                        && f[3].equals("06")) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            return false;
+    /**
+     * One state change of a connection on our port, as the tracepoint reported it.
+     *
+     * @param nanos        when, on the mono clock
+     * @param peerPort     the connection's remote port
+     * @param state        the new state, RFC 9293's name
+     * @param mayBeTimeWait whether a CLOSED here may be the hand-over to a TIME-WAIT socket
+     */
+    record Change(long nanos, int peerPort, String state, boolean mayBeTimeWait) {}
+
+    /**
+     * Reads one {@code trace_pipe} line.
+     *
+     * @return the change, or null for another event, another port, the listener's own changes
+     *         (no peer port) and changes to the same state
+     */
+    static Change parse(String line, int port) {
+        Matcher m = EVENT.matcher(line);
+        if (!m.find() || Integer.parseInt(m.group(3)) != port) {
+            return null;
         }
-        return false;
+        String from = m.group(5);
+        String to = m.group(6);
+        if (m.group(4).equals("0") || from.equals(to)) {
+            return null;
+        }
+        int st = TRACE_NAMES.indexOf(to);
+        long nanos = Long.parseLong(m.group(1)) * 1_000_000_000L + Long.parseLong(m.group(2)) * 1_000L;
+        return new Change(nanos, Integer.parseInt(m.group(4)), st > 0 ? NAMES[st] : to,
+                List.of("TCP_FIN_WAIT1", "TCP_FIN_WAIT2", "TCP_CLOSING").contains(from));
+    }
+
+    /** The state /proc/net/tcp shows for the connection to {@code peerPort}, which the sampler follows from now on; or null. */
+    private synchronized String handOver(int peerPort) {
+        sample(false);
+        String st = last.get(peerPort);
+        if (st != null) {
+            handedOver.add(peerPort);
+        }
+        return st;
     }
 
     private void sampleLoop() {
@@ -145,7 +179,10 @@ final class KernelStates implements AutoCloseable {
         }
     }
 
-    /** One read of /proc/net/tcp; reports changes when asked to. */
+    /**
+     * One read of /proc/net/tcp. Reports changes when asked to: of every connection when
+     * sampling is the only source, else of those handed over to a time-wait socket.
+     */
     private synchronized void sample(boolean report) {
         List<String> lines;
         try {
@@ -154,19 +191,22 @@ final class KernelStates implements AutoCloseable {
             return; // read again next turn
         }
         long now = System.nanoTime();
-        Set<String> seen = new HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int i = 1; i < lines.size(); i++) {
             String[] f = lines.get(i).trim().split("\\s+");
             if (f.length < 4) {
                 continue;
             }
-            int colon = f[1].indexOf(':');
+            int local = f[1].indexOf(':');
+            int remote = f[2].indexOf(':');
             int st;
+            int peer;
             try {
-                if (colon < 0 || Integer.parseInt(f[1].substring(colon + 1), 16) != port) {
+                if (local < 0 || remote < 0 || Integer.parseInt(f[1].substring(local + 1), 16) != port) {
                     continue;
                 }
                 st = Integer.parseInt(f[3], 16);
+                peer = Integer.parseInt(f[2].substring(remote + 1), 16);
             } catch (NumberFormatException e) {
                 continue;
             }
@@ -174,19 +214,34 @@ final class KernelStates implements AutoCloseable {
             if (state.equals("LISTEN")) {
                 continue;
             }
-            seen.add(f[2]);
-            if (!state.equals(last.put(f[2], state)) && report) {
-                changed.accept(now, state);
+            seen.add(peer);
+            if (!state.equals(last.put(peer, state)) && report && followed(peer)) {
+                report(peer, now, state);
             }
         }
-        for (String peer : Set.copyOf(last.keySet())) {
+        for (Integer peer : Set.copyOf(last.keySet())) {
             if (!seen.contains(peer)) {
                 last.remove(peer);
-                if (report) {
-                    changed.accept(now, "CLOSED");
+                if (report && followed(peer)) {
+                    report(peer, now, "CLOSED");
                 }
+                handedOver.remove(peer);
             }
         }
+    }
+
+    /** Passes a change on, unless it repeats the last one reported for that connection (a hand-over keeps the state). */
+    private synchronized void report(int peer, long nanos, String state) {
+        if (!state.equals(reported.put(peer, state))) {
+            changed.accept(nanos, state);
+        }
+        if (state.equals("CLOSED")) {
+            reported.remove(peer);
+        }
+    }
+
+    private boolean followed(int peer) {
+        return instance == null || handedOver.contains(peer);
     }
 
     /** {@return the kernel's connections on the port now, as /proc/net/tcp shows them, or "gone"} */
@@ -210,6 +265,10 @@ final class KernelStates implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(2000);
+            if (sampler != null) {
+                sampler.interrupt();
+                sampler.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -49,7 +49,7 @@ final class LinuxRun {
     static final String OURS = "10.77.0.2";
     static final int PORT = 8080;
     /** How long any one step may wait for the peer before the run says so and ends. */
-    private static final long STEP_SECONDS = 30;
+    private final long stepSeconds;
 
     private final LinuxScenario scenario;
     private final TcpConfig config;
@@ -68,6 +68,9 @@ final class LinuxRun {
         this.config = scenario == LinuxScenario.FIN_WAIT_2_TIMEOUT
                 ? config.toBuilder().orphanFinWait2Timeout(Duration.ofSeconds(5)).build() : config;
         this.out = out;
+        // Under loss without timestamps, Karn's rule keeps a backed-off RTO until a segment gets
+        // through at its first try: a recovery can take one or two minutes.
+        this.stepSeconds = scenario == LinuxScenario.RANDOM_LOSSY ? 150 : 30;
     }
 
     /** {@return the configuration the run uses} */
@@ -96,7 +99,7 @@ final class LinuxRun {
             out.println(states.source());
             ladder.kernelState(System.nanoTime(), "LISTEN");
             server.bind(new InetSocketAddress(KERNEL, PORT));
-            server.setSoTimeout((int) TimeUnit.SECONDS.toMillis(STEP_SECONDS));
+            server.setSoTimeout((int) TimeUnit.SECONDS.toMillis(stepSeconds));
             stack = TunTransport.open(tun, InetAddress.getByName(OURS), config, new io.tcpclose.stack.StackObserver() {
                 @Override
                 public void segmentIn(long nanos, io.tcpclose.stack.FourTuple id, Segment s) {
@@ -126,20 +129,21 @@ final class LinuxRun {
                 ladder.note("client connects");
                 CompletableFuture<NioConnection> connecting = stack.connect(new InetSocketAddress(InetAddress.getByName(KERNEL), 0), PORT);
                 kernel = server.accept();
-                kernel.setSoTimeout((int) TimeUnit.SECONDS.toMillis(STEP_SECONDS));
-                ours = connecting.get(STEP_SECONDS, TimeUnit.SECONDS);
+                kernel.setSoTimeout((int) TimeUnit.SECONDS.toMillis(stepSeconds));
+                ours = connecting.get(stepSeconds, TimeUnit.SECONDS);
                 play();
-                CloseReason end = ours.closed().get(config.timeWaitNanos() / 1_000_000_000L + STEP_SECONDS, TimeUnit.SECONDS);
+                CloseReason end = ours.closed().get(config.timeWaitNanos() / 1_000_000_000L + stepSeconds, TimeUnit.SECONDS);
                 Thread.sleep(100); // the kernel's last step, for the sampler
+                ladder.ended(end);
                 if (end != scenario.clientEnd) {
                     notes.add("the client ended " + end + ", not " + scenario.clientEnd + " as the scenario describes");
                 }
                 notes.add("client (tcpclose):     " + ours.state() + " (" + end + "), " + oursRead + " bytes delivered");
             } catch (java.util.concurrent.TimeoutException e) {
-                notes.add("a step waited " + STEP_SECONDS + " s for the peer and the run gave up");
+                notes.add("a step waited " + stepSeconds + " s for the peer and the run gave up");
                 code = 1;
             } finally {
-                notes.add("server (linux):        " + kernelSaw + "; its socket now: " + states.now());
+                notes.add("server (linux):        " + kernelSaw + "; its socket at the scenario's end: " + states.now());
                 if (kernel != null && !kernel.isClosed()) {
                     ladder.note("end of the run: the server closes its socket");
                     kernel.close();
@@ -167,7 +171,8 @@ final class LinuxRun {
         return code;
     }
 
-    /** The scenario's steps on both sides. */
+    /** The scenario's steps on both sides. A drop's try block marks our segments lost while its rule stands. */
+    @SuppressWarnings("try")
     private void play() throws Exception {
         switch (scenario) {
             case NORMAL_CLOSE:
@@ -187,13 +192,15 @@ final class LinuxRun {
                 ours.close();
                 break;
             case SIMULTANEOUS_CLOSE:
-                hold("-I");
-                ladder.note("iptables holds every packet both ways; both shut down their output");
-                kernel.shutdownOutput();
-                ours.shutdownOutput();
-                Thread.sleep(300);
-                hold("-D");
-                ladder.note("iptables lets the packets through again: the retransmitted FINs cross");
+                try (LiveLadder.Drop d = hold("-I", "holds every packet")) {
+                    ladder.note("iptables holds every packet both ways; both shut down their output");
+                    kernel.shutdownOutput();
+                    ours.shutdownOutput();
+                    Thread.sleep(300);
+                    hold("-D", null);
+                }
+                ladder.note("iptables lets packets through again; the kernel sends its FIN again at once (a packet netfilter"
+                        + " drops on its way out failed locally), before our retransmission");
                 oursReadsToEnd();
                 kernelReadsToEnd();
                 ours.close();
@@ -217,13 +224,17 @@ final class LinuxRun {
                         fin.complete(null);
                     }
                 });
-                sh("iptables", "-I", "INPUT", "-i", "tun0", "-p", "tcp", "--tcp-flags", "FIN", "FIN", "-j", "DROP");
+                String[] rule = {"INPUT", "-i", "tun0", "-p", "tcp", "--tcp-flags", "FIN", "FIN", "-j", "DROP"};
                 write("hello");
-                ours.close();
-                fin.get(STEP_SECONDS, TimeUnit.SECONDS);
-                Thread.sleep(20);
-                sh("iptables", "-D", "INPUT", "-i", "tun0", "-p", "tcp", "--tcp-flags", "FIN", "FIN", "-j", "DROP");
-                ladder.note("iptables dropped the client's first FIN; the rule is gone now");
+                iptables("-I", rule);
+                try (LiveLadder.Drop d = ladder.dropping("dropped the FIN", s -> s.has(TcpFlags.FIN))) {
+                    ladder.note("iptables drops the client's FINs until the first has gone; the client closes");
+                    ours.close();
+                    fin.get(stepSeconds, TimeUnit.SECONDS);
+                    Thread.sleep(20);
+                    iptables("-D", rule);
+                }
+                ladder.note("the rule is gone: the retransmission will get through");
                 kernelReadsToEnd();
                 kernelCloses();
                 break;
@@ -238,12 +249,17 @@ final class LinuxRun {
                 write("hello");
                 ours.close();
                 kernelReadsToEnd();
-                String[] rule = {"INPUT", "-i", "tun0", "-p", "tcp", "--tcp-flags", "ALL", "ACK", "-m", "length", "--length", "40", "-j", "DROP"};
+                // A bare ACK is 40 bytes of IP and TCP header, 52 with the timestamps option.
+                String bare = config.timestamps() ? "52" : "40";
+                String[] rule = {"INPUT", "-i", "tun0", "-p", "tcp", "--tcp-flags", "ALL", "ACK", "-m", "length", "--length", bare, "-j", "DROP"};
                 iptables("-I", rule);
-                ladder.note("iptables drops the client's bare ACKs from now on");
-                kernelCloses();
-                repeated.get(STEP_SECONDS, TimeUnit.SECONDS);
-                iptables("-D", rule);
+                try (LiveLadder.Drop d = ladder.dropping("dropped the bare ACK",
+                        s -> s.flags() == TcpFlags.ACK && s.payload().length() == 0)) {
+                    ladder.note("iptables drops the client's bare ACKs from now on");
+                    kernelCloses();
+                    repeated.get(stepSeconds, TimeUnit.SECONDS);
+                    iptables("-D", rule);
+                }
                 ladder.note("the kernel repeated its FIN; iptables lets ACKs through again");
                 break;
             }
@@ -265,7 +281,7 @@ final class LinuxRun {
                     ladder.note("and now one exactly at RCV.NXT");
                     raw.send(rst(kernelSndNxt.get()));
                 }
-                ours.closed().get(STEP_SECONDS, TimeUnit.SECONDS);
+                ours.closed().get(stepSeconds, TimeUnit.SECONDS);
                 ladder.note("server writes; the client has no connection any more and resets it");
                 kernel.getOutputStream().write("late".getBytes(StandardCharsets.UTF_8));
                 kernelReadsToEnd();
@@ -290,10 +306,11 @@ final class LinuxRun {
                 break;
             case KEEPALIVE_DEAD:
                 keepAlive(2);
-                hold("-I");
-                ladder.note("client turns keep-alive on (1 s idle, 1 s apart, 2 probes); iptables cuts the path both ways");
-                ours.closed().get(STEP_SECONDS, TimeUnit.SECONDS);
-                hold("-D");
+                try (LiveLadder.Drop d = hold("-I", "cut the path")) {
+                    ladder.note("client turns keep-alive on (1 s idle, 1 s apart, 2 probes); iptables cuts the path both ways");
+                    ours.closed().get(stepSeconds, TimeUnit.SECONDS);
+                    hold("-D", null);
+                }
                 kernelSaw = "saw nothing (the path was cut)";
                 break;
             case FIN_WAIT_2_TIMEOUT:
@@ -301,23 +318,25 @@ final class LinuxRun {
                 ladder.note("client closes; the server reads the end of stream and never closes");
                 ours.close();
                 kernelReadsToEnd();
-                ours.closed().get(STEP_SECONDS, TimeUnit.SECONDS);
+                ours.closed().get(stepSeconds, TimeUnit.SECONDS);
                 break;
             case USER_TIMEOUT:
                 ours.setOption(TcpSocketOptions.TCP_USER_TIMEOUT, 5_000);
-                hold("-I");
-                ladder.note("client sets a 5 s user timeout; iptables cuts the path; the client writes");
-                write("hello");
-                ours.closed().get(STEP_SECONDS, TimeUnit.SECONDS);
-                hold("-D");
+                try (LiveLadder.Drop d = hold("-I", "cut the path")) {
+                    ladder.note("client sets a 5 s user timeout; iptables cuts the path; the client writes");
+                    write("hello");
+                    ours.closed().get(stepSeconds, TimeUnit.SECONDS);
+                    hold("-D", null);
+                }
                 kernelSaw = "saw nothing (the path was cut)";
                 break;
             case RANDOM_LOSSY: {
+                // Only toward the kernel: a packet netfilter drops on its way out of the kernel
+                // fails locally and is sent again at once, which is no loss on the wire (and this
+                // path has no netem).
                 String[] in = {"INPUT", "-i", "tun0", "-m", "statistic", "--mode", "random", "--probability", "0.2", "-j", "DROP"};
-                String[] outRule = {"OUTPUT", "-o", "tun0", "-m", "statistic", "--mode", "random", "--probability", "0.2", "-j", "DROP"};
                 iptables("-I", in);
-                iptables("-I", outRule);
-                ladder.note("iptables drops 20% of the packets each way; both send 20 kB");
+                ladder.note("iptables drops 20% of the client's packets at random (not marked: which is not known); both send 20 kB");
                 byte[] data = new byte[20_000];
                 for (int i = 0; i < data.length; i++) {
                     data[i] = (byte) i;
@@ -329,8 +348,9 @@ final class LinuxRun {
                 ours.close();
                 kernelReadsToEnd();
                 kernelCloses();
-                ours.closed().get(STEP_SECONDS, TimeUnit.SECONDS);
-                notes.add("iptables dropped " + dropped("INPUT") + " of the client's packets and " + dropped("OUTPUT") + " of the kernel's");
+                ours.closed().get(stepSeconds, TimeUnit.SECONDS);
+                notes.add("iptables dropped " + dropped("INPUT") + " of the client's " + stackSegmentsOut() + " segments on their way"
+                        + " to the kernel; the kernel's direction is not lossy (see the note in the ladder)");
                 notes.add("a real network does not replay: each run loses different packets");
                 break;
             }
@@ -353,7 +373,8 @@ final class LinuxRun {
     }
 
     private void kernelCloses() throws IOException {
-        ladder.note("server read the end of stream and closes");
+        ladder.note(kernelSaw.endsWith("then end of stream") ? "server read the end of stream and closes"
+                : "server's read ended (" + kernelSaw + "); it closes");
         kernel.close();
     }
 
@@ -399,10 +420,19 @@ final class LinuxRun {
         return b.size() + " bytes" + (b.size() > 0 && b.size() <= 40 && s.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? " \"" + s + "\"" : "");
     }
 
-    /** Drops every packet both ways on tun0 ({@code -I}), or stops ({@code -D}). */
-    private static void hold(String insertOrDelete) throws Exception {
+    /**
+     * Drops every packet both ways on tun0 ({@code -I}), marking ours lost in the ladder as
+     * {@code why}; or stops ({@code -D}, why null). The kernel's packets never reach us, so the
+     * ladder cannot show them.
+     */
+    private LiveLadder.Drop hold(String insertOrDelete, String why) throws Exception {
         iptables(insertOrDelete, "INPUT", "-i", "tun0", "-j", "DROP");
         iptables(insertOrDelete, "OUTPUT", "-o", "tun0", "-j", "DROP");
+        return why == null ? null : ladder.dropping(why, s -> true);
+    }
+
+    private long stackSegmentsOut() {
+        return stack.stats().segmentsOut();
     }
 
     private static void iptables(String op, String... rule) throws Exception {

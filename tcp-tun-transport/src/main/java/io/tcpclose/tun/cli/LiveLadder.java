@@ -35,6 +35,11 @@ final class LiveLadder implements StackObserver {
     private String captureError;
     private final List<Consumer<Segment>> outWatchers = new ArrayList<>();
     private final List<Consumer<RejectReason>> rejectWatchers = new ArrayList<>();
+    private final List<Drop> drops = new ArrayList<>();
+    /** The end of the kernel's highest sequence number so far, to tell its retransmissions. */
+    private Integer peerHighest;
+    /** Our connection's end, written beside our last CLOSED when it is not NORMAL. */
+    private io.tcpclose.engine.CloseReason ourEnd;
 
     private record Row(long nanos, Consumer<LadderRenderer> draw) {}
 
@@ -69,22 +74,77 @@ final class LiveLadder implements StackObserver {
     @Override
     public synchronized void stateChanged(long loopNanos, FourTuple id, TcpState from, TcpState to) {
         long nanos = System.nanoTime();
-        rows.add(new Row(nanos, r -> r.state(nanos - start, true, to)));
+        rows.add(new Row(nanos, r -> r.state(nanos - start, true,
+                to == TcpState.CLOSED && ourEnd != null && ourEnd != io.tcpclose.engine.CloseReason.NORMAL
+                        ? to.rfcName() + " (" + ourEnd + ")" : to.rfcName())));
+    }
+
+    /** How our connection ended, for the ladder's last CLOSED. */
+    synchronized void ended(io.tcpclose.engine.CloseReason reason) {
+        ourEnd = reason;
     }
 
     @Override
     public synchronized void segmentIn(long loopNanos, FourTuple id, Segment s) {
         long nanos = System.nanoTime();
-        write(nanos, id.remoteAddress(), id.localAddress(), s);
-        rows.add(new Row(nanos, new Arrow(nanos - start, false, s, null)));
+        write(loopNanos, id.remoteAddress(), id.localAddress(), s);
+        String remark = null;
+        if (s.seqLength() > 0) {
+            int end = s.seq() + s.seqLength();
+            if (peerHighest != null && io.tcpclose.wire.Seq.le(end, peerHighest)) {
+                remark = "retransmission (the kernel's)";
+            } else {
+                peerHighest = end;
+            }
+        }
+        rows.add(new Row(nanos, new Arrow(nanos - start, false, s, null, null, remark)));
     }
 
     @Override
     public synchronized void segmentOut(long loopNanos, FourTuple id, Segment s, Effect.Why why) {
         long nanos = System.nanoTime();
-        write(nanos, id.localAddress(), id.remoteAddress(), s);
-        rows.add(new Row(nanos, new Arrow(nanos - start, true, s, why)));
+        write(loopNanos, id.localAddress(), id.remoteAddress(), s);
+        String fate = null;
+        for (Drop d : drops) {
+            if (d.matches.test(s)) {
+                fate = "LOST: iptables " + d.why;
+                d.count++;
+                break;
+            }
+        }
+        rows.add(new Row(nanos, new Arrow(nanos - start, true, s, why, fate, null)));
         outWatchers.forEach(w -> w.accept(s));
+    }
+
+    /**
+     * Marks our segments that {@code matches} as lost while the returned drop is open: the scenario
+     * calls it as it inserts an iptables rule on the path toward the kernel (which does drop them
+     * on the wire) and closes it as it deletes the rule.
+     */
+    synchronized Drop dropping(String why, java.util.function.Predicate<Segment> matches) {
+        Drop d = new Drop(why, matches);
+        drops.add(d);
+        return d;
+    }
+
+    /** One iptables rule's drops, as the ladder marks them. */
+    final class Drop implements AutoCloseable {
+        final String why;
+        final java.util.function.Predicate<Segment> matches;
+        /** How many of our segments the ladder marked lost under it. */
+        int count;
+
+        Drop(String why, java.util.function.Predicate<Segment> matches) {
+            this.why = why;
+            this.matches = matches;
+        }
+
+        @Override
+        public void close() {
+            synchronized (LiveLadder.this) {
+                drops.remove(this);
+            }
+        }
     }
 
     @Override
@@ -103,19 +163,23 @@ final class LiveLadder implements StackObserver {
         final boolean fromLeft;
         final Segment s;
         final Effect.Why why;
+        final String fate;
+        final String extra;
 
-        Arrow(long at, boolean fromLeft, Segment s, Effect.Why why) {
+        Arrow(long at, boolean fromLeft, Segment s, Effect.Why why, String fate, String extra) {
             this.at = at;
             this.fromLeft = fromLeft;
             this.s = s;
             this.why = why;
+            this.fate = fate;
+            this.extra = extra;
         }
 
         @Override
         public void accept(LadderRenderer r) {
-            String a = LadderNotes.why(why);
-            String b = finAcks.next(s, fromLeft);
-            r.segment(at, fromLeft, s, null, a == null ? b : b == null ? a : a + "; " + b);
+            String remark = LadderNotes.remark(why, finAcks.next(s, fromLeft));
+            remark = extra == null ? remark : remark == null ? extra : extra + "; " + remark;
+            r.segment(at, fromLeft, s, fate, remark);
         }
     }
 
