@@ -59,6 +59,7 @@ final class KernelCase {
         List<String> kernelFins = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Segment> kernelRsts = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Long> ourFins = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> kernelFlags = new java.util.concurrent.CopyOnWriteArrayList<>();
         CaptureWriter capture = new CaptureWriter(Files.newOutputStream(pcap));
         int iface = capture.addInterface("tun0");
         long start = System.nanoTime();
@@ -74,6 +75,7 @@ final class KernelCase {
             @Override
             public void segmentIn(long nanos, FourTuple id, Segment s) {
                 fromKernel.incrementAndGet();
+                kernelFlags.add(io.tcpclose.wire.TcpFlags.toString(s.flags()));
                 if (!s.has(io.tcpclose.wire.TcpFlags.RST)) {
                     rcvNxt.set(s.seq() + s.seqLength()); // our RCV.NXT once we have this
                 }
@@ -195,8 +197,11 @@ final class KernelCase {
                 case "kernel-closes-with-unread-data": {
                     ours.outputStream().write("never read".getBytes(StandardCharsets.UTF_8));
                     Thread.sleep(200);
+                    int before = kernelFlags.size();
                     kernel.close(); // Linux resets a close with unread data too
                     System.out.println("OURS " + readOrError(ours.inputStream()));
+                    Thread.sleep(100);
+                    System.out.println("KERNEL sent " + String.join(" ", kernelFlags.subList(before, kernelFlags.size())));
                     break;
                 }
                 case "we-half-close": {
