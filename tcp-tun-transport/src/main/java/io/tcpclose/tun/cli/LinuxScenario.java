@@ -37,7 +37,7 @@ enum LinuxScenario {
             CloseReason.TIMED_OUT_FIN_WAIT_2),
     USER_TIMEOUT("user-timeout", "data sent into a cut path stays unacknowledged; the 5 s user timeout aborts",
             CloseReason.TIMED_OUT_USER),
-    RANDOM_LOSSY("random-lossy", "20 kB each way while iptables drops 20% of the packets each way; tcpclose closes once it has all",
+    RANDOM_LOSSY("random-lossy", "20 kB each way while iptables drops 20% of tcpclose's packets to the kernel; tcpclose closes once it has all",
             CloseReason.NORMAL);
 
     /** The simulator's scenarios that cannot run against a real peer, and why. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,9 +29,17 @@ import picocli.CommandLine.Parameters;
  * a missing prerequisite or a failed run 1.
  */
 public final class Main {
-    /** The simulator's options that shape its network; against a real peer they mean nothing. */
-    private static final Set<String> SIMULATOR_ONLY = Set.of("--loss", "--delay", "--jitter", "--seed", "--bandwidth",
-            "--plot", "--trace", "--pcap-lost", "--rfc6528-isn");
+    /** The simulator's options that mean nothing against a real peer, each with why. */
+    private static final java.util.Map<String, String> SIMULATOR_ONLY = java.util.Map.of(
+            "--loss", "shapes the simulated network; against linux the path is a real TUN device",
+            "--delay", "shapes the simulated network; against linux the path is a real TUN device",
+            "--jitter", "shapes the simulated network; against linux the path is a real TUN device",
+            "--bandwidth", "shapes the simulated network; against linux the path is a real TUN device",
+            "--seed", "replays the simulator's random draws; a real network does not replay",
+            "--trace", "prints the simulator's event trace; a real run has none (the ladder shows every segment)",
+            "--pcap-lost", "adds the packets the simulator dropped; iptables' drops never reach the capture",
+            "--plot", "draws bulk-transfer's window, which runs only on the simulated network",
+            "--rfc6528-isn", "fixes the simulator's ISNs; against linux tcpclose always uses RFC 6528's");
 
     private Main() {}
 
@@ -56,9 +63,9 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         for (String a : args) {
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (SIMULATOR_ONLY.contains(name)) {
-                err.println("tcpclose-sim: " + name + " shapes the simulated network; with --peer linux the path is a real"
-                        + " TUN device, and only --preset, --msl and --pcap apply");
+            if (SIMULATOR_ONLY.containsKey(name)) {
+                err.println("tcpclose-sim: " + name + " " + SIMULATOR_ONLY.get(name) + "; with --peer linux only --preset, --msl"
+                        + " and --pcap apply");
                 return 2;
             }
         }
@@ -71,7 +78,12 @@ public final class Main {
         try {
             cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            err.println("tcpclose-sim: " + e.getMessage());
+            boolean second = e instanceof CommandLine.UnmatchedArgumentException
+                    && ((CommandLine.UnmatchedArgumentException) e).getUnmatched().stream()
+                            .anyMatch(a -> LinuxScenario.byName(a) != null || LinuxScenario.whyNot(a) != null);
+            err.println("tcpclose-sim: " + (second ? "one scenario at a time ("
+                    + String.join(", ", ((CommandLine.UnmatchedArgumentException) e).getUnmatched()) + " given after another)"
+                    : e.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, errWriter);
             errWriter.flush();
             err.println("(try --peer linux --help)");
@@ -131,7 +143,13 @@ public final class Main {
             }
         }
         String ns = "tcpclose-peer-" + ProcessHandle.current().pid();
-        Thread cleanup = new Thread(() -> removeNamespace(ns), "remove-namespace");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread cleanup = new Thread(() -> {
+            if (!done.get()) {
+                err.println("tcpclose-sim: interrupted; removing namespace " + ns);
+            }
+            removeNamespace(ns);
+        }, "remove-namespace");
         Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C too
         try {
             LinuxRun.sh("ip", "netns", "add", ns);
@@ -146,7 +164,9 @@ public final class Main {
             Thread copyErr = copy(p.getErrorStream(), err);
             p.getInputStream().transferTo(out);
             copyErr.join();
-            return p.waitFor();
+            int code = p.waitFor();
+            done.set(true);
+            return code;
         } finally {
             removeNamespace(ns);
             try {
@@ -202,14 +222,28 @@ public final class Main {
     private static String[] scenarioList() {
         List<String> lines = new ArrayList<>();
         for (LinuxScenario s : LinuxScenario.values()) {
-            lines.add(String.format("  %-22s %s", s.cliName, s.description).replace("%", "%%"));
+            wrap(lines, s.cliName, s.description);
         }
         lines.add("");
         lines.add("Simulated only (they need a network the simulator fakes):");
         for (String[] s : LinuxScenario.SIMULATED_ONLY) {
-            lines.add(String.format("  %-28s %s", s[0], s[1]).replace("%", "%%"));
+            wrap(lines, s[0], s[1]);
         }
         return lines.toArray(new String[0]);
+    }
+
+    /** A name and its description, wrapped within picocli's 80 columns, under the description's first column. */
+    private static void wrap(List<String> lines, String name, String text) {
+        int indent = 30;
+        StringBuilder line = new StringBuilder(String.format("  %-" + (indent - 3) + "s ", name));
+        for (String word : text.split(" ")) {
+            if (line.length() + word.length() > 78 && line.length() > indent) {
+                lines.add(line.toString().stripTrailing().replace("%", "%%")); // footers go through String.format
+                line = new StringBuilder(" ".repeat(indent));
+            }
+            line.append(word).append(' ');
+        }
+        lines.add(line.toString().stripTrailing().replace("%", "%%"));
     }
 
     /** The command line. Not thread-safe; one per run. */

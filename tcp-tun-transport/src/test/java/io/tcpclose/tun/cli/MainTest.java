@@ -42,11 +42,14 @@ class MainTest {
             {"--peer", "linux", "--loss", "0.1"},
             {"--peer", "linux", "--seed=3"},
             {"--peer", "linux", "--msl", "soon"},
+            {"--peer", "linux", "--trace"},
+            {"--peer", "linux", "normal-close", "lost-fin"},
         };
         String[] says = {
             "--peer takes linux", "no scenario \"no-such\"", "--msl must lie between 0 and 120 seconds, was 121",
             "--preset must be default, rfc or linux", "Unknown option: '--frob'",
-            "--loss shapes the simulated network", "--seed shapes the simulated network", "--msl",
+            "--loss shapes the simulated network", "--seed replays the simulator's random draws", "--msl",
+            "--trace prints the simulator's event trace", "one scenario at a time (lost-fin given after another)",
         };
         for (int i = 0; i < bad.length; i++) {
             Result r = run(bad[i]);
