@@ -336,7 +336,7 @@ final class LinuxRun {
                 // path has no netem).
                 String[] in = {"INPUT", "-i", "tun0", "-m", "statistic", "--mode", "random", "--probability", "0.2", "-j", "DROP"};
                 iptables("-I", in);
-                ladder.note("iptables drops 20% of the client's packets at random (not marked: which is not known); both send 20 kB");
+                ladder.note("iptables drops 20% of the client's packets to the kernel at random (unmarked: which is not known); both send 20 kB");
                 byte[] data = new byte[20_000];
                 for (int i = 0; i < data.length; i++) {
                     data[i] = (byte) i;
@@ -350,7 +350,8 @@ final class LinuxRun {
                 kernelCloses();
                 ours.closed().get(stepSeconds, TimeUnit.SECONDS);
                 notes.add("iptables dropped " + dropped("INPUT") + " of the client's " + stackSegmentsOut() + " segments on their way"
-                        + " to the kernel; the kernel's direction is not lossy (see the note in the ladder)");
+                        + " to the kernel; the kernel's own packets are not dropped: netfilter on their way out makes a local"
+                        + " failure the kernel repairs at once, not a loss on the wire, and this path has no netem");
                 notes.add("a real network does not replay: each run loses different packets");
                 break;
             }
