@@ -381,6 +381,13 @@ class MainTest {
     }
 
     @Test
+    void time_wait_answering_a_repeated_fin_is_marked_as_its_re_ack_rfc9293_3_6_1() {
+        Result r = run("lost-last-ack");
+        assertTrue(r.has("--- ACK seq=1007 ack=5002 ------------------------------->  acks the repeated FIN 5001 again: ack = 5002"), r.out());
+        assertTrue(!r.has("what it answers was old or out of window"), "not the generic duplicate-ACK remark: " + r.out());
+    }
+
+    @Test
     void each_incarnation_has_the_acks_of_its_fins_marked() {
         Result r = run("old-duplicate");
         assertEquals(4, r.out().split("acks FIN", -1).length - 1, r.out());
