@@ -29,7 +29,7 @@ public final class LadderNotes {
             case RETRANSMISSION:
                 return "retransmission";
             case FAST_RETRANSMIT:
-                return "fast retransmission (RFC 5681 3.2)";
+                return "fast retransmission (RFC 5681 3.2; in recovery, of the hole a partial ACK shows, RFC 6582 3.2)";
             case CHALLENGE_ACK:
                 return "challenge ACK (RFC 5961)";
             case DUPLICATE_ACK:

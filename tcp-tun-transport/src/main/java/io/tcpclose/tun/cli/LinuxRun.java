@@ -143,12 +143,12 @@ final class LinuxRun {
                 notes.add("a step waited " + stepSeconds + " s for the peer and the run gave up");
                 code = 1;
             } finally {
-                notes.add("server (linux):        " + kernelSaw + "; its socket at the scenario's end: " + states.now());
                 if (kernel != null && !kernel.isClosed()) {
                     ladder.note("end of the run: the server closes its socket");
                     kernel.close();
                     Thread.sleep(100); // what that sends, and what it draws, is in the ladder
                 }
+                notes.add("server (linux):        " + kernelSaw + "; its socket at the end of the run: " + states.now());
                 io.tcpclose.stack.StackStats st = stack.stats();
                 stats = st.segmentsIn() + " segments in, " + st.segmentsOut() + " out, " + st.retransmissions()
                         + " retransmissions, " + st.challengeAcksSent() + " challenge ACKs";
@@ -192,19 +192,20 @@ final class LinuxRun {
                 ours.close();
                 break;
             case SIMULTANEOUS_CLOSE:
-                try (LiveLadder.Drop d = hold("-I", "holds every packet")) {
-                    ladder.note("iptables holds every packet both ways; both shut down their output");
+                try (LiveLadder.Drop d = hold("-I", "drops every packet")) {
+                    ladder.note("iptables drops every packet both ways while both shut down their output (the kernel's FIN,"
+                            + " dropped on its way out, never reaches this ladder)");
                     kernel.shutdownOutput();
                     ours.shutdownOutput();
                     Thread.sleep(300);
                     hold("-D", null);
                 }
-                ladder.note("iptables lets packets through again; the kernel sends its FIN again at once (a packet netfilter"
-                        + " drops on its way out failed locally), before our retransmission");
+                ladder.note("iptables lets packets through again; each FIN goes again when its sender's timer fires");
                 oursReadsToEnd();
                 kernelReadsToEnd();
                 ours.close();
-                kernelCloses();
+                ladder.note("server closes its socket (its FIN went at the shutdown)");
+                kernel.close();
                 break;
             case HALF_CLOSE:
                 write("GET /20k");
@@ -272,7 +273,7 @@ final class LinuxRun {
                 break;
             case RST_INJECTION:
                 write("hello");
-                kernel.getInputStream().readNBytes(5);
+                String first = new String(kernel.getInputStream().readNBytes(5), StandardCharsets.UTF_8);
                 Thread.sleep(50);
                 try (RawIpSocket raw = RawIpSocket.open()) {
                     ladder.note("a raw socket on the kernel's side forges a RST at the client's RCV.NXT + 1000: in the window, not exact");
@@ -285,6 +286,7 @@ final class LinuxRun {
                 ladder.note("server writes; the client has no connection any more and resets it");
                 kernel.getOutputStream().write("late".getBytes(StandardCharsets.UTF_8));
                 kernelReadsToEnd();
+                kernelSaw = "read \"" + first + "\", then " + kernelSaw.substring("read ".length());
                 break;
             case UNREAD_DATA:
                 write("hello");
@@ -311,11 +313,12 @@ final class LinuxRun {
                     ours.closed().get(stepSeconds, TimeUnit.SECONDS);
                     hold("-D", null);
                 }
-                kernelSaw = "saw nothing (the path was cut)";
+                ladder.note("iptables lets packets through again");
+                kernelSaw = "saw nothing while the path was cut";
                 break;
             case FIN_WAIT_2_TIMEOUT:
                 write("hello");
-                ladder.note("client closes; the server reads the end of stream and never closes");
+                ladder.note("client closes; the server reads the end of stream and does not close until the run ends");
                 ours.close();
                 kernelReadsToEnd();
                 ours.closed().get(stepSeconds, TimeUnit.SECONDS);
@@ -328,7 +331,8 @@ final class LinuxRun {
                     ours.closed().get(stepSeconds, TimeUnit.SECONDS);
                     hold("-D", null);
                 }
-                kernelSaw = "saw nothing (the path was cut)";
+                ladder.note("iptables lets packets through again");
+                kernelSaw = "saw nothing while the path was cut";
                 break;
             case RANDOM_LOSSY: {
                 // Only toward the kernel: a packet netfilter drops on its way out of the kernel

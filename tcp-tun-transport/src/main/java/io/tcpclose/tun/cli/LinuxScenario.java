@@ -15,7 +15,7 @@ enum LinuxScenario {
             CloseReason.NORMAL),
     PASSIVE_CLOSE("passive-close", "the kernel closes first once it has read the request; tcpclose answers from CLOSE-WAIT and LAST-ACK",
             CloseReason.NORMAL),
-    SIMULTANEOUS_CLOSE("simultaneous-close", "both close at once (iptables holds both FINs until both are sent); a side that gets the other's FIN before the ACK of its own passes CLOSING",
+    SIMULTANEOUS_CLOSE("simultaneous-close", "both close at once while iptables drops every packet; a side that then gets the other's FIN before the ACK of its own passes CLOSING",
             CloseReason.NORMAL),
     HALF_CLOSE("half-close", "tcpclose shuts down its output after its request; the kernel sends 20 kB to it, then closes",
             CloseReason.NORMAL),

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * thread) and the applications' steps (on the main thread), each stamped with
  * {@link System#nanoTime()} when it is reported (our segments too, rather than with the loop's
  * reading for its turn, so that they fall in the right order with the kernel's changes, which
- * happen while the loop writes); {@link #render} sorts them by time (stably, so one loop turn keeps
+ * happen while the loop writes; the capture uses the same times); {@link #render} sorts them by time (stably, so one loop turn keeps
  * its order) and draws them with the remarks every ladder uses ({@link LadderNotes}). Writes each
  * segment to a pcapng capture as well when given one. Thread-safe.
  */
@@ -87,7 +87,7 @@ final class LiveLadder implements StackObserver {
     @Override
     public synchronized void segmentIn(long loopNanos, FourTuple id, Segment s) {
         long nanos = System.nanoTime();
-        write(loopNanos, id.remoteAddress(), id.localAddress(), s);
+        write(nanos, id.remoteAddress(), id.localAddress(), s);
         String remark = null;
         if (s.seqLength() > 0) {
             int end = s.seq() + s.seqLength();
@@ -103,7 +103,7 @@ final class LiveLadder implements StackObserver {
     @Override
     public synchronized void segmentOut(long loopNanos, FourTuple id, Segment s, Effect.Why why) {
         long nanos = System.nanoTime();
-        write(loopNanos, id.localAddress(), id.remoteAddress(), s);
+        write(nanos, id.localAddress(), id.remoteAddress(), s);
         String fate = null;
         for (Drop d : drops) {
             if (d.matches.test(s)) {

@@ -103,7 +103,7 @@ class MainTest {
         Result r = asRoot("rst-injection");
         assertTrue(r.out().contains("challenge ACK (RFC 5961)"), r.out());
         assertTrue(r.out().contains("client (tcpclose):     CLOSED (RESET_BY_PEER)"), r.out());
-        assertTrue(r.out().contains("server (linux):        read 0 bytes then SocketException: Connection reset"), r.out());
+        assertTrue(r.out().contains("server (linux):        read \"hello\", then 0 bytes then SocketException: Connection reset"), r.out());
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
