@@ -18,15 +18,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Immutable and thread-safe as seen through its methods.
  */
 final class HeldQueue {
-    static final HeldQueue EMPTY = new HeldQueue(new Tcb.Held[0], new AtomicInteger(), 0, 0);
+    /** A segment held for reassembly: its data, and whether a FIN follows it. */
+    record Held(int seq, io.tcpclose.wire.Bytes data, boolean fin) {
+        int end() {
+            return seq + data.length() + (fin ? 1 : 0);
+        }
+    }
 
-    private final Tcb.Held[] items;
+    static final HeldQueue EMPTY = new HeldQueue(new Held[0], new AtomicInteger(), 0, 0);
+
+    private final Held[] items;
     /** How many cells of {@code items} some view has claimed. */
     private final AtomicInteger filled;
     private final int from;
     private final int to;
 
-    private HeldQueue(Tcb.Held[] items, AtomicInteger filled, int from, int to) {
+    private HeldQueue(Held[] items, AtomicInteger filled, int from, int to) {
         this.items = items;
         this.filled = filled;
         this.from = from;
@@ -41,7 +48,7 @@ final class HeldQueue {
         return to == from;
     }
 
-    Tcb.Held get(int i) {
+    Held get(int i) {
         return items[from + i];
     }
 
@@ -51,7 +58,7 @@ final class HeldQueue {
     }
 
     /** The queue with {@code h} placed before the first segment whose sequence number is above its own. */
-    HeldQueue add(Tcb.Held h) {
+    HeldQueue add(Held h) {
         int at = size();
         while (at > 0 && io.tcpclose.wire.Seq.lt(h.seq(), get(at - 1).seq())) {
             at--;
@@ -60,7 +67,7 @@ final class HeldQueue {
             items[to] = h;
             return new HeldQueue(items, filled, from, to + 1);
         }
-        Tcb.Held[] copy = new Tcb.Held[Math.max(8, 2 * (size() + 1))];
+        Held[] copy = new Held[Math.max(8, 2 * (size() + 1))];
         System.arraycopy(items, from, copy, 0, at);
         copy[at] = h;
         System.arraycopy(items, from + at, copy, at + 1, size() - at);

@@ -4,6 +4,9 @@ import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Segment;
 import io.tcpclose.wire.TcpFlags;
 import io.tcpclose.wire.TcpOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,6 +41,15 @@ import java.util.Objects;
  * policy, RFC 6298's retransmission timer and RFC 1122's keep-alive. Every knob where stacks
  * differ is in {@link TcpConfig}.
  *
+ * <p><b>Rule 5: the pure step and the in-place step are one.</b> {@link #step} copies the
+ * snapshot into a {@link MutableTcb}, steps it in place and freezes the result; a driver that
+ * owns its connection keeps the {@code MutableTcb} and skips the copy and the snapshot. The
+ * rules live by role: {@code Arrival} (RFC 9293 §3.10.7's checks in order), {@code Acking}
+ * (the ACK field, RTT, congestion, header prediction), {@code Receiving} (text, FIN,
+ * reassembly), {@code Sending} (output and segments), {@code TimerRules}, {@code Calls} (the
+ * application's calls); every state change goes through {@code MutableTcb.setState}, which
+ * checks it against {@link TcpState#canMoveTo}.
+ *
  * <p>Thread-safety: {@code step} is a pure static function and may be called from any thread,
  * but each connection's snapshots form a chain: confine one connection to one thread.
  */
@@ -54,45 +66,21 @@ public final class TcpEngine {
      * @throws TcpApiException when {@code event} is an application call the state does not allow
      */
     public static Step step(Tcb tcb, Event event, long nowNanos) {
-        Objects.requireNonNull(tcb, "tcb");
-        Objects.requireNonNull(event, "event");
-        if (event instanceof Event.Arrive) {
-            Step predicted = HeaderPrediction.ack(tcb, ((Event.Arrive) event).segment(), nowNanos);
-            if (predicted != null) {
-                return predicted;
-            }
-        }
-        return fullStep(tcb, event, nowNanos);
+        return step(tcb, event, nowNanos, true);
     }
 
-    /** The full RFC 9293 processing of one event, without header prediction. */
+    /** The full RFC 9293 processing of one event, without header prediction (the reference for its property). */
     static Step fullStep(Tcb tcb, Event event, long nowNanos) {
-        Work w = new Work(tcb, nowNanos);
-        if (event instanceof Event.Arrive) {
-            Event.Arrive a = (Event.Arrive) event;
-            w.arrive(a.segment(), a.listening());
-        } else if (event instanceof Event.Tick) {
-            w.tick();
-        } else if (event instanceof Event.Send) {
-            w.send(((Event.Send) event).data());
-        } else if (event instanceof Event.Consume) {
-            w.consume(((Event.Consume) event).bytes());
-        } else if (event instanceof Event.ShutdownOutput) {
-            w.shutdownOutput();
-        } else if (event instanceof Event.Close) {
-            w.close();
-        } else if (event instanceof Event.Abort) {
-            w.abort();
-        } else if (event instanceof Event.Configure) {
-            w.configure(((Event.Configure) event).config());
-        } else if (event instanceof Event.Open) {
-            w.open(((Event.Open) event).iss(), ((Event.Open) event).tsOffset());
-        } else if (event instanceof Event.Listen) {
-            w.listen(((Event.Listen) event).iss(), ((Event.Listen) event).tsOffset());
-        } else {
-            throw new AssertionError("unknown event " + event);
-        }
-        return w.finish();
+        return step(tcb, event, nowNanos, false);
+    }
+
+    /** Copy, step in place, freeze: the pure step runs exactly the in-place step's code. */
+    private static Step step(Tcb tcb, Event event, long nowNanos, boolean predict) {
+        Objects.requireNonNull(tcb, "tcb");
+        MutableTcb c = MutableTcb.of(tcb);
+        List<Effect> effects = new ArrayList<>(4);
+        c.step(event, nowNanos, new EffectList(effects), predict);
+        return new Step(c.snapshot(), Collections.unmodifiableList(effects));
     }
 
     /**

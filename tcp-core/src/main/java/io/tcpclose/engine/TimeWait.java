@@ -47,9 +47,9 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
         if (!compactable(t)) {
             throw new IllegalArgumentException("only an orphan in TIME-WAIT with nothing unread compacts: " + t);
         }
-        return new TimeWait(t.localPort, t.remotePort, t.sndNxt, t.rcvNxt, t.sndWnd, t.sndWl1, t.sndWl2,
-                t.maxSndWnd, t.timeWaitDeadline, t.lastChallengeAckNanos, t.lastOutOfWindowAckNanos,
-                (t.armed & Tcb.A_CHALLENGE) != 0, (t.armed & Tcb.A_OUT_OF_WINDOW) != 0);
+        return new TimeWait(t.id.localPort, t.id.remotePort, t.snd.nxt, t.rcv.nxt, t.snd.wnd, t.snd.wl1, t.snd.wl2,
+                t.snd.maxWnd, t.tm.deadline(TimerKind.TIME_WAIT), t.tm.lastChallengeAckNanos, t.tm.lastOutOfWindowAckNanos,
+                t.tm.challengeSent, t.tm.outOfWindowAckSent);
     }
 
     /**
@@ -60,9 +60,9 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
      *         unacknowledged, that negotiated neither timestamps nor window scaling
      */
     public static boolean compactable(Tcb t) {
-        return t.state == TcpState.TIME_WAIT && t.appClosed && t.unread == 0 && t.held.isEmpty()
-                && t.sndUna == t.sndNxt && t.sendQueue.isEmpty()
-                && !t.tsOk && !t.wsOk; // the packed form keeps neither timestamps nor window shifts
+        return t.life.state == TcpState.TIME_WAIT && t.life.appClosed && t.rcv.unread == 0 && t.rcv.held.isEmpty()
+                && t.snd.una == t.snd.nxt && t.snd.queue.isEmpty()
+                && !t.opt.tsOk && !t.opt.wsOk; // the packed form keeps neither timestamps nor window shifts
     }
 
     /**
@@ -73,30 +73,28 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
      * @return the rebuilt snapshot
      */
     public Tcb toTcb(TcpConfig config) {
-        Work w = new Work(config, localPort, remotePort);
-        w.state = TcpState.TIME_WAIT;
+        MutableTcb c = MutableTcb.create(config, localPort, remotePort);
+        c.life.state = TcpState.TIME_WAIT;
+        c.life.finQueued = true;
+        c.life.finSent = true;
+        c.life.appClosed = true;
         // ISS and IRS are only consulted while a SYN is unacknowledged; any value away from
         // SND.UNA keeps that test false, as it was.
-        w.iss = sndNxt - 1;
-        w.irs = rcvNxt - 2;
-        w.sndUna = sndNxt;
-        w.sndNxt = sndNxt;
-        w.sndWnd = sndWnd;
-        w.sndWl1 = sndWl1;
-        w.sndWl2 = sndWl2;
-        w.maxSndWnd = maxSndWnd;
-        w.sendQueue = Bytes.EMPTY;
-        w.finQueued = true;
-        w.finSent = true;
-        w.appClosed = true;
-        w.rcvNxt = rcvNxt;
-        w.held = HeldQueue.EMPTY;
-        w.timeWaitDeadline = deadlineNanos;
-        w.lastChallengeAckNanos = lastChallengeAckNanos;
-        w.lastOutOfWindowAckNanos = lastOutOfWindowAckNanos;
-        w.armed = Tcb.A_TIME_WAIT | (challengeAckSent ? Tcb.A_CHALLENGE : 0)
-                | (outOfWindowAckSent ? Tcb.A_OUT_OF_WINDOW : 0);
-        return new Tcb(w);
+        c.id.iss = sndNxt - 1;
+        c.id.irs = rcvNxt - 2;
+        c.snd.una = sndNxt;
+        c.snd.nxt = sndNxt;
+        c.snd.wnd = sndWnd;
+        c.snd.wl1 = sndWl1;
+        c.snd.wl2 = sndWl2;
+        c.snd.maxWnd = maxSndWnd;
+        c.rcv.nxt = rcvNxt;
+        c.tm.set(TimerKind.TIME_WAIT, deadlineNanos);
+        c.tm.lastChallengeAckNanos = lastChallengeAckNanos;
+        c.tm.lastOutOfWindowAckNanos = lastOutOfWindowAckNanos;
+        c.tm.challengeSent = challengeAckSent;
+        c.tm.outOfWindowAckSent = outOfWindowAckSent;
+        return c.snapshot();
     }
 
     /** The fields, sequence numbers unsigned as RFC 9293 writes them. */

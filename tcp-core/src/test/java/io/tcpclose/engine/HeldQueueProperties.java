@@ -20,16 +20,16 @@ import net.jqwik.api.Provide;
 class HeldQueueProperties {
     record Op(int kind, int seq, int pick) {}
 
-    private static List<Tcb.Held> contents(HeldQueue q) {
-        List<Tcb.Held> out = new ArrayList<>();
+    private static List<HeldQueue.Held> contents(HeldQueue q) {
+        List<HeldQueue.Held> out = new ArrayList<>();
         for (int i = 0; i < q.size(); i++) {
             out.add(q.get(i));
         }
         return out;
     }
 
-    private static List<Tcb.Held> modelAdd(List<Tcb.Held> model, Tcb.Held h) {
-        List<Tcb.Held> next = new ArrayList<>(model);
+    private static List<HeldQueue.Held> modelAdd(List<HeldQueue.Held> model, HeldQueue.Held h) {
+        List<HeldQueue.Held> next = new ArrayList<>(model);
         int at = next.size();
         while (at > 0 && Seq.lt(h.seq(), next.get(at - 1).seq())) {
             at--;
@@ -41,17 +41,17 @@ class HeldQueueProperties {
     @Property(seed = "20261124", tries = 500)
     void every_queue_ever_made_keeps_its_own_contents(@ForAll("ops") List<Op> ops) {
         List<HeldQueue> queues = new ArrayList<>(List.of(HeldQueue.EMPTY));
-        List<List<Tcb.Held>> models = new ArrayList<>(List.of(List.of()));
+        List<List<HeldQueue.Held>> models = new ArrayList<>(List.of(List.of()));
         for (Op op : ops) {
             int base = op.pick() % queues.size(); // branch from any earlier snapshot, not only the latest
             HeldQueue q = queues.get(base);
-            List<Tcb.Held> m = models.get(base);
+            List<HeldQueue.Held> m = models.get(base);
             if (op.kind() == 0 && !q.isEmpty()) {
                 int n = 1 + op.seq() % q.size();
                 queues.add(q.dropFirst(n));
                 models.add(new ArrayList<>(m.subList(n, m.size())));
             } else {
-                Tcb.Held h = new Tcb.Held(op.seq(), Bytes.pattern(op.seq() % 5), op.seq() % 7 == 0);
+                HeldQueue.Held h = new HeldQueue.Held(op.seq(), Bytes.pattern(op.seq() % 5), op.seq() % 7 == 0);
                 queues.add(q.add(h));
                 models.add(modelAdd(m, h));
             }

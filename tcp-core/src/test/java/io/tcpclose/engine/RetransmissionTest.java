@@ -170,14 +170,14 @@ class RetransmissionTest {
     void rfc6298_bounds_the_whole_rto_by_its_minimum_rfc6298_2_4() {
         TcpConfig rfc = TcpConfig.builder().rtoMin(Duration.ofMillis(200)).rtoInitial(Duration.ofMillis(200)).build();
         // SRTT 10 ms, RTTVAR 5 ms: 10 + 4 x 5 = 30 ms, raised to the 200 ms floor.
-        assertEquals(Duration.ofMillis(200).toNanos(), Work.rtoFor(rfc, 10_000_000L, 5_000_000L));
+        assertEquals(Duration.ofMillis(200).toNanos(), Acking.rtoFor(rfc, 10_000_000L, 5_000_000L));
     }
 
     @Test
     void linuxs_rto_puts_the_minimum_under_the_variance_term_as_tcp_set_rto() {
         // SRTT 10 ms + max(4 x 5 ms, 200 ms) = 210 ms; RFC 6298 would give 200 ms.
-        assertEquals(Duration.ofMillis(210).toNanos(), Work.rtoFor(TcpConfig.LINUX, 10_000_000L, 5_000_000L));
-        assertEquals(Duration.ofMillis(10 + 400).toNanos(), Work.rtoFor(TcpConfig.LINUX, 10_000_000L, 100_000_000L),
+        assertEquals(Duration.ofMillis(210).toNanos(), Acking.rtoFor(TcpConfig.LINUX, 10_000_000L, 5_000_000L));
+        assertEquals(Duration.ofMillis(10 + 400).toNanos(), Acking.rtoFor(TcpConfig.LINUX, 10_000_000L, 100_000_000L),
                 "a variance above the minimum counts in full");
     }
 

@@ -1,0 +1,190 @@
+package io.tcpclose.engine;
+
+import static io.tcpclose.wire.TcpFlags.ACK;
+import static io.tcpclose.wire.TcpFlags.RST;
+import static io.tcpclose.wire.TcpFlags.SYN;
+
+import io.tcpclose.engine.Effect.Why;
+import io.tcpclose.wire.Bytes;
+
+/**
+ * The application's calls (RFC 9293 §3.10.1–§3.10.6): OPEN, SEND, RECEIVE's consumption, CLOSE
+ * as shutdownOutput() and close(), ABORT, and changes of the live knobs. Each checks for misuse
+ * before it changes anything. Stateless: rules over a {@link MutableTcb}.
+ */
+final class Calls {
+    private Calls() {}
+
+    static void open(MutableTcb c, int iss, int tsOffset) {
+        if (c.life.state != TcpState.CLOSED || c.life.closeReason != null) {
+            throw new TcpApiException("open()", c.life.state, "a connection block opens once");
+        }
+        begin(c, iss, tsOffset);
+        c.snd().nxt = iss + 1;
+        c.setState(TcpState.SYN_SENT, null);
+        c.transmit(Sending.synSegment(c, SYN), Why.SEND);
+        Sending.startRtt(c, c.snd.nxt);
+        TimerRules.markWaiting(c);
+        TimerRules.armRtx(c);
+    }
+
+    static void listen(MutableTcb c, int iss, int tsOffset) {
+        if (c.life.state != TcpState.CLOSED || c.life.closeReason != null) {
+            throw new TcpApiException("listen()", c.life.state, "a connection block opens once");
+        }
+        begin(c, iss, tsOffset);
+        c.snd().nxt = iss;
+        c.id().passive = true;
+        c.setState(TcpState.LISTEN, null);
+    }
+
+    private static void begin(MutableTcb c, int iss, int tsOffset) {
+        c.id().iss = iss;
+        c.opt().tsOffset = tsOffset;
+        c.snd().una = iss;
+    }
+
+    static void send(MutableTcb c, Bytes data) {
+        TcpState state = c.life.state;
+        if (!state.maySend()) {
+            throw new TcpApiException("send()", state, state == TcpState.CLOSED
+                    ? "the connection does not exist" : "the sending side is shut down");
+        }
+        if (c.life.finQueued) {
+            throw new TcpApiException("send()", state, "shutdownOutput() was already called");
+        }
+        // The send buffer bounds what waits: take what fits, and the caller learns how much
+        // from the queue's length (Tcb.sendRoom()); what is taken is never dropped.
+        int room = c.id.config.sendBuffer - c.snd.queue.length();
+        if (room <= 0) {
+            return;
+        }
+        SendSeq s = c.snd();
+        s.queue = s.queue.concat(data.length() > room ? data.slice(0, room) : data);
+        Sending.output(c);
+    }
+
+    static void shutdownOutput(MutableTcb c) {
+        TcpState state = c.life.state;
+        switch (state) {
+            case CLOSED:
+                throw new TcpApiException("shutdownOutput()", state, "the connection does not exist");
+            case LISTEN:
+                c.setState(TcpState.CLOSED, CloseReason.ABORTED);
+                return;
+            case SYN_SENT:
+                c.life().finQueued = true; // the FIN follows once ESTABLISHED is reached
+                return;
+            case SYN_RECEIVED:
+                c.life().finQueued = true;
+                if (c.snd.queue.isEmpty()) {
+                    // RFC 9293 §3.10.4: with nothing queued, the FIN goes now, behind our SYN.
+                    c.setState(TcpState.FIN_WAIT_1, null);
+                    Sending.output(c);
+                }
+                return; // otherwise it follows the data once ESTABLISHED is reached
+            case ESTABLISHED:
+                c.life().finQueued = true;
+                c.setState(TcpState.FIN_WAIT_1, null);
+                Sending.output(c);
+                return;
+            case CLOSE_WAIT:
+                // RFC 9293 §3.10.4: the FIN follows the queued data, then LAST-ACK.
+                c.life().finQueued = true;
+                c.setState(TcpState.LAST_ACK, null);
+                Sending.output(c);
+                return;
+            default:
+                return; // already closing: idempotent
+        }
+    }
+
+    static void close(MutableTcb c) {
+        switch (c.life.state) {
+            case CLOSED:
+                return; // idempotent, like java.net.Socket.close()
+            case LISTEN:
+            case SYN_SENT:
+                // RFC 9293 §3.10.4: nothing was promised yet; delete the TCB.
+                c.setState(TcpState.CLOSED, CloseReason.ABORTED);
+                return;
+            default:
+                break;
+        }
+        if (c.rcv.unread > 0 && c.id.config.rstOnCloseWithUnreadData && c.life.state != TcpState.TIME_WAIT) {
+            // RFC 2525 §2.17, RFC 9293 §3.6.1: closing with unread data must not look like a
+            // clean close to the peer, so reset instead of FIN.
+            c.transmit(Sending.segment(c, c.snd.nxt, RST | ACK, Bytes.EMPTY), Why.RESET);
+            c.setState(TcpState.CLOSED, CloseReason.ABORTED_UNREAD_DATA);
+            return;
+        }
+        c.life().appClosed = true;
+        TimerRules.armOrphanFinWait2(c); // already in FIN-WAIT-2: the orphan's limit starts now
+        shutdownOutput(c);
+    }
+
+    static void abort(MutableTcb c) {
+        switch (c.life.state) {
+            case CLOSED:
+                return;
+            case SYN_RECEIVED:
+            case ESTABLISHED:
+            case FIN_WAIT_1:
+            case FIN_WAIT_2:
+            case CLOSE_WAIT:
+                // RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>; with ACK, as Linux sends it.
+                c.transmit(Sending.segment(c, c.snd.nxt, RST | ACK, Bytes.EMPTY), Why.RESET);
+                c.setState(TcpState.CLOSED, CloseReason.ABORTED);
+                return;
+            default:
+                // LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST is owed (RFC 9293 §3.10.5).
+                c.setState(TcpState.CLOSED, CloseReason.ABORTED);
+        }
+    }
+
+    static void configure(MutableTcb c, TcpConfig next) {
+        TcpConfig old = c.id.config;
+        String fixed = old.fixedKnobChanged(next);
+        if (fixed != null) {
+            throw new TcpApiException("configure()", c.life.state, fixed + " cannot change on an open connection;"
+                    + " only keep-alive, the user timeout and the send buffer can");
+        }
+        c.id().config = next;
+        Timers t = c.tm();
+        t.syncUserTimeout(next); // a new user timeout counts from the waiting data's origin
+        if (!next.keepAlive) {
+            t.cancel(TimerKind.KEEPALIVE);
+            t.keepAliveProbesSent = 0;
+        } else if (!old.keepAlive || !t.armed(TimerKind.KEEPALIVE)) {
+            t.keepAliveProbesSent = 0;
+            TimerRules.armKeepAlive(c);
+        } else {
+            // Linux tcp_sock_set_keepidle: the new period counts from the last activity the old
+            // deadline was measured from; a deadline already past fires at the next tick.
+            int probes = t.keepAliveProbesSent;
+            long period = probes == 0 ? old.keepAliveIdleNanos : old.keepAliveIntervalNanos;
+            long nextPeriod = probes == 0 ? next.keepAliveIdleNanos : next.keepAliveIntervalNanos;
+            long at = t.at[TimerKind.KEEPALIVE.ordinal()] - period + nextPeriod;
+            t.set(TimerKind.KEEPALIVE, at - c.now < 0 ? c.now : at);
+        }
+    }
+
+    static void consume(MutableTcb c, int bytes) {
+        if (bytes < 0 || bytes > c.rcv.unread) {
+            throw new TcpApiException("consume(" + bytes + ")", c.life.state,
+                    "only " + c.rcv.unread + " delivered bytes are unread");
+        }
+        if (bytes == 0) {
+            return;
+        }
+        int before = Receiving.window(c);
+        c.rcv().unread -= bytes;
+        // Reopening a window the peer may be blocked on: tell it (RFC 9293 §3.8.6.2.2).
+        int mss = Math.min(c.id.config.mss, c.id.config.receiveBuffer / 2);
+        TcpState state = c.life.state;
+        if (state.mayReceive() && state.isSynchronized() && before < mss && Receiving.window(c) >= mss) {
+            c.ackNeeded = true;
+            Sending.output(c);
+        }
+    }
+}

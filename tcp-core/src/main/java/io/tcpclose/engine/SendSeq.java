@@ -1,0 +1,31 @@
+package io.tcpclose.engine;
+
+import io.tcpclose.wire.Bytes;
+
+/**
+ * The send sequence space (RFC 9293 §3.3.1) and the send queue, with the counters of
+ * retransmissions and window probes since the last progress. See {@link Part}.
+ *
+ * <p>Invariant: SND.UNA ≤ SND.NXT; {@link #queue} holds exactly the bytes from SND.UNA on that
+ * are not yet acknowledged, sent or not.
+ */
+final class SendSeq extends Part {
+    int una;
+    int nxt;
+    /** SND.WND in bytes (already scaled). */
+    int wnd;
+    int wl1;
+    int wl2;
+    /** The MSS we send with: the peer's announced MSS, at most ours, less the timestamps option. */
+    int mss = 536; // RFC 9293 §3.7.1: the default when the peer sends no MSS option
+    /** The largest window the peer offered (RFC 5961 §5.2, sender SWS avoidance). */
+    int maxWnd;
+    Bytes queue = Bytes.EMPTY;
+    /** Retransmissions of the oldest segment, or unanswered window probes, in a row. */
+    int retries;
+    /** Window probes since the window closed (the persist timer's backoff). */
+    int persistBackoff;
+    /** Whether data has gone out at all, and when it last did (RFC 5681 §4.1's idle restart). */
+    boolean dataSent;
+    long lastDataSentNanos;
+}
