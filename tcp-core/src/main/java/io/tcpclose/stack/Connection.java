@@ -2,6 +2,7 @@ package io.tcpclose.stack;
 
 import io.tcpclose.engine.CloseReason;
 import io.tcpclose.engine.Event;
+import io.tcpclose.engine.MutableTcb;
 import io.tcpclose.engine.Tcb;
 import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.engine.TcpState;
@@ -27,7 +28,8 @@ public final class Connection {
     final TcpStack stack;
     final FourTuple id;
     final PseudoHeader outbound;
-    Tcb tcb;
+    /** The engine state, stepped in place by the stack; snapshots are made only when asked. */
+    final MutableTcb live;
     ConnectionListener listener;
     ArrayDeque<Bytes> received = new ArrayDeque<>();
     int receivedBytes;
@@ -52,10 +54,10 @@ public final class Connection {
     /** As {@link #predecessor}, for a compacted TIME-WAIT. */
     io.tcpclose.engine.TimeWait compactPredecessor;
 
-    Connection(TcpStack stack, FourTuple id, Tcb tcb, ConnectionListener listener) {
+    Connection(TcpStack stack, FourTuple id, MutableTcb live, ConnectionListener listener) {
         this.stack = stack;
         this.id = id;
-        this.tcb = tcb;
+        this.live = live;
         this.listener = listener;
         this.outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
     }
@@ -78,20 +80,20 @@ public final class Connection {
         if (compacted) {
             return stack.holdsTimeWait(id) ? TcpState.TIME_WAIT : TcpState.CLOSED;
         }
-        return superseded ? TcpState.CLOSED : tcb.state();
+        return superseded ? TcpState.CLOSED : live.state();
     }
 
     /** {@return why it closed, or null while it is open (NORMAL once a compacted TIME-WAIT began)} */
     public CloseReason closeReason() {
-        return compacted || superseded ? CloseReason.NORMAL : tcb.closeReason();
+        return compacted || superseded ? CloseReason.NORMAL : live.closeReason();
     }
 
     /**
-     * {@return the engine's current snapshot, for inspection (for a compacted TIME-WAIT, the one it
-     * began with)}
+     * {@return a snapshot of the engine's state now, for inspection (for a compacted TIME-WAIT, the
+     * one it began with)}. Made on demand: the stack steps the connection in place.
      */
     public Tcb tcb() {
-        return tcb;
+        return live.snapshot();
     }
 
     /** {@return the number of bytes received and not yet read} */
@@ -145,7 +147,7 @@ public final class Connection {
      * @return the free bytes; 0 once the connection can no longer send
      */
     public int sendRoom() {
-        return compacted || superseded || !tcb.state().maySend() ? 0 : tcb.sendRoom();
+        return compacted || superseded || !live.state().maySend() ? 0 : live.sendRoom();
     }
 
     /**
@@ -154,7 +156,7 @@ public final class Connection {
      * @return the count; 0 when everything sent is acknowledged
      */
     public int unacknowledged() {
-        return compacted || superseded ? 0 : tcb.sendQueueLength();
+        return compacted || superseded ? 0 : live.sendQueueLength();
     }
 
     /**
@@ -257,6 +259,6 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return id + " " + tcb.state();
+        return id + " " + live.state();
     }
 }

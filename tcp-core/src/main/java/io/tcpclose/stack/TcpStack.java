@@ -2,7 +2,10 @@ package io.tcpclose.stack;
 
 import io.tcpclose.engine.CloseReason;
 import io.tcpclose.engine.Effect;
+import io.tcpclose.engine.EffectSink;
 import io.tcpclose.engine.Event;
+import io.tcpclose.engine.MutableTcb;
+import io.tcpclose.engine.RejectReason;
 import io.tcpclose.engine.Step;
 import io.tcpclose.engine.Tcb;
 import io.tcpclose.engine.TcpApiException;
@@ -70,6 +73,8 @@ public final class TcpStack {
     // Scratch buffers start at a full Ethernet frame and grow on demand up to MAX_SEGMENT, so a
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
     private byte[] scratchOut = new byte[1600];
+    /** Carries out the effects of each in-place step. */
+    private final StepSink sink = new StepSink();
     private byte[] scratchIn = new byte[1600];
     private InetAddress lastSource;
     private InetAddress lastDestination;
@@ -159,7 +164,7 @@ public final class TcpStack {
                     + " connections (maxConnections " + maxConnections + ")");
         }
         long now = clock.nanoTime();
-        Connection c = new Connection(this, id, Tcb.create(config, port, remotePort), listener);
+        Connection c = new Connection(this, id, MutableTcb.create(config, port, remotePort), listener);
         register(c);
         counters.connectionsOpened++;
         step(c, new Event.Open(isn.isn(id, now), isn.timestampOffset(id)), now);
@@ -238,9 +243,9 @@ public final class TcpStack {
 
     /** A send: what fits is taken, and a send that did not fit whole is counted and remembered. */
     int send(Connection c, Bytes data) {
-        int before = c.tcb.sendQueueLength();
+        int before = c.live.sendQueueLength();
         apply(c, new Event.Send(data));
-        int taken = Math.max(0, c.tcb.sendQueueLength() - before);
+        int taken = Math.max(0, c.live.sendQueueLength() - before);
         if (taken < data.length()) {
             c.sendBlocked = true;
             counters.sendBufferFull++;
@@ -371,7 +376,7 @@ public final class TcpStack {
                 overflow(listener, id, seg, now);
                 return;
             }
-            Connection fresh = new Connection(this, id, Tcb.create(config, seg.dstPort(), seg.srcPort()), null);
+            Connection fresh = new Connection(this, id, MutableTcb.create(config, seg.dstPort(), seg.srcPort()), null);
             register(fresh);
             counters.connectionsOpened++;
             halfOpen(fresh, listener);
@@ -449,7 +454,7 @@ public final class TcpStack {
                 TcpOptions.mss(mss), Bytes.EMPTY);
         Tcb rebuilt = TcpEngine.step(TcpEngine.step(Tcb.create(config, ack.dstPort(), ack.srcPort()),
                 new Event.Listen(cookie), now).tcb(), new Event.Arrive(syn), now).tcb();
-        Connection fresh = new Connection(this, id, rebuilt, null);
+        Connection fresh = new Connection(this, id, MutableTcb.of(rebuilt), null);
         register(fresh);
         counters.connectionsOpened++;
         observer.stateChanged(now, id, TcpState.LISTEN, TcpState.SYN_RECEIVED);
@@ -490,7 +495,7 @@ public final class TcpStack {
     private void reincarnate(FourTuple id, Effect.NewIncarnation n, Connection old, TimeWait oldCompact, long now) {
         counters.timeWaitReused++;
         Segment syn = n.syn();
-        Connection fresh = new Connection(this, id, Tcb.create(config, syn.dstPort(), syn.srcPort()), null);
+        Connection fresh = new Connection(this, id, MutableTcb.create(config, syn.dstPort(), syn.srcPort()), null);
         fresh.predecessor = old;
         fresh.compactPredecessor = oldCompact;
         register(fresh);
@@ -538,7 +543,7 @@ public final class TcpStack {
         if (old == null) {
             // A compacted one comes back as a Connection: the table's expiry FIFO is in
             // deadline order and takes no older deadline. Its application was told already.
-            old = new Connection(this, c.id, compactOld.toTcb(config), null);
+            old = new Connection(this, c.id, MutableTcb.of(compactOld.toTcb(config)), null);
             old.restored = true;
         }
         register(old);
@@ -557,9 +562,11 @@ public final class TcpStack {
                 if (outbound == null) {
                     outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
                 }
-                send(id, outbound, (Effect.Transmit) effect, now);
+                Effect.Transmit t = (Effect.Transmit) effect;
+                send(id, outbound, t.segment(), t.why(), now);
             } else if (effect instanceof Effect.Rejected) {
-                rejected(id, (Effect.Rejected) effect, now);
+                Effect.Rejected r = (Effect.Rejected) effect;
+                rejected(id, r.reason(), r.segment(), now);
             } else if (effect instanceof Effect.StateChanged) {
                 Effect.StateChanged sc = (Effect.StateChanged) effect;
                 observer.stateChanged(now, id, sc.from(), sc.to());
@@ -581,17 +588,17 @@ public final class TcpStack {
             return true;
         }
         Connection c = connections.get(id);
-        return c != null && c.restored && c.tcb.state() == TcpState.TIME_WAIT;
+        return c != null && c.restored && c.live.state() == TcpState.TIME_WAIT;
     }
 
     /** Hands an orphan that has just entered TIME-WAIT to the packed table and lets the Connection go. */
     private boolean compact(Connection c) {
         if (!compactTimeWait || c.slot < 0 || c.restored || c.receivedBytes != 0 || !TimeWaitTable.fits(c.id)
-                || !TimeWait.compactable(c.tcb) || c.tcb.config() != config) {
+                || c.live.state() != TcpState.TIME_WAIT || c.live.config() != config || !TimeWait.compactable(c.live.snapshot())) {
             return false;
         }
         unregister(c);
-        timeWaits.add(TimeWaitTable.addresses(c.id.localAddress(), c.id.remoteAddress()), TimeWait.of(c.tcb));
+        timeWaits.add(TimeWaitTable.addresses(c.id.localAddress(), c.id.remoteAddress()), TimeWait.of(c.live.snapshot()));
         c.compacted = true;
         c.received = null;
         return true;
@@ -660,7 +667,7 @@ public final class TcpStack {
     public StackStats stats() {
         Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
         for (Connection c : connections.values()) {
-            byState.merge(c.tcb.state(), 1, Integer::sum);
+            byState.merge(c.live.state(), 1, Integer::sum);
         }
         if (timeWaits.size() > 0) {
             byState.merge(TcpState.TIME_WAIT, timeWaits.size(), Integer::sum);
@@ -711,15 +718,15 @@ public final class TcpStack {
     // ------------------------------------------------------------------ effects
 
     /** A Transmit effect: counted by why, encoded and sent. */
-    private void send(FourTuple id, PseudoHeader outbound, Effect.Transmit t, long now) {
-        count(t.why());
-        transmit(id, outbound, t.segment(), t.why(), now);
+    private void send(FourTuple id, PseudoHeader outbound, Segment segment, Effect.Why why, long now) {
+        count(why);
+        transmit(id, outbound, segment, why, now);
     }
 
     /** A Rejected effect: counted by reason and shown to the observer. */
-    private void rejected(FourTuple id, Effect.Rejected r, long now) {
-        counters.rejected[r.reason().ordinal()]++;
-        observer.rejected(now, id, r.reason(), r.segment());
+    private void rejected(FourTuple id, RejectReason reason, Segment segment, long now) {
+        counters.rejected[reason.ordinal()]++;
+        observer.rejected(now, id, reason, segment);
     }
 
     /** A TIME-WAIT cut short by a newer incarnation (RFC 6191) counts as a normal close. */
@@ -728,81 +735,53 @@ public final class TcpStack {
         counters.closed[CloseReason.NORMAL.ordinal()]++;
     }
 
-    /** One engine step for a connection; returns the engine's admission of a new incarnation, if any. */
+    /**
+     * One engine step for a connection, in place; returns the engine's admission of a new
+     * incarnation, if any. The effects are carried out as the engine reports them ({@link
+     * StepSink}); the application's callbacks run after the step, so a callback that steps a
+     * connection again never interleaves with this one.
+     */
     private Effect.NewIncarnation step(Connection c, Event event, long now) {
-        int queuedBefore = c.tcb.sendQueueLength();
-        Tcb before = c.tcb;
-        Step s = TcpEngine.step(c.tcb, event, now);
-        c.tcb = s.tcb();
-        Tcb after = c.tcb;
-        if (after.cwnd() != before.cwnd() || after.ssthresh() != before.ssthresh()
-                || after.sndNxt() != before.sndNxt() || after.sndUna() != before.sndUna()) {
-            observer.congestion(now, c.id, after.cwnd(), after.ssthresh(), after.sndNxt() - after.sndUna());
+        MutableTcb t = c.live;
+        int queuedBefore = t.sendQueueLength();
+        int cwndBefore = t.cwnd();
+        int ssthreshBefore = t.ssthresh();
+        int nxtBefore = t.sndNxt();
+        int unaBefore = t.sndUna();
+        StepSink sink = this.sink;
+        // Saved and restored: a transport may hand a segment straight back into this stack.
+        Connection outerC = sink.c;
+        long outerNow = sink.now;
+        List<Runnable> outerNotices = sink.notices;
+        Effect.NewIncarnation outerIncarnation = sink.incarnation;
+        sink.c = c;
+        sink.now = now;
+        sink.notices = null;
+        sink.incarnation = null;
+        List<Runnable> notices;
+        Effect.NewIncarnation incarnation;
+        try {
+            t.step(event, now, sink);
+        } finally {
+            notices = sink.notices;
+            incarnation = sink.incarnation;
+            sink.c = outerC;
+            sink.now = outerNow;
+            sink.notices = outerNotices;
+            sink.incarnation = outerIncarnation;
         }
-        List<Runnable> notices = null;
-        Effect.NewIncarnation incarnation = null;
-        for (Effect e : s.effects()) {
-            if (e instanceof Effect.Transmit) {
-                send(c.id, c.outbound, (Effect.Transmit) e, now);
-            } else if (e instanceof Effect.Deliver) {
-                Bytes data = ((Effect.Deliver) e).data();
-                if (c.received == null) {
-                    c.received = new java.util.ArrayDeque<>();
-                }
-                c.received.add(data);
-                c.receivedBytes += data.length();
-                notices = notice(notices, c, Notice.READABLE, null);
-            } else if (e instanceof Effect.PeerFinished) {
-                c.peerFinished = true;
-                notices = notice(notices, c, Notice.PEER_FINISHED, null);
-            } else if (e instanceof Effect.StateChanged) {
-                Effect.StateChanged sc = (Effect.StateChanged) e;
-                observer.stateChanged(now, c.id, sc.from(), sc.to());
-                if (sc.to() == TcpState.ESTABLISHED && !c.established) {
-                    c.established = true;
-                    notices = notice(notices, c, Notice.ESTABLISHED, null);
-                }
-                if (sc.from() == TcpState.SYN_RECEIVED) {
-                    leftBacklog(c);
-                    if (sc.to().isSynchronized()) {
-                        notices = retirePredecessor(c, notices, now);
-                    }
-                }
-                if (sc.to() == TcpState.TIME_WAIT && c.receivedBytes == 0) {
-                    c.received = null; // TIME-WAIT keeps only the engine snapshot
-                }
-            } else if (e instanceof Effect.CloseCompleted) {
-                c.closeCompleted = true;
-                notices = notice(notices, c, Notice.CLOSE_COMPLETED, null);
-            } else if (e instanceof Effect.Closed) {
-                CloseReason reason = ((Effect.Closed) e).reason();
-                counters.closed[reason.ordinal()]++;
-                unregister(c);
-                leftBacklog(c);
-                if (!c.established) {
-                    restorePredecessor(c, now);
-                }
-                // Every connection the application knows of hears it once: an active open from
-                // the start, a passive one from its acceptance.
-                if (c.established || c.listener != null) {
-                    notices = notice(notices, c, Notice.CLOSED, reason);
-                }
-            } else if (e instanceof Effect.Rejected) {
-                rejected(c.id, (Effect.Rejected) e, now);
-            } else if (e instanceof Effect.NewIncarnation) {
-                incarnation = (Effect.NewIncarnation) e;
-            }
-            // Effect.NextDeadline: the wheel follows Tcb.nextDeadline() below, derived, not told.
+        if (t.cwnd() != cwndBefore || t.ssthresh() != ssthreshBefore || t.sndNxt() != nxtBefore || t.sndUna() != unaBefore) {
+            observer.congestion(now, c.id, t.cwnd(), t.ssthresh(), t.sndNxt() - t.sndUna());
         }
         syncTimer(c);
         // Writable again: room freed after a send that did not fit, or everything sent is acknowledged.
-        int queued = c.tcb.sendQueueLength();
-        if ((c.sendBlocked && c.tcb.sendRoom() > 0 && c.tcb.state().maySend())
-                || (queuedBefore > 0 && queued == 0 && c.tcb.state().isSynchronized())) {
+        int queued = t.sendQueueLength();
+        if ((c.sendBlocked && t.sendRoom() > 0 && t.state().maySend())
+                || (queuedBefore > 0 && queued == 0 && t.state().isSynchronized())) {
             c.sendBlocked = false;
             notices = notice(notices, c, Notice.WRITABLE, null);
         }
-        if (c.tcb.state() == TcpState.TIME_WAIT && compact(c) && (c.established || c.listener != null)) {
+        if (t.state() == TcpState.TIME_WAIT && compact(c) && (c.established || c.listener != null)) {
             // The application closed and lets go now; its TIME-WAIT goes on in the stack.
             notices = notice(notices, c, Notice.CLOSED, CloseReason.NORMAL);
         }
@@ -812,6 +791,93 @@ public final class TcpStack {
             }
         }
         return incarnation;
+    }
+
+    /**
+     * Carries out one connection's effects as its in-place step reports them: segments out,
+     * bytes into the receive queue, bookkeeping, and the application's notices collected for
+     * after the step. One per stack, re-pointed at each step's connection; loop thread only.
+     */
+    private final class StepSink implements EffectSink {
+        Connection c;
+        long now;
+        List<Runnable> notices;
+        Effect.NewIncarnation incarnation;
+
+        @Override
+        public void transmit(Segment segment, Effect.Why why) {
+            send(c.id, c.outbound, segment, why, now);
+        }
+
+        @Override
+        public void deliver(Bytes data) {
+            if (c.received == null) {
+                c.received = new java.util.ArrayDeque<>();
+            }
+            c.received.add(data);
+            c.receivedBytes += data.length();
+            notices = notice(notices, c, Notice.READABLE, null);
+        }
+
+        @Override
+        public void peerFinished() {
+            c.peerFinished = true;
+            notices = notice(notices, c, Notice.PEER_FINISHED, null);
+        }
+
+        @Override
+        public void stateChanged(TcpState from, TcpState to) {
+            observer.stateChanged(now, c.id, from, to);
+            if (to == TcpState.ESTABLISHED && !c.established) {
+                c.established = true;
+                notices = notice(notices, c, Notice.ESTABLISHED, null);
+            }
+            if (from == TcpState.SYN_RECEIVED) {
+                leftBacklog(c);
+                if (to.isSynchronized()) {
+                    notices = retirePredecessor(c, notices, now);
+                }
+            }
+            if (to == TcpState.TIME_WAIT && c.receivedBytes == 0) {
+                c.received = null; // TIME-WAIT keeps only the engine state
+            }
+        }
+
+        @Override
+        public void closeCompleted() {
+            c.closeCompleted = true;
+            notices = notice(notices, c, Notice.CLOSE_COMPLETED, null);
+        }
+
+        @Override
+        public void closed(CloseReason reason) {
+            counters.closed[reason.ordinal()]++;
+            unregister(c);
+            leftBacklog(c);
+            if (!c.established) {
+                restorePredecessor(c, now);
+            }
+            // Every connection the application knows of hears it once: an active open from
+            // the start, a passive one from its acceptance.
+            if (c.established || c.listener != null) {
+                notices = notice(notices, c, Notice.CLOSED, reason);
+            }
+        }
+
+        @Override
+        public void rejected(RejectReason reason, Segment segment) {
+            TcpStack.this.rejected(c.id, reason, segment, now);
+        }
+
+        @Override
+        public void nextDeadline(long atNanos, boolean pending) {
+            // The wheel follows MutableTcb.nextDeadline() after the step: derived, not told.
+        }
+
+        @Override
+        public void newIncarnation(Segment syn, int oldSndNxt) {
+            incarnation = new Effect.NewIncarnation(syn, oldSndNxt);
+        }
     }
 
     private enum Notice { ESTABLISHED, READABLE, WRITABLE, PEER_FINISHED, CLOSE_COMPLETED, CLOSED }
@@ -903,8 +969,8 @@ public final class TcpStack {
         if (c.slot < 0) {
             return;
         }
-        long want = c.tcb.nextDeadline();
-        boolean pending = c.tcb.hasDeadline();
+        long want = c.live.nextDeadline();
+        boolean pending = c.live.hasDeadline();
         if (pending == (c.timerId != TimerWheel.NULL_TIMER) && (!pending || want == c.scheduledDeadline)) {
             return;
         }
