@@ -1,10 +1,18 @@
 package io.tcpclose.bench;
 
+import io.tcpclose.engine.CloseReason;
+import io.tcpclose.engine.Effect;
+import io.tcpclose.engine.EffectSink;
 import io.tcpclose.engine.Event;
+import io.tcpclose.engine.MutableTcb;
+import io.tcpclose.engine.RejectReason;
 import io.tcpclose.engine.Step;
 import io.tcpclose.engine.Tcb;
+import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.engine.TcpEngine;
+import io.tcpclose.engine.TcpState;
 import io.tcpclose.wire.Bytes;
+import io.tcpclose.wire.Segment;
 import io.tcpclose.wire.TcpFlags;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,6 +26,15 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The engine step per kind of arriving segment, from a fixed immutable snapshot (so every
  * operation does the same work), and the hand-written mutable baseline of the ACK path.
+ *
+ * <p>The {@code InPlace} variants step a {@link MutableTcb} the benchmark owns, into a sink that
+ * counts effects (no records). Those marked chained keep stepping one connection, the way a
+ * driver does: the ACK acknowledges one segment of a flight that a send refills when it drains
+ * (the refill's cost is spread over the ACKs, one send per ten), the data segment arrives in
+ * order and the reader consumes once per 64 segments. The others cannot repeat on one state (a
+ * FIN or a RST moves it on), so each operation first re-points the connection at the fixed
+ * snapshot ({@link MutableTcb#resetTo}); the parts it then writes are copied once, which is
+ * what their allocation shows.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +55,74 @@ public class EngineBenchmark {
     final MutableAckBaseline baseline = new MutableAckBaseline();
     long now = Snapshots.T0 + 10_000_000;
 
+    /** Counts effects; builds nothing. */
+    static final class CountingSink implements EffectSink {
+        long effects;
+
+        @Override
+        public void transmit(Segment segment, Effect.Why why) {
+            effects++;
+        }
+
+        @Override
+        public void deliver(Bytes data) {
+            effects++;
+        }
+
+        @Override
+        public void peerFinished() {
+            effects++;
+        }
+
+        @Override
+        public void stateChanged(TcpState from, TcpState to) {
+            effects++;
+        }
+
+        @Override
+        public void closeCompleted() {
+            effects++;
+        }
+
+        @Override
+        public void closed(CloseReason reason) {
+            effects++;
+        }
+
+        @Override
+        public void rejected(RejectReason reason, Segment segment) {
+            effects++;
+        }
+
+        @Override
+        public void nextDeadline(long atNanos, boolean pending) {
+            effects++;
+        }
+
+        @Override
+        public void newIncarnation(Segment syn, int oldSndNxt) {
+            effects++;
+        }
+    }
+
+    final CountingSink sink = new CountingSink();
+    /** Chained: a sender whose flight the ACKs drain and a send refills. */
+    MutableTcb sender;
+    Event.Arrive[] flightAcks;
+    int nextAck;
+    Event refill;
+    /** Chained: a receiver taking in-order data. */
+    MutableTcb receiver;
+    Event.Arrive[] inOrderData;
+    int nextData;
+    Event consume64;
+    /** Re-pointed at a fixed snapshot before each operation. */
+    final MutableTcb scratch = MutableTcb.of(Tcb.create(TcpConfig.DEFAULTS, 40000, 80));
+    /** Chained with timestamps (LINUX preset). */
+    MutableTcb tsSender;
+    Event.Arrive[] tsFlightAcks;
+    int nextTsAck;
+
     @Setup
     public void setUp() {
         established = Snapshots.established();
@@ -52,6 +137,116 @@ public class EngineBenchmark {
         rstExact = new Event.Arrive(Snapshots.peer(5001, 0, TcpFlags.RST, Bytes.EMPTY));
         rstInWindow = new Event.Arrive(Snapshots.peer(5100, 0, TcpFlags.RST, Bytes.EMPTY));
         outOfWindow = new Event.Arrive(Snapshots.peer(900_000, 1001, TcpFlags.ACK, Bytes.pattern(10)));
+
+        // The flight: ten segments of 1460 (the initial window), acknowledged one at a time;
+        // each refill sends the next ten from where the last flight ended.
+        sender = MutableTcb.of(established);
+        refill = new Event.Send(Bytes.pattern(10 * 1460));
+        flightAcks = new Event.Arrive[1 << 12];
+        for (int i = 0; i < flightAcks.length; i++) {
+            flightAcks[i] = new Event.Arrive(Snapshots.peer(5001, 1001 + (i + 1) * 1460, TcpFlags.ACK, Bytes.EMPTY));
+        }
+        sender.step(refill, now, sink);
+        receiver = MutableTcb.of(established);
+        inOrderData = new Event.Arrive[1 << 12];
+        for (int i = 0; i < inOrderData.length; i++) {
+            inOrderData[i] = new Event.Arrive(Snapshots.peer(5001 + i * 100, 1001, TcpFlags.ACK | TcpFlags.PSH, Bytes.pattern(100)));
+        }
+        consume64 = new Event.Consume(64 * 100);
+        tsSender = MutableTcb.of(FeatureCostBenchmark.established(TcpConfig.LINUX));
+        tsFlightAcks = new Event.Arrive[1 << 12];
+        int mss = tsSender.snapshot().sndMss();
+        for (int i = 0; i < tsFlightAcks.length; i++) {
+            tsFlightAcks[i] = new Event.Arrive(FeatureCostBenchmark.ackWithTimestamps(1001 + (i + 1) * mss, i));
+        }
+        tsSender.step(new Event.Send(Bytes.pattern(10 * mss)), now, sink);
+    }
+
+    /** Chained: an in-order ACK of one more segment of the flight (RFC 9293 §3.10.7.4 fifth, header prediction). */
+    @Benchmark
+    public long ackInWindowInPlace() {
+        int i = nextAck;
+        sender.step(flightAcks[i], now, sink);
+        if ((i + 1) % 10 == 0) {
+            sender.step(refill, now, sink); // the flight drained: the next ten segments go out
+        }
+        nextAck = (i + 1) & (flightAcks.length - 1);
+        if (nextAck == 0) {
+            sender.resetTo(established);
+            sender.step(refill, now, sink);
+        }
+        return sink.effects;
+    }
+
+    /** Chained, LINUX preset (timestamps): the same ACK carrying TSval/TSecr. */
+    @Benchmark
+    public long ackWithTimestampsInPlace() {
+        int i = nextTsAck;
+        tsSender.step(tsFlightAcks[i], now, sink);
+        if ((i + 1) % 10 == 0) {
+            tsSender.step(refill, now, sink);
+        }
+        nextTsAck = (i + 1) & (tsFlightAcks.length - 1);
+        if (nextTsAck == 0) {
+            tsSender = MutableTcb.of(FeatureCostBenchmark.established(TcpConfig.LINUX));
+            tsSender.step(refill, now, sink);
+        }
+        return sink.effects;
+    }
+
+    /** Chained: 100 in-order bytes, delivered and ACKed; the reader consumes every 64 segments. */
+    @Benchmark
+    public long dataSegmentInPlace() {
+        int i = nextData;
+        receiver.step(inOrderData[i], now, sink);
+        if ((i + 1) % 64 == 0) {
+            receiver.step(consume64, now, sink);
+        }
+        nextData = (i + 1) & (inOrderData.length - 1);
+        if (nextData == 0) {
+            receiver.resetTo(established);
+        }
+        return sink.effects;
+    }
+
+    /** From the fixed snapshot: the peer's FIN, ESTABLISHED to CLOSE-WAIT. */
+    @Benchmark
+    public long finInEstablishedInPlace() {
+        scratch.resetTo(established);
+        scratch.step(fin, now, sink);
+        return sink.effects;
+    }
+
+    /** From the fixed snapshot: the ACK of our FIN in LAST-ACK, to CLOSED. */
+    @Benchmark
+    public long finalAckInLastAckInPlace() {
+        scratch.resetTo(lastAck);
+        scratch.step(finalAck, now, sink);
+        return sink.effects;
+    }
+
+    /** From the fixed snapshot: an exact RST, to CLOSED. */
+    @Benchmark
+    public long rstAtRcvNxtInPlace() {
+        scratch.resetTo(established);
+        scratch.step(rstExact, now, sink);
+        return sink.effects;
+    }
+
+    /** From the fixed snapshot: an in-window RST drawing a challenge ACK (RFC 5961 §3.2). */
+    @Benchmark
+    public long rstInWindowChallengeAckInPlace() {
+        scratch.resetTo(established);
+        scratch.step(rstInWindow, now, sink);
+        return sink.effects;
+    }
+
+    /** From the fixed snapshot: an out-of-window segment, dropped and ACKed. */
+    @Benchmark
+    public long outOfWindowSegmentInPlace() {
+        scratch.resetTo(established);
+        scratch.step(outOfWindow, now, sink);
+        return sink.effects;
     }
 
     @Benchmark

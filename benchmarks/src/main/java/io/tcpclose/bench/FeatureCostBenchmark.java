@@ -60,11 +60,7 @@ public class FeatureCostBenchmark {
                 break;
         }
         boolean ts = c.timestamps();
-        Tcb t = Tcb.create(c, 40000, 80);
-        t = TcpEngine.step(t, new Event.Open(1000), Snapshots.T0).tcb();
-        TcpOptions synAck = new TcpOptions(1460, c.windowScaling() ? 7 : -1, false, ts, ts ? 7000 : 0, ts ? 1000 : 0);
-        t = TcpEngine.step(t, new Event.Arrive(new Segment(80, 40000, 5000, 1001, TcpFlags.SYN | TcpFlags.ACK, 65535,
-                synAck, Bytes.EMPTY)), Snapshots.T0).tcb();
+        Tcb t = established(c);
         t = TcpEngine.step(t, new Event.Send(Bytes.pattern(1448)), Snapshots.T0).tcb();
         if (t.state() != TcpState.ESTABLISHED) {
             throw new IllegalStateException(t.toString());
@@ -73,6 +69,25 @@ public class FeatureCostBenchmark {
         TcpOptions ackOpts = ts ? new TcpOptions(-1, -1, false, true, 7005, 1000) : TcpOptions.NONE;
         ack = new Event.Arrive(new Segment(80, 40000, 5001, 1001 + 1448, TcpFlags.ACK, c.windowScaling() ? 512 : 65535,
                 ackOpts, Bytes.EMPTY));
+    }
+
+    /**
+     * ESTABLISHED under {@code c} (our ISS 1000, the peer's 5000), the peer's SYN,ACK offering
+     * whatever {@code c} offers (window shift 7, TSval 7000 echoing our 1000).
+     */
+    static Tcb established(TcpConfig c) {
+        boolean ts = c.timestamps();
+        Tcb t = Tcb.create(c, 40000, 80);
+        t = TcpEngine.step(t, new Event.Open(1000), Snapshots.T0).tcb();
+        TcpOptions synAck = new TcpOptions(1460, c.windowScaling() ? 7 : -1, false, ts, ts ? 7000 : 0, ts ? 1000 : 0);
+        return TcpEngine.step(t, new Event.Arrive(new Segment(80, 40000, 5000, 1001, TcpFlags.SYN | TcpFlags.ACK, 65535,
+                synAck, Bytes.EMPTY)), Snapshots.T0).tcb();
+    }
+
+    /** The peer's ACK of {@code ack} with timestamps (its TSval 7001 + i, echoing our 1000) and a scaled 64 KiB window. */
+    static Segment ackWithTimestamps(int ack, int i) {
+        return new Segment(80, 40000, 5001, ack, TcpFlags.ACK, 512, new TcpOptions(-1, -1, false, true, 7001 + i, 1000),
+                Bytes.EMPTY);
     }
 
     /** The ACK of the 1448 bytes in flight. */

@@ -71,6 +71,31 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void the_in_place_engine_benchmarks_keep_doing_their_work_across_wraps() {
+        EngineBenchmark b = new EngineBenchmark();
+        b.setUp();
+        for (int i = 0; i < 10_000; i++) { // past two wraps of the chained ACKs and data
+            b.ackInWindowInPlace();
+            b.dataSegmentInPlace();
+            b.ackWithTimestampsInPlace();
+        }
+        assertEquals(TcpState.ESTABLISHED, b.sender.state());
+        assertEquals(TcpState.ESTABLISHED, b.receiver.state());
+        assertEquals(TcpState.ESTABLISHED, b.tsSender.state());
+        assertTrue(b.sender.snapshot().retries() == 0 && b.tsSender.snapshot().retries() == 0, "no ACK was refused");
+        assertEquals(1001 + (10_000 % 4096) * 1460, b.sender.sndUna(), "each ACK took one segment");
+        b.finInEstablishedInPlace();
+        assertEquals(TcpState.CLOSE_WAIT, b.scratch.state());
+        b.finalAckInLastAckInPlace();
+        assertEquals(CloseReason.NORMAL, b.scratch.closeReason());
+        b.rstAtRcvNxtInPlace();
+        assertEquals(CloseReason.RESET_BY_PEER, b.scratch.closeReason());
+        long before = b.sink.effects;
+        b.outOfWindowSegmentInPlace();
+        assertTrue(b.sink.effects > before);
+    }
+
+    @Test
     void every_codec_benchmark_round_trips() throws Exception {
         for (int payload : new int[] {0, 1460}) {
             CodecBenchmark b = new CodecBenchmark();

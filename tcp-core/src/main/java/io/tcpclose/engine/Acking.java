@@ -55,7 +55,7 @@ final class Acking {
         }
         int ack = seg.ack();
         if (!Seq.gt(ack, s.una) || Seq.gt(ack, s.nxt) // new data, nothing never sent
-                || s.queue.length() != Seq.diff(s.nxt, s.una)) { // nothing unsent that the ACK could release
+                || s.queued() != Seq.diff(s.nxt, s.una)) { // nothing unsent that the ACK could release
             return false;
         }
         return true;
@@ -101,8 +101,8 @@ final class Acking {
         if (c.life.finSent && ack == s.nxt) {
             ctl++; // our FIN
         }
-        int dataAcked = Math.max(0, Math.min(acked - ctl, s.queue.length()));
-        s.queue = s.queue.dropFirst(dataAcked);
+        int dataAcked = Math.max(0, Math.min(acked - ctl, s.queued()));
+        s.dropAcked(dataAcked);
         s.una = ack;
         if (c.curTsEcr != 0) {
             // RFC 7323 §4.1: the echoed timestamp times this ACK, retransmitted or not (no Karn).
@@ -129,7 +129,7 @@ final class Acking {
         s.retries = 0;
         s.persistBackoff = 0;
         c.tm().cancel(TimerKind.RETRANSMISSION);
-        if (s.una == s.nxt && s.queue.isEmpty()) {
+        if (s.una == s.nxt && s.queued() == 0) {
             TimerRules.stopWaiting(c);
         } else {
             // RFC 6298 §5.3: restart the timer when new data is acknowledged; the user timeout

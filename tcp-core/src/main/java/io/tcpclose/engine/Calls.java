@@ -55,12 +55,12 @@ final class Calls {
         }
         // The send buffer bounds what waits: take what fits, and the caller learns how much
         // from the queue's length (Tcb.sendRoom()); what is taken is never dropped.
-        int room = c.id.config.sendBuffer - c.snd.queue.length();
+        int room = c.id.config.sendBuffer - c.snd.queued();
         if (room <= 0) {
             return;
         }
         SendSeq s = c.snd();
-        s.queue = s.queue.concat(data.length() > room ? data.slice(0, room) : data);
+        s.append(data.length() > room ? data.slice(0, room) : data);
         Sending.output(c);
     }
 
@@ -77,7 +77,7 @@ final class Calls {
                 return;
             case SYN_RECEIVED:
                 c.life().finQueued = true;
-                if (c.snd.queue.isEmpty()) {
+                if (c.snd.queued() == 0) {
                     // RFC 9293 §3.10.4: with nothing queued, the FIN goes now, behind our SYN.
                     c.setState(TcpState.FIN_WAIT_1, null);
                     Sending.output(c);

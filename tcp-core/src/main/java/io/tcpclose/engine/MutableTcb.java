@@ -272,8 +272,10 @@ public final class MutableTcb {
 
     /**
      * Every state change goes through here: it checks the move against RFC 9293's diagram
-     * ({@link TcpState#canMoveTo}, the one table of transitions), records it, and runs the
-     * entry actions of the new state.
+     * ({@link TcpState#canMoveTo}, the one table of transitions), enters the new state (its
+     * timers, buffers and close reason), and only then reports the change, so whoever hears it
+     * (a driver's observer) sees the state it is told about; effects that follow from entering
+     * the state come after the report.
      */
     void setState(TcpState to, CloseReason reason) {
         TcpState from = life.state;
@@ -284,16 +286,16 @@ public final class MutableTcb {
             throw new IllegalStateException("engine defect: RFC 9293's diagram has no edge " + from + " -> " + to);
         }
         life().state = to;
-        out.stateChanged(from, to);
         switch (to) {
             case ESTABLISHED:
                 TimerRules.armKeepAlive(this);
-                rcv().quickAcksLeft = config().quickAcks;
+                rcv().quickAcksLeft = id.config.quickAcks;
+                out.stateChanged(from, to);
                 if (life.finQueued) {
                     // shutdownOutput() came while the handshake was in progress (RFC 9293 §3.10.4)
                     setState(TcpState.FIN_WAIT_1, null);
                 }
-                break;
+                return;
             case FIN_WAIT_2:
                 TimerRules.armOrphanFinWait2(this);
                 if (!tm.armed(TimerKind.KEEPALIVE)) {
@@ -306,25 +308,27 @@ public final class MutableTcb {
                 }
                 break;
             case TIME_WAIT:
-                // Both FINs are acknowledged: the close handshake is done, the wait begins.
-                out.closeCompleted();
                 // RFC 9293 §3.6.1: 2×MSL, so a lost last ACK can be repeated and old duplicates die out.
                 cancelAllTimers();
-                tm().set(TimerKind.TIME_WAIT, now + config().timeWaitNanos());
+                tm().set(TimerKind.TIME_WAIT, now + id.config.timeWaitNanos());
                 dropBuffers();
-                break;
+                out.stateChanged(from, to);
+                out.closeCompleted(); // both FINs are acknowledged: the close handshake is done, the wait begins
+                return;
             case CLOSED:
-                if (from == TcpState.LAST_ACK && reason == CloseReason.NORMAL) {
-                    out.closeCompleted(); // the passive closer's FIN is acknowledged
-                }
                 cancelAllTimers();
                 dropBuffers();
                 life().closeReason = reason;
+                out.stateChanged(from, to);
+                if (from == TcpState.LAST_ACK && reason == CloseReason.NORMAL) {
+                    out.closeCompleted(); // the passive closer's FIN is acknowledged
+                }
                 out.closed(reason);
-                break;
+                return;
             default:
                 break;
         }
+        out.stateChanged(from, to);
     }
 
     private void cancelAllTimers() {
@@ -335,8 +339,8 @@ public final class MutableTcb {
     }
 
     private void dropBuffers() {
-        if (!snd.queue.isEmpty()) {
-            snd().queue = Bytes.EMPTY;
+        if (snd.queued() != 0) {
+            snd().clear();
         }
         if (!rcv.held.isEmpty()) {
             rcv().held = HeldQueue.EMPTY;
@@ -388,12 +392,12 @@ public final class MutableTcb {
 
     /** {@return the bytes queued to send and not yet acknowledged, sent or not} */
     public int sendQueueLength() {
-        return snd.queue.length();
+        return snd.queued();
     }
 
     /** {@return how many more bytes an {@link Event.Send} would take now} */
     public int sendRoom() {
-        return Math.max(0, id.config.sendBuffer - snd.queue.length());
+        return Math.max(0, id.config.sendBuffer - snd.queued());
     }
 
     /** {@return the congestion window in bytes} */

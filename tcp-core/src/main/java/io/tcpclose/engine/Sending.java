@@ -43,7 +43,7 @@ final class Sending {
             return 0;
         }
         int ctl = (c.life.state == TcpState.SYN_SENT || synUnacked(c)) ? 1 : 0;
-        return c.snd.queue.length() - (Seq.diff(c.snd.nxt, c.snd.una) - ctl);
+        return c.snd.queued() - (Seq.diff(c.snd.nxt, c.snd.una) - ctl);
     }
 
     /** Sends what the window allows, the FIN once the queue has drained, and any owed ACK. */
@@ -80,7 +80,7 @@ final class Sending {
     private static boolean sendNew(MutableTcb c) {
         boolean sent = false;
         int inFlight = Seq.diff(c.snd.nxt, c.snd.una) - (synUnacked(c) ? 1 : 0);
-        int unsent = c.snd.queue.length() - inFlight;
+        int unsent = c.snd.queued() - inFlight;
         if (unsent > 0 && c.snd.nxt == c.snd.una && c.snd.dataSent && c.now - c.snd.lastDataSentNanos > c.rtt.rto) {
             // RFC 5681 §4.1: restart after an idle RTO
             int iw = initialWindow(c.id.config, c.snd.mss);
@@ -111,7 +111,7 @@ final class Sending {
             boolean last = n == unsent;
             boolean fin = last && finQueued && c.id.config.finOnLastData;
             int flags = ACK | (last ? PSH : 0) | (fin ? FIN : 0);
-            c.transmit(segment(c, c.snd.nxt, flags, c.snd.queue.slice(inFlight, n)), Why.SEND);
+            c.transmit(segment(c, c.snd.nxt, flags, c.snd.queueSlice(inFlight, n)), Why.SEND);
             sent = true;
             SendSeq s = c.snd();
             s.dataSent = true;
@@ -172,7 +172,7 @@ final class Sending {
         int n = Math.max(0, Math.min(max, dataEnd - offset));
         boolean fin = finSent && offset + n == dataEnd;
         int flags = ACK | (fin ? FIN : 0) | (n > 0 && offset + n == dataEnd ? PSH : 0);
-        c.transmit(segment(c, seq, flags, c.snd.queue.slice(offset, n)), why);
+        c.transmit(segment(c, seq, flags, c.snd.queueSlice(offset, n)), why);
         SendSeq s = c.snd();
         s.lastDataSentNanos = c.now;
         s.dataSent = true;

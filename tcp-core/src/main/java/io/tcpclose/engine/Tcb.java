@@ -136,7 +136,7 @@ public final class Tcb {
 
     /** {@return the number of bytes queued to send that are not yet acknowledged (sent or not)} */
     public int sendQueueLength() {
-        return snd.queue.length();
+        return snd.queued();
     }
 
     /**
@@ -146,7 +146,7 @@ public final class Tcb {
      * @return the free bytes, zero or more
      */
     public int sendRoom() {
-        return Math.max(0, id.config.sendBuffer - snd.queue.length());
+        return Math.max(0, id.config.sendBuffer - snd.queued());
     }
 
     /** {@return the number of bytes the application queued that have not been sent even once} */
@@ -154,7 +154,7 @@ public final class Tcb {
         TcpState state = life.state;
         boolean synUnacked = snd.una == id.iss && Seq.gt(snd.nxt, id.iss) && state != TcpState.LISTEN && state != TcpState.CLOSED;
         int inFlight = Seq.diff(snd.nxt, snd.una) - (life.finSent ? 1 : 0) - (synUnacked ? 1 : 0);
-        return snd.queue.length() - Math.max(0, inFlight);
+        return snd.queued() - Math.max(0, inFlight);
     }
 
     /** {@return true when our FIN has gone out at least once} */
@@ -317,7 +317,7 @@ public final class Tcb {
         return "Tcb{" + life.state + " " + id.localPort + "->" + id.remotePort
                 + " snd.una=" + Seq.toUnsigned(snd.una) + " snd.nxt=" + Seq.toUnsigned(snd.nxt)
                 + " snd.wnd=" + snd.wnd + " rcv.nxt=" + Seq.toUnsigned(rcv.nxt) + " rcv.wnd=" + rcvWnd()
-                + " queued=" + snd.queue.length() + (life.finQueued ? " fin-queued" : "") + (life.finSent ? " fin-sent" : "")
+                + " queued=" + snd.queued() + (life.finQueued ? " fin-queued" : "") + (life.finSent ? " fin-sent" : "")
                 + (life.appClosed ? " orphan" : "") + "}";
     }
 }

@@ -61,7 +61,7 @@ public record TimeWait(int localPort, int remotePort, int sndNxt, int rcvNxt, in
      */
     public static boolean compactable(Tcb t) {
         return t.life.state == TcpState.TIME_WAIT && t.life.appClosed && t.rcv.unread == 0 && t.rcv.held.isEmpty()
-                && t.snd.una == t.snd.nxt && t.snd.queue.isEmpty()
+                && t.snd.una == t.snd.nxt && t.snd.queued() == 0
                 && !t.opt.tsOk && !t.opt.wsOk; // the packed form keeps neither timestamps nor window shifts
     }
 
