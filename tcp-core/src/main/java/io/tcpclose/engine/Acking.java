@@ -24,10 +24,11 @@ final class Acking {
 
     /**
      * Header prediction (Jacobson's fast path, RFC 7323 Appendix A; Linux's {@code
-     * tcp_rcv_established}): the most common segment in ESTABLISHED is a bare ACK, in order,
-     * for new data, when every queued byte is already in flight. For it every check of RFC 9293
-     * §3.10.7.4 but the fifth passes and changes nothing, and nothing is owed afterwards, so only
-     * {@link #acknowledge} runs — the same rule the full path runs, not a copy of it.
+     * tcp_rcv_established}): in ESTABLISHED, a segment that is next in order, carries no SYN,
+     * RST, FIN or URG, passes PAWS, fits the window, and acknowledges nothing never sent — an
+     * ACK of new data (with data still waiting to go out or not), or in-order data for the
+     * reader — passes every check of RFC 9293 §3.10.7.4 but the ACK, text and output steps. For
+     * it only those run: the same rules the full path runs, not a copy of them.
      *
      * @return true when the segment was handled here; false: take the full path
      */
@@ -35,30 +36,43 @@ final class Acking {
         if (!predictable(c, seg)) {
             return false;
         }
+        if (c.opt.tsOk) {
+            Arrival.takeTimestamps(c, seg);
+        }
         acknowledge(c, seg);
+        if (!seg.payload().isEmpty()) {
+            Receiving.trim(c, seg);
+            Receiving.take(c, seg);
+        }
+        Sending.output(c);
         return true;
     }
 
     /** Whether {@link #predicted} takes {@code seg}: the guard alone, changing nothing. */
     static boolean predictable(MutableTcb c, Segment seg) {
         SendSeq s = c.snd;
+        int flags = seg.flags();
         if (c.life.state != TcpState.ESTABLISHED
-                || seg.flags() != TcpFlags.ACK // no SYN, RST, FIN, URG or PSH to consider
+                || (flags & ~TcpFlags.PSH) != TcpFlags.ACK // no SYN, RST, FIN or URG to consider
                 || seg.seq() != c.rcv.nxt // in order: acceptable whatever the window (first check)
-                || !seg.payload().isEmpty()
                 || c.life.finQueued || c.life.finSent
                 || c.tm.armed(TimerKind.PERSIST)
                 || s.una == c.id.iss
-                || c.cc.dupAcks != 0 || c.cc.fastRecovery || c.cc.goBackN // loss recovery takes the full path
-                || c.opt.tsOk) { // so do timestamps (PAWS, TS.Recent, RTT from TSecr)
+                || c.cc.dupAcks != 0 || c.cc.fastRecovery || c.cc.goBackN) { // loss recovery takes the full path
             return false;
+        }
+        if (c.opt.tsOk && (!seg.options().hasTimestamps()
+                || (c.opt.hasTsRecent && Seq.lt((int) seg.options().tsVal(), c.opt.tsRecent)))) {
+            return false; // no timestamp where one is due, or one PAWS may reject
         }
         int ack = seg.ack();
-        if (!Seq.gt(ack, s.una) || Seq.gt(ack, s.nxt) // new data, nothing never sent
-                || s.queued() != Seq.diff(s.nxt, s.una)) { // nothing unsent that the ACK could release
-            return false;
+        int length = seg.payload().length();
+        if (length == 0) {
+            return Seq.gt(ack, s.una) && Seq.le(ack, s.nxt); // new data, nothing never sent
         }
-        return true;
+        // Data: for the reader, whole in the window, no gap to fill, and ACKing nothing never sent.
+        return Seq.ge(ack, s.una) && Seq.le(ack, s.nxt) && length <= Receiving.window(c)
+                && c.rcv.held.isEmpty() && !c.life.appClosed;
     }
 
     /**

@@ -209,10 +209,7 @@ final class Arrival {
         }
 
         // RFC 7323 §5.3 R1, before the sequence check: PAWS drops an old duplicate by its timestamp.
-        TcpOptions opts = seg.options();
-        Negotiated opt = c.opt;
-        if (opt.tsOk && opts.hasTimestamps() && !seg.has(RST) && opt.hasTsRecent
-                && Seq.lt((int) opts.tsVal(), opt.tsRecent) && c.now - opt.tsRecentNanos < PAWS_IDLE_NANOS) {
+        if (pawsRejects(c, seg)) {
             c.reject(RejectReason.PAWS, seg);
             duplicateAck(c, seg);
             return;
@@ -224,16 +221,7 @@ final class Arrival {
             return;
         }
 
-        // RFC 7323 §4.3: remember the timestamp to echo, from a segment at or left of what we acknowledged.
-        if (opt.tsOk && opts.hasTimestamps() && !seg.has(RST) && Seq.le(seg.seq(), c.rcv.lastAckSent)
-                && (!opt.hasTsRecent || Seq.ge((int) opts.tsVal(), opt.tsRecent)
-                        || c.now - opt.tsRecentNanos >= PAWS_IDLE_NANOS)) { // §5.5: a stale TS.Recent is replaced
-            Negotiated n = c.opt();
-            n.tsRecent = (int) opts.tsVal();
-            n.tsRecentNanos = c.now;
-            n.hasTsRecent = true;
-        }
-        c.curTsEcr = c.opt.tsOk && opts.hasTimestamps() ? (int) opts.tsEcr() : 0;
+        takeTimestamps(c, seg);
 
         // Second: RST (RFC 5961 §3.2).
         if (seg.has(RST)) {
@@ -316,6 +304,32 @@ final class Arrival {
             return;
         }
         Sending.output(c);
+    }
+
+    /** RFC 7323 §5.3 R1: an old duplicate by its timestamp (TS.Recent is at most 24 days old, §5.5). */
+    static boolean pawsRejects(MutableTcb c, Segment seg) {
+        Negotiated opt = c.opt;
+        TcpOptions opts = seg.options();
+        return opt.tsOk && opts.hasTimestamps() && !seg.has(RST) && opt.hasTsRecent
+                && Seq.lt((int) opts.tsVal(), opt.tsRecent) && c.now - opt.tsRecentNanos < PAWS_IDLE_NANOS;
+    }
+
+    /**
+     * RFC 7323 §4.3: remember the timestamp to echo, from a segment at or left of what we
+     * acknowledged; and note its TSecr for this ACK's RTT sample (§4.1).
+     */
+    static void takeTimestamps(MutableTcb c, Segment seg) {
+        Negotiated opt = c.opt;
+        TcpOptions opts = seg.options();
+        if (opt.tsOk && opts.hasTimestamps() && !seg.has(RST) && Seq.le(seg.seq(), c.rcv.lastAckSent)
+                && (!opt.hasTsRecent || Seq.ge((int) opts.tsVal(), opt.tsRecent)
+                        || c.now - opt.tsRecentNanos >= PAWS_IDLE_NANOS)) { // §5.5: a stale TS.Recent is replaced
+            Negotiated n = c.opt();
+            n.tsRecent = (int) opts.tsVal();
+            n.tsRecentNanos = c.now;
+            n.hasTsRecent = true;
+        }
+        c.curTsEcr = opt.tsOk && opts.hasTimestamps() ? (int) opts.tsEcr() : 0;
     }
 
     /** An unacceptable segment (RFC 9293 §3.10.7.4 first check): dropped, and usually ACKed. */

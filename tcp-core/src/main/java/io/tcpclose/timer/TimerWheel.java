@@ -210,19 +210,66 @@ public final class TimerWheel {
 
     /**
      * The earliest deadline among pending timers, or {@link Long#MAX_VALUE} when none is
-     * pending. It scans every slot, O(capacity): meant for a simulator that jumps virtual time
-     * to the next event, not for a hot path.
+     * pending. Found from the occupancy bits, not by scanning every timer: the first occupied
+     * spoke of this turn's ring in tick order holds the earliest timer unless it lies in a later
+     * turn, and then only the outer spokes of the turns before it are read too. So the cost is
+     * the timers of one or two spokes (one tick's, or one turn's when nothing is due within a
+     * turn), whatever the number pending: cheap enough for an event loop to ask every turn.
      *
      * @return the earliest pending deadline, or {@link Long#MAX_VALUE}
      */
     public long earliestDeadline() {
-        long best = Long.MAX_VALUE;
-        boolean found = false;
+        if (pending == 0) {
+            return Long.MAX_VALUE;
+        }
+        int n = spokeMask + 1;
+        int cur = (int) (currentTick & spokeMask);
+        // Inner spokes, in tick order from the current one: each holds one tick's timers (the
+        // current one also those already due).
+        long tick = 0;
+        int s = nextOccupied(cur, n);
+        if (s < n) {
+            tick = currentTick + (s - cur);
+        } else {
+            s = nextOccupied(0, cur);
+            if (s < cur) {
+                tick = currentTick + (n - cur) + s;
+            } else {
+                s = -1;
+            }
+        }
+        boolean found = s >= 0;
+        long best = found ? earliestIn(heads[s]) : 0;
+        // Outer spokes hold whole turns after this one; only those starting before the inner
+        // candidate's tick can hold an earlier timer (one may also hold timers whole rings of
+        // turns later, which only lose the comparison).
+        long turn = (currentTick >> levelShift) + 1;
+        for (int k = 0; k < n; k++, turn++) {
+            long turnStart = turn << levelShift;
+            if (found && tick - turnStart < 0) {
+                break;
+            }
+            int outer = n + (int) (turn & spokeMask);
+            if ((occupied[outer >>> 6] & (1L << outer)) != 0) {
+                long m = earliestIn(heads[outer]);
+                if (!found || m - best < 0) {
+                    best = m;
+                    tick = tickOf(m);
+                    found = true;
+                }
+            }
+        }
+        return found ? best : Long.MAX_VALUE;
+    }
+
+    /** The earliest deadline on one spoke's list (which is not empty). */
+    private long earliestIn(int head) {
         long[] w = words;
-        for (int b = 0, end = used << SHIFT; b < end; b += 1 << SHIFT) {
-            if ((int) (w[b + META] >> 32) != NONE && (!found || w[b + DEADLINE] - best < 0)) {
-                best = w[b + DEADLINE];
-                found = true;
+        long best = w[(head << SHIFT) + DEADLINE];
+        for (int i = (int) (w[(head << SHIFT) + LINKS] >> 32); i != NONE; i = (int) (w[(i << SHIFT) + LINKS] >> 32)) {
+            long d = w[(i << SHIFT) + DEADLINE];
+            if (d - best < 0) {
+                best = d;
             }
         }
         return best;

@@ -44,8 +44,10 @@ class HeaderPredictionProperties {
     private static Tcb established(TcpConfig config, int[] sends, int partialAcks, int peerData) {
         Tcb t = Tcb.create(config, 40000, 80);
         t = TcpEngine.fullStep(t, new Event.Open(1000), T0).tcb();
+        boolean ts = config.timestamps();
         t = TcpEngine.fullStep(t, new Event.Arrive(new Segment(80, 40000, 5000, 1001, TcpFlags.SYN | TcpFlags.ACK,
-                65535, TcpOptions.mss(1460), Bytes.EMPTY)), T0 + 10 * MS).tcb();
+                65535, new TcpOptions(1460, config.windowScaling() ? 7 : -1, false, ts, ts ? 7000 : 0, ts ? T0 / MS : 0),
+                Bytes.EMPTY)), T0 + 10 * MS).tcb();
         long now = T0 + 20 * MS;
         int rcv = 5001;
         if (peerData > 0) {
@@ -76,18 +78,31 @@ class HeaderPredictionProperties {
             @ForAll("flags") int flags,
             @ForAll @IntRange(max = 65535) int window,
             @ForAll("mostlyZero") int payload,
-            @ForAll @LongRange(min = 0, max = 2_000) long laterMillis) throws IllegalAccessException {
+            @ForAll @LongRange(min = 0, max = 2_000) long laterMillis,
+            @ForAll("mostlyZero") int tsNudge,
+            @ForAll boolean withTimestamps) throws IllegalAccessException {
         Tcb t = established(CONFIGS.get(configIndex), sends, partialAcks, peerData);
         if (t.state() != TcpState.ESTABLISHED) {
             return; // a partial ACK pattern can only keep ESTABLISHED; guard anyway
         }
         int ack = t.sndUna() + (int) ((long) (t.sndNxt() - t.sndUna()) * ackPercent / 100) + ackNudge;
-        Segment seg = peer(t.rcvNxt() + seqOffset, ack, flags, window, Bytes.pattern(Math.abs(payload)));
         long now = T0 + 200 * MS + laterMillis * MS;
+        // With timestamps negotiated: the peer's TSval near TS.Recent (PAWS may reject it), echoing ours.
+        TcpOptions opts = t.timestamps() && withTimestamps
+                ? new TcpOptions(-1, -1, false, true, t.tsRecent() + tsNudge, (now - 30 * MS) / MS) : TcpOptions.NONE;
+        Segment seg = new Segment(80, 40000, t.rcvNxt() + seqOffset, ack, flags, window, opts, Bytes.pattern(Math.abs(payload) * 97));
         Step full = TcpEngine.fullStep(t, new Event.Arrive(seg), now);
         Step fast = TcpEngine.step(t, new Event.Arrive(seg), now);
         boolean predicted = predictable(t, seg);
         Statistics.label("predicted").collect(predicted);
+        Statistics.label("kind").collect(!predicted ? "full path"
+                : (seg.payload().isEmpty() ? "ack" : "data") + (seg.options().hasTimestamps() ? " with timestamps" : ""));
+        // Each kind of predicted segment must be there, or its equivalence is not shown.
+        Statistics.label("kind").coverage(c -> {
+            c.check("data").percentage(p -> p > 2);
+            c.check("ack with timestamps").percentage(p -> p > 1);
+            c.check("data with timestamps").percentage(p -> p > 0.2);
+        });
         // Both outcomes must be well represented, or the comparison proves little.
         Statistics.label("predicted").coverage(c -> {
             c.check(true).percentage(p -> p > 15);
@@ -106,7 +121,8 @@ class HeaderPredictionProperties {
         assertFalse(predictable(t, peer(5001, 1001, TcpFlags.ACK, 65535, Bytes.EMPTY)), "duplicate ACK");
         assertFalse(predictable(t, peer(5001, 2461, TcpFlags.ACK | TcpFlags.FIN, 65535, Bytes.EMPTY)), "FIN");
         assertFalse(predictable(t, peer(5002, 2461, TcpFlags.ACK, 65535, Bytes.EMPTY)), "out of order");
-        assertFalse(predictable(t, peer(5001, 2461, TcpFlags.ACK, 65535, Bytes.pattern(1))), "data");
+        assertTrue(predictable(t, peer(5001, 2461, TcpFlags.ACK, 65535, Bytes.pattern(1))), "in-order data too");
+        assertFalse(predictable(t, peer(5001, 2461, TcpFlags.ACK, 65535, Bytes.pattern(70_000))), "data beyond the window");
         assertFalse(predictable(t, peer(5001, 2462, TcpFlags.ACK, 65535, Bytes.EMPTY)), "acks the unsent");
     }
 

@@ -79,6 +79,8 @@ class TimerWheelProperties {
                 }
             }
             assertEquals(modelDeadlines.size(), w.pendingCount());
+            long earliest = modelDeadlines.values().stream().reduce((x, y) -> y - x < 0 ? y : x).orElse(Long.MAX_VALUE);
+            assertEquals(earliest, w.earliestDeadline(), "the earliest pending deadline, read from the occupancy bits");
         }
     }
 
