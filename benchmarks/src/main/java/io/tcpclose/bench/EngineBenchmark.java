@@ -28,10 +28,11 @@ import org.openjdk.jmh.annotations.State;
  * operation does the same work), and the hand-written mutable baseline of the ACK path.
  *
  * <p>The {@code InPlace} variants step a {@link MutableTcb} the benchmark owns, into a sink that
- * counts effects (no records). Those marked chained keep stepping one connection, the way a
- * driver does: the ACK acknowledges one segment of a flight that a send refills when it drains
- * (the refill's cost is spread over the ACKs, one send per ten), the data segment arrives in
- * order and the reader consumes once per 64 segments. The others cannot repeat on one state (a
+ * counts effects and keeps each segment (no records). Those marked chained keep stepping one
+ * connection, the way a driver does: each ACK acknowledges one more byte of a ten-segment
+ * flight, so it releases data and sends nothing, as the baseline's ACK (the flight is refilled
+ * from the fixed snapshot once per 14,600 ACKs); the data segment arrives in order and the
+ * reader consumes once per 64 segments. The others cannot repeat on one state (a
  * FIN or a RST moves it on), so each operation first re-points the connection at the fixed
  * snapshot ({@link MutableTcb#resetTo}); the parts it then writes are copied once, which is
  * what their allocation shows.
@@ -55,13 +56,15 @@ public class EngineBenchmark {
     final MutableAckBaseline baseline = new MutableAckBaseline();
     long now = Snapshots.T0 + 10_000_000;
 
-    /** Counts effects; builds nothing. */
+    /** Counts effects; keeps the last segment, as a driver hands it on (so it is really built). */
     static final class CountingSink implements EffectSink {
         long effects;
+        Segment last;
 
         @Override
         public void transmit(Segment segment, Effect.Why why) {
             effects++;
+            last = segment;
         }
 
         @Override
@@ -118,7 +121,10 @@ public class EngineBenchmark {
     Event consume64;
     /** Re-pointed at a fixed snapshot before each operation. */
     final MutableTcb scratch = MutableTcb.of(Tcb.create(TcpConfig.DEFAULTS, 40000, 80));
+    /** Bytes in the chained senders' flight: the initial window of ten 1460-byte segments. */
+    static final int FLIGHT = 10 * 1460;
     /** Chained with timestamps (LINUX preset). */
+    Tcb tsEstablished;
     MutableTcb tsSender;
     Event.Arrive[] tsFlightAcks;
     int nextTsAck;
@@ -138,14 +144,13 @@ public class EngineBenchmark {
         rstInWindow = new Event.Arrive(Snapshots.peer(5100, 0, TcpFlags.RST, Bytes.EMPTY));
         outOfWindow = new Event.Arrive(Snapshots.peer(900_000, 1001, TcpFlags.ACK, Bytes.pattern(10)));
 
-        // The flight: ten segments of 1460 (the initial window), acknowledged one at a time;
-        // each refill sends the next ten from where the last flight ended.
-        sender = MutableTcb.of(established);
-        refill = new Event.Send(Bytes.pattern(10 * 1460));
-        flightAcks = new Event.Arrive[1 << 12];
-        for (int i = 0; i < flightAcks.length; i++) {
-            flightAcks[i] = new Event.Arrive(Snapshots.peer(5001, 1001 + (i + 1) * 1460, TcpFlags.ACK, Bytes.EMPTY));
+        // The flight: ten segments of 1460 (the initial window), acknowledged a byte at a time.
+        refill = new Event.Send(Bytes.pattern(FLIGHT));
+        flightAcks = new Event.Arrive[FLIGHT];
+        for (int i = 0; i < FLIGHT; i++) {
+            flightAcks[i] = new Event.Arrive(Snapshots.peer(5001, 1001 + 1 + i, TcpFlags.ACK, Bytes.EMPTY));
         }
+        sender = MutableTcb.of(established);
         sender.step(refill, now, sink);
         receiver = MutableTcb.of(established);
         inOrderData = new Event.Arrive[1 << 12];
@@ -153,44 +158,40 @@ public class EngineBenchmark {
             inOrderData[i] = new Event.Arrive(Snapshots.peer(5001 + i * 100, 1001, TcpFlags.ACK | TcpFlags.PSH, Bytes.pattern(100)));
         }
         consume64 = new Event.Consume(64 * 100);
-        tsSender = MutableTcb.of(FeatureCostBenchmark.established(TcpConfig.LINUX));
-        tsFlightAcks = new Event.Arrive[1 << 12];
-        int mss = tsSender.snapshot().sndMss();
-        for (int i = 0; i < tsFlightAcks.length; i++) {
-            tsFlightAcks[i] = new Event.Arrive(FeatureCostBenchmark.ackWithTimestamps(1001 + (i + 1) * mss, i));
+        tsEstablished = FeatureCostBenchmark.established(TcpConfig.LINUX);
+        tsFlightAcks = new Event.Arrive[FLIGHT];
+        for (int i = 0; i < FLIGHT; i++) {
+            tsFlightAcks[i] = new Event.Arrive(FeatureCostBenchmark.ackWithTimestamps(1001 + 1 + i, i));
         }
-        tsSender.step(new Event.Send(Bytes.pattern(10 * mss)), now, sink);
+        tsSender = MutableTcb.of(tsEstablished);
+        tsSender.step(refill, now, sink);
     }
 
-    /** Chained: an in-order ACK of one more segment of the flight (RFC 9293 §3.10.7.4 fifth, header prediction). */
+    /** Chained: an in-order ACK of one more byte of the flight (RFC 9293 §3.10.7.4 fifth, header prediction). */
     @Benchmark
     public long ackInWindowInPlace() {
         int i = nextAck;
         sender.step(flightAcks[i], now, sink);
-        if ((i + 1) % 10 == 0) {
-            sender.step(refill, now, sink); // the flight drained: the next ten segments go out
-        }
-        nextAck = (i + 1) & (flightAcks.length - 1);
-        if (nextAck == 0) {
-            sender.resetTo(established);
+        if (++i == FLIGHT) {
+            i = 0;
+            sender.resetTo(established); // the flight is acknowledged: the same one again
             sender.step(refill, now, sink);
         }
+        nextAck = i;
         return sink.effects;
     }
 
-    /** Chained, LINUX preset (timestamps): the same ACK carrying TSval/TSecr. */
+    /** Chained, LINUX preset (timestamps, window scaling): the same ACK carrying TSval/TSecr. */
     @Benchmark
     public long ackWithTimestampsInPlace() {
         int i = nextTsAck;
         tsSender.step(tsFlightAcks[i], now, sink);
-        if ((i + 1) % 10 == 0) {
+        if (++i == FLIGHT) {
+            i = 0;
+            tsSender.resetTo(tsEstablished);
             tsSender.step(refill, now, sink);
         }
-        nextTsAck = (i + 1) & (tsFlightAcks.length - 1);
-        if (nextTsAck == 0) {
-            tsSender = MutableTcb.of(FeatureCostBenchmark.established(TcpConfig.LINUX));
-            tsSender.step(refill, now, sink);
-        }
+        nextTsAck = i;
         return sink.effects;
     }
 

@@ -43,8 +43,11 @@ final class Acking {
         if (!seg.payload().isEmpty()) {
             Receiving.trim(c, seg);
             Receiving.take(c, seg);
+            Sending.output(c);
+        } else if (Sending.unsent(c) > 0) {
+            Sending.output(c); // the window or cwnd this ACK opened lets waiting data out
         }
-        Sending.output(c);
+        // else output has nothing to do: no data waits, no ACK is owed, the timer is armed
         return true;
     }
 

@@ -164,7 +164,7 @@ final class Calls {
             int probes = t.keepAliveProbesSent;
             long period = probes == 0 ? old.keepAliveIdleNanos : old.keepAliveIntervalNanos;
             long nextPeriod = probes == 0 ? next.keepAliveIdleNanos : next.keepAliveIntervalNanos;
-            long at = t.at[TimerKind.KEEPALIVE.ordinal()] - period + nextPeriod;
+            long at = t.at(TimerKind.KEEPALIVE) - period + nextPeriod;
             t.set(TimerKind.KEEPALIVE, at - c.now < 0 ? c.now : at);
         }
     }

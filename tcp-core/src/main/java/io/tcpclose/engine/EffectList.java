@@ -4,56 +4,74 @@ import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Segment;
 import java.util.List;
 
-/** An {@link EffectSink} that builds the {@link Effect} records into a list: the pure step's sink. */
+/**
+ * An {@link EffectSink} that builds the {@link Effect} records into a list: the pure step's
+ * sink, or a caller's list ({@link EffectSink#into}).
+ */
 final class EffectList implements EffectSink {
-    private final List<Effect> out;
+    private List<Effect> out;
 
     EffectList(List<Effect> out) {
         this.out = out;
     }
 
+    /** A list made at the first effect (most ACKs have none). */
+    EffectList() {}
+
+    /** {@return the effects, unmodifiable (the shared empty list when there were none)} */
+    List<Effect> effects() {
+        return out == null ? List.of() : java.util.Collections.unmodifiableList(out);
+    }
+
+    private void add(Effect e) {
+        if (out == null) {
+            out = new java.util.ArrayList<>(4);
+        }
+        out.add(e);
+    }
+
     @Override
     public void transmit(Segment segment, Effect.Why why) {
-        out.add(new Effect.Transmit(segment, why));
+        add(new Effect.Transmit(segment, why));
     }
 
     @Override
     public void deliver(Bytes data) {
-        out.add(new Effect.Deliver(data));
+        add(new Effect.Deliver(data));
     }
 
     @Override
     public void peerFinished() {
-        out.add(Effect.PEER_FINISHED);
+        add(Effect.PEER_FINISHED);
     }
 
     @Override
     public void stateChanged(TcpState from, TcpState to) {
-        out.add(new Effect.StateChanged(from, to));
+        add(new Effect.StateChanged(from, to));
     }
 
     @Override
     public void closeCompleted() {
-        out.add(Effect.CLOSE_COMPLETED);
+        add(Effect.CLOSE_COMPLETED);
     }
 
     @Override
     public void closed(CloseReason reason) {
-        out.add(new Effect.Closed(reason));
+        add(new Effect.Closed(reason));
     }
 
     @Override
     public void rejected(RejectReason reason, Segment segment) {
-        out.add(new Effect.Rejected(reason, segment));
+        add(new Effect.Rejected(reason, segment));
     }
 
     @Override
     public void nextDeadline(long atNanos, boolean pending) {
-        out.add(pending ? new Effect.NextDeadline(atNanos) : Effect.NO_DEADLINE);
+        add(pending ? new Effect.NextDeadline(atNanos) : Effect.NO_DEADLINE);
     }
 
     @Override
     public void newIncarnation(Segment syn, int oldSndNxt) {
-        out.add(new Effect.NewIncarnation(syn, oldSndNxt));
+        add(new Effect.NewIncarnation(syn, oldSndNxt));
     }
 }

@@ -262,7 +262,7 @@ public final class MutableTcb {
 
     Timers tm() {
         if ((owned & TM) == 0) {
-            tm = tm.copy();
+            tm = (Timers) tm.copy();
             owned |= TM;
         }
         return tm;

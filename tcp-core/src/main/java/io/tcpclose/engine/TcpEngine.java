@@ -4,9 +4,6 @@ import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Segment;
 import io.tcpclose.wire.TcpFlags;
 import io.tcpclose.wire.TcpOptions;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -78,9 +75,9 @@ public final class TcpEngine {
     private static Step step(Tcb tcb, Event event, long nowNanos, boolean predict) {
         Objects.requireNonNull(tcb, "tcb");
         MutableTcb c = MutableTcb.of(tcb);
-        List<Effect> effects = new ArrayList<>(4);
-        c.step(event, nowNanos, new EffectList(effects), predict);
-        return new Step(c.snapshot(), Collections.unmodifiableList(effects));
+        EffectList effects = new EffectList();
+        c.step(event, nowNanos, effects, predict);
+        return new Step(c.snapshot(), effects.effects());
     }
 
     /**

@@ -198,7 +198,7 @@ final class TimerRules {
         long d = c.now + c.rtt.rto;
         // Clamp so the user timeout fires on time instead of after a long backed-off RTO.
         if (c.tm.armed(TimerKind.USER_TIMEOUT)) {
-            long ut = c.tm.at[TimerKind.USER_TIMEOUT.ordinal()];
+            long ut = c.tm.at(TimerKind.USER_TIMEOUT);
             if (ut - d < 0) {
                 d = ut;
             }

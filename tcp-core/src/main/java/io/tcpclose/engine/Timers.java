@@ -12,12 +12,15 @@ package io.tcpclose.engine;
  * whether a slot is armed is kept in {@link #armed}, never in a magic value.
  */
 final class Timers extends Part {
-    private static final TimerKind[] KINDS = TimerKind.values();
-    /** Every timer's bit in {@link #armed}. */
-    static final int ALL = (1 << KINDS.length) - 1;
-
-    /** Deadlines by {@link TimerKind#ordinal()}. */
-    long[] at = new long[KINDS.length];
+    // The table, one deadline per TimerKind (fields, not an array: no second object per copy);
+    // at(int) and put(int, long) are the only mapping from a kind to its slot.
+    private long timeWaitAt;
+    private long finWait2At;
+    private long userTimeoutAt;
+    private long retransmissionAt;
+    private long persistAt;
+    private long keepAliveAt;
+    private long delayedAckAt;
     /** Bit {@code 1 << kind.ordinal()} set when that slot holds a deadline. */
     int armed;
     /** Whether queued data is waiting for an ACK (or a window), and since when. */
@@ -29,11 +32,54 @@ final class Timers extends Part {
     boolean outOfWindowAckSent;
     long lastOutOfWindowAckNanos;
 
-    @Override
-    Timers copy() {
-        Timers t = (Timers) super.copy();
-        t.at = at.clone();
-        return t;
+    /** The deadline in the slot of the kind with this ordinal. */
+    long at(int kind) {
+        switch (kind) {
+            case 0:
+                return timeWaitAt;
+            case 1:
+                return finWait2At;
+            case 2:
+                return userTimeoutAt;
+            case 3:
+                return retransmissionAt;
+            case 4:
+                return persistAt;
+            case 5:
+                return keepAliveAt;
+            default:
+                return delayedAckAt;
+        }
+    }
+
+    private void put(int kind, long deadline) {
+        switch (kind) {
+            case 0:
+                timeWaitAt = deadline;
+                break;
+            case 1:
+                finWait2At = deadline;
+                break;
+            case 2:
+                userTimeoutAt = deadline;
+                break;
+            case 3:
+                retransmissionAt = deadline;
+                break;
+            case 4:
+                persistAt = deadline;
+                break;
+            case 5:
+                keepAliveAt = deadline;
+                break;
+            default:
+                delayedAckAt = deadline;
+        }
+    }
+
+    /** The deadline of {@code kind}, armed or not (0 when not). */
+    long at(TimerKind kind) {
+        return at(kind.ordinal());
     }
 
     static int bit(TimerKind kind) {
@@ -46,27 +92,29 @@ final class Timers extends Part {
 
     /** {@return the deadline of {@code kind}, or {@link Tcb#NO_DEADLINE} when it is not armed} */
     long deadline(TimerKind kind) {
-        return armed(kind) ? at[kind.ordinal()] : Tcb.NO_DEADLINE;
+        return armed(kind) ? at(kind.ordinal()) : Tcb.NO_DEADLINE;
     }
 
     /** True when {@code kind} is armed and its deadline is at or before {@code now}. */
     boolean due(TimerKind kind, long now) {
-        return armed(kind) && at[kind.ordinal()] - now <= 0;
+        return armed(kind) && at(kind.ordinal()) - now <= 0;
     }
 
     void set(TimerKind kind, long deadline) {
-        at[kind.ordinal()] = deadline;
+        put(kind.ordinal(), deadline);
         armed |= bit(kind);
     }
 
     void cancel(TimerKind kind) {
-        at[kind.ordinal()] = 0;
+        put(kind.ordinal(), 0);
         armed &= ~bit(kind);
     }
 
     /** Cancels every timer and forgets the waiting data's origin (entering TIME-WAIT or CLOSED). */
     void cancelAll() {
-        java.util.Arrays.fill(at, 0);
+        for (int a = armed; a != 0; a &= a - 1) {
+            put(Integer.numberOfTrailingZeros(a), 0);
+        }
         armed = 0;
         waiting = false;
         waitingSinceNanos = 0;
@@ -96,10 +144,9 @@ final class Timers extends Part {
         if (a == 0) {
             return Tcb.NO_DEADLINE;
         }
-        int i = Integer.numberOfTrailingZeros(a);
-        long best = at[i];
+        long best = at(Integer.numberOfTrailingZeros(a));
         for (a &= a - 1; a != 0; a &= a - 1) {
-            long d = at[Integer.numberOfTrailingZeros(a)];
+            long d = at(Integer.numberOfTrailingZeros(a));
             if (d - best < 0) {
                 best = d;
             }

@@ -31,7 +31,8 @@ public final class Connection {
     /** The engine state, stepped in place by the stack; snapshots are made only when asked. */
     final MutableTcb live;
     ConnectionListener listener;
-    ArrayDeque<Bytes> received = new ArrayDeque<>();
+    /** Delivered and not yet read; made at the first delivery (an idle connection has none). */
+    ArrayDeque<Bytes> received;
     int receivedBytes;
     int slot = -1;
     long timerId = TimerWheel.NULL_TIMER;
