@@ -1,6 +1,5 @@
 package io.tcpclose.engine;
 
-import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Seq;
 
 /**

@@ -1,6 +1,5 @@
 package io.tcpclose.engine;
 
-import io.tcpclose.wire.Bytes;
 
 /**
  * The part of an orphaned TIME-WAIT connection that still decides anything: a driver holding

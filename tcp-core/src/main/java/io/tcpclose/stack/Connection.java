@@ -79,7 +79,7 @@ public final class Connection {
      */
     public TcpState state() {
         if (compacted) {
-            return stack.holdsTimeWait(id) ? TcpState.TIME_WAIT : TcpState.CLOSED;
+            return stack.timeWaits.holds(id) ? TcpState.TIME_WAIT : TcpState.CLOSED;
         }
         return superseded ? TcpState.CLOSED : live.state();
     }

@@ -28,4 +28,31 @@ final class Counters {
     final long[] closed = new long[CloseReason.values().length];
     final long[] rejected = new long[RejectReason.values().length];
     final long[] malformed = new long[MalformedSegmentException.Reason.values().length];
+
+    /** Counts a transmitted segment by why it was sent. */
+    void transmitted(io.tcpclose.engine.Effect.Why why) {
+        switch (why) {
+            case RETRANSMISSION:
+                retransmissions++;
+                break;
+            case FAST_RETRANSMIT:
+                retransmissions++;
+                fastRetransmissions++;
+                break;
+            case CHALLENGE_ACK:
+                challengeAcksSent++;
+                break;
+            case RESET:
+                resetsSent++;
+                break;
+            case KEEPALIVE_PROBE:
+                keepAliveProbesSent++;
+                break;
+            case WINDOW_PROBE:
+                windowProbesSent++;
+                break;
+            default:
+                break;
+        }
+    }
 }

@@ -1,12 +1,9 @@
 package io.tcpclose.stack;
 
-import io.tcpclose.engine.CloseReason;
 import io.tcpclose.engine.Effect;
-import io.tcpclose.engine.EffectSink;
 import io.tcpclose.engine.Event;
 import io.tcpclose.engine.MutableTcb;
 import io.tcpclose.engine.RejectReason;
-import io.tcpclose.engine.Step;
 import io.tcpclose.engine.Tcb;
 import io.tcpclose.engine.TcpApiException;
 import io.tcpclose.engine.TcpConfig;
@@ -21,9 +18,7 @@ import io.tcpclose.wire.MalformedSegmentException;
 import io.tcpclose.wire.PseudoHeader;
 import io.tcpclose.wire.Segment;
 import io.tcpclose.wire.SegmentCodec;
-import io.tcpclose.wire.Seq;
 import io.tcpclose.wire.TcpFlags;
-import io.tcpclose.wire.TcpOptions;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -59,22 +54,21 @@ public final class TcpStack {
     private static final int MAX_SEGMENT = 65535 + 60;
     private static final int EPHEMERAL_LOW = 49152;
 
-    private final Transport transport;
-    private final Clock clock;
-    private final TcpConfig config;
-    private final IsnGenerator isn;
-    private final StackObserver observer;
-    private final TimerWheel wheel;
+    final Transport transport;
+    final Clock clock;
+    final TcpConfig config;
+    final IsnGenerator isn;
+    final StackObserver observer;
+    final TimerWheel wheel;
     private final Map<FourTuple, Connection> connections = new HashMap<>();
-    private final Map<Integer, Listener> listeners = new HashMap<>();
-    private final int maxConnections;
-    private final SynCookies cookies;
-    private final Counters counters = new Counters();
+    final Listeners listeners;
+    final int maxConnections;
+    final Counters counters = new Counters();
     // Scratch buffers start at a full Ethernet frame and grow on demand up to MAX_SEGMENT, so a
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
     private byte[] scratchOut = new byte[1600];
     /** Carries out the effects of each in-place step. */
-    private final StepSink sink = new StepSink();
+    final StackSink sink = new StackSink(this);
     private byte[] scratchIn = new byte[1600];
     private InetAddress lastSource;
     private InetAddress lastDestination;
@@ -85,8 +79,7 @@ public final class TcpStack {
     private int slotsUsed;
     private int nextEphemeral = EPHEMERAL_LOW;
     private final TimerWheel.Handler onTimer = this::onTimer;
-    private final boolean compactTimeWait;
-    private final TimeWaitTable timeWaits = new TimeWaitTable();
+    final TimeWaitKeeper timeWaits;
 
     private TcpStack(Builder b) {
         this.transport = b.transport;
@@ -94,9 +87,9 @@ public final class TcpStack {
         this.config = b.config;
         this.isn = b.isn;
         this.observer = b.observer;
-        this.compactTimeWait = b.compactTimeWait;
         this.maxConnections = b.maxConnections;
-        this.cookies = b.synCookies ? new SynCookies(b.cookieK0, b.cookieK1) : null;
+        this.listeners = new Listeners(this, b.synCookies ? new SynCookies(b.cookieK0, b.cookieK1) : null);
+        this.timeWaits = new TimeWaitKeeper(this, b.compactTimeWait);
         this.wheel = new TimerWheel(clock.nanoTime());
     }
 
@@ -155,7 +148,7 @@ public final class TcpStack {
         if (existing != null) {
             throw new IllegalStateException("connection " + id + " already exists in " + existing.state());
         }
-        if (timeWaits.find(id) >= 0) {
+        if (timeWaits.table.find(id) >= 0) {
             throw new IllegalStateException("connection " + id + " already exists in " + TcpState.TIME_WAIT);
         }
         if (connectionCount() >= maxConnections) {
@@ -209,28 +202,12 @@ public final class TcpStack {
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1, was " + backlog);
         }
-        if (listeners.putIfAbsent(port, new Listener(acceptor, backlog)) != null) {
+        if (!listeners.add(port, backlog, acceptor)) {
             throw new IllegalStateException("port " + port + " already has a listener");
         }
     }
 
-    /** A listening port: its acceptor, its backlog of half-open connections, its overflow clock. */
-    private static final class Listener {
-        final Acceptor acceptor;
-        final int backlog;
-        int halfOpen;
-        /** When the backlog last overflowed; cookies are taken only within their lifetime of it. */
-        long lastOverflowNanos;
-        boolean overflowed;
 
-        Listener(Acceptor acceptor, int backlog) {
-            this.acceptor = acceptor;
-            this.backlog = backlog;
-        }
-    }
-
-    /** How long after an overflow returning cookies are checked: a cookie lives at most 128 s. */
-    private static final long COOKIE_WINDOW_NANOS = 128_000_000_000L;
 
     /**
      * Stops accepting on {@code port}; established connections are unaffected.
@@ -349,15 +326,15 @@ public final class TcpStack {
         Connection c = connections.get(id);
         // The engine decides whether a SYN may reopen a TIME-WAIT 4-tuple; it needs to know
         // whether anyone listens.
-        Event.Arrive arrive = new Event.Arrive(seg, listeners.containsKey(seg.dstPort()));
-        if (c == null && timeWaits.size() > 0 && TimeWaitTable.fits(id)) {
-            int e = timeWaits.find(TimeWaitTable.addresses(destination, source), seg.dstPort(), seg.srcPort());
+        Event.Arrive arrive = new Event.Arrive(seg, listeners.has(seg.dstPort()));
+        if (c == null && timeWaits.table.size() > 0 && TimeWaitTable.fits(id)) {
+            int e = timeWaits.table.find(TimeWaitTable.addresses(destination, source), seg.dstPort(), seg.srcPort());
             if (e >= 0) {
-                TimeWait old = timeWaits.get(e);
-                Effect.NewIncarnation n = stepTimeWait(e, id, arrive, now);
+                TimeWait old = timeWaits.table.get(e);
+                Effect.NewIncarnation n = timeWaits.step(e, id, arrive, now);
                 if (n != null) {
-                    timeWaits.remove(e);
-                    reincarnate(id, n, null, old, now);
+                    timeWaits.table.remove(e);
+                    timeWaits.reincarnate(id, n, null, old, now);
                 }
                 return;
             }
@@ -366,27 +343,26 @@ public final class TcpStack {
             Effect.NewIncarnation n = step(c, arrive, now);
             if (n != null) {
                 unregister(c);
-                reincarnate(id, n, c, null, now);
+                timeWaits.reincarnate(id, n, c, null, now);
             }
             return;
         }
-        Listener listener = listeners.get(seg.dstPort());
+        Listeners.Listener listener = listeners.get(seg.dstPort());
         if (listener != null && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)) {
             if (listener.halfOpen >= listener.backlog || connectionCount() >= maxConnections) {
-                overflow(listener, id, seg, now);
+                listeners.overflow(listener, id, seg, now);
                 return;
             }
             Connection fresh = new Connection(this, id, MutableTcb.create(config, seg.dstPort(), seg.srcPort()), null);
             register(fresh);
             counters.connectionsOpened++;
-            halfOpen(fresh, listener);
+            Listeners.halfOpen(fresh, listener);
             step(fresh, new Event.Listen(isn.isn(id, now), isn.timestampOffset(id)), now);
             step(fresh, new Event.Arrive(seg), now);
             return;
         }
-        if (listener != null && listener.overflowed && cookies != null && seg.flags() == (seg.flags() & (TcpFlags.ACK | TcpFlags.PSH))
-                && seg.has(TcpFlags.ACK) && now - listener.lastOverflowNanos <= COOKIE_WINDOW_NANOS) {
-            if (cookieReturns(listener, id, seg, now)) {
+        if (listener != null && listeners.mayReturnCookie(listener, seg, now)) {
+            if (listeners.cookieReturns(listener, id, seg, now)) {
                 return;
             }
         }
@@ -400,82 +376,9 @@ public final class TcpStack {
         }
     }
 
-    /**
-     * A SYN beyond the backlog (or the connection limit): counted, and answered with a SYN
-     * cookie, or dropped when cookies are off. The SYN,ACK is the engine's own, built from a
-     * snapshot that is thrown away at once: nothing about this SYN is kept.
-     */
-    private void overflow(Listener listener, FourTuple id, Segment syn, long now) {
-        counters.listenOverflows++;
-        listener.overflowed = true;
-        listener.lastOverflowNanos = now;
-        if (cookies == null) {
-            counters.listenDrops++;
-            return;
-        }
-        int cookie = cookies.make(id, syn.seq(), syn.options().mss() > 0 ? syn.options().mss() : 536, now);
-        Step listening = TcpEngine.step(Tcb.create(config, syn.dstPort(), syn.srcPort()), new Event.Listen(cookie), now);
-        // Only the MSS survives in a cookie: the SYN,ACK must not agree to window scaling or
-        // timestamps that the connection rebuilt from the ACK would not know of (RFC 4987 §3.6).
-        Segment mssOnly = syn.options().windowScale() >= 0 || syn.options().hasTimestamps()
-                ? new Segment(syn.srcPort(), syn.dstPort(), syn.seq(), syn.ack(), syn.flags(), syn.window(),
-                        syn.options().mss() >= 0 ? TcpOptions.mss(syn.options().mss()) : TcpOptions.NONE, syn.payload())
-                : syn;
-        Step answered = TcpEngine.step(listening.tcb(), new Event.Arrive(mssOnly), now);
-        PseudoHeader outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
-        for (Effect e : answered.effects()) {
-            if (e instanceof Effect.Transmit) {
-                counters.synCookiesSent++;
-                transmit(id, outbound, ((Effect.Transmit) e).segment(), Effect.Why.SEND, now);
-            }
-        }
-    }
 
-    /**
-     * An ACK for no connection on a port whose backlog overflowed lately: if it returns one of
-     * our cookies, the connection is built as if its SYN had been kept (the engine's own
-     * SYN-RECEIVED, its SYN,ACK not sent again) and the ACK completes it. False when it is no
-     * cookie of ours: the caller answers it as any stray segment.
-     */
-    private boolean cookieReturns(Listener listener, FourTuple id, Segment ack, long now) {
-        int peerIsn = ack.seq() - 1;
-        int cookie = ack.ack() - 1;
-        int mss = cookies.check(id, peerIsn, cookie, now);
-        if (mss < 0) {
-            counters.synCookiesRejected++;
-            return false;
-        }
-        if (connectionCount() >= maxConnections) {
-            counters.connectionLimitHits++;
-            return true; // a valid cookie, but no room: dropped, as a full accept queue drops it
-        }
-        counters.synCookiesValidated++;
-        Segment syn = new Segment(ack.srcPort(), ack.dstPort(), peerIsn, 0, TcpFlags.SYN, ack.window(),
-                TcpOptions.mss(mss), Bytes.EMPTY);
-        Tcb rebuilt = TcpEngine.step(TcpEngine.step(Tcb.create(config, ack.dstPort(), ack.srcPort()),
-                new Event.Listen(cookie), now).tcb(), new Event.Arrive(syn), now).tcb();
-        Connection fresh = new Connection(this, id, MutableTcb.of(rebuilt), null);
-        register(fresh);
-        counters.connectionsOpened++;
-        observer.stateChanged(now, id, TcpState.LISTEN, TcpState.SYN_RECEIVED);
-        step(fresh, new Event.Arrive(ack), now);
-        return true;
-    }
 
-    /** Counts a passive connection against its listener's backlog until it leaves SYN-RECEIVED. */
-    private static void halfOpen(Connection c, Listener listener) {
-        c.backlogOf = listener;
-        listener.halfOpen++;
-    }
 
-    /** Releases a connection's place in its listener's backlog, once. */
-    private static void leftBacklog(Connection c) {
-        Object l = c.backlogOf;
-        if (l != null) {
-            ((Listener) l).halfOpen--;
-            c.backlogOf = null;
-        }
-    }
 
     /** The pseudo-header for an address pair; the last one is kept, as a peer sends in runs. */
     private PseudoHeader inboundPseudo(InetAddress source, InetAddress destination) {
@@ -487,122 +390,11 @@ public final class TcpStack {
         return lastPseudo;
     }
 
-    /**
-     * The engine admitted a SYN for a TIME-WAIT 4-tuple as a new incarnation (RFC 9293 §3.6.1,
-     * RFC 6191): the new connection takes the 4-tuple with an ISS above the old sequence space,
-     * and the old TIME-WAIT waits beside it until the new one is synchronized.
-     */
-    private void reincarnate(FourTuple id, Effect.NewIncarnation n, Connection old, TimeWait oldCompact, long now) {
-        counters.timeWaitReused++;
-        Segment syn = n.syn();
-        Connection fresh = new Connection(this, id, MutableTcb.create(config, syn.dstPort(), syn.srcPort()), null);
-        fresh.predecessor = old;
-        fresh.compactPredecessor = oldCompact;
-        register(fresh);
-        counters.connectionsOpened++;
-        Listener listener = listeners.get(syn.dstPort());
-        if (listener != null) {
-            halfOpen(fresh, listener);
-        }
-        step(fresh, new Event.Listen(n.iss(isn.isn(id, now)), isn.timestampOffset(id)), now);
-        step(fresh, new Event.Arrive(syn), now);
-    }
 
-    /** The new incarnation is synchronized: the TIME-WAIT it replaced ends now, normally. */
-    private List<Runnable> retirePredecessor(Connection c, List<Runnable> notices, long now) {
-        Connection old = c.predecessor;
-        boolean had = old != null || c.compactPredecessor != null;
-        c.predecessor = null;
-        c.compactPredecessor = null;
-        if (!had) {
-            return notices;
-        }
-        timeWaitEndsEarly(c.id, now);
-        if (old != null) {
-            old.superseded = true;
-        }
-        if (old != null && (old.established || old.listener != null)) {
-            return notice(notices, old, Notice.CLOSED, CloseReason.NORMAL);
-        }
-        return notices;
-    }
 
-    /**
-     * The new incarnation closed before it was synchronized, so its SYN was an old duplicate:
-     * the TIME-WAIT it would have replaced goes on with its own deadline (RFC 9293 §3.6.1).
-     */
-    private void restorePredecessor(Connection c, long now) {
-        Connection old = c.predecessor;
-        TimeWait compactOld = c.compactPredecessor;
-        c.predecessor = null;
-        c.compactPredecessor = null;
-        if (old == null && compactOld == null) {
-            return;
-        }
-        counters.timeWaitRestored++;
-        if (old == null) {
-            // A compacted one comes back as a Connection: the table's expiry FIFO is in
-            // deadline order and takes no older deadline. Its application was told already.
-            old = new Connection(this, c.id, MutableTcb.of(compactOld.toTcb(config)), null);
-            old.restored = true;
-        }
-        register(old);
-        step(old, Event.TICK, now); // ends it now if its 2×MSL ran out meanwhile; arms its timer otherwise
-    }
 
-    /** One engine step for a compacted TIME-WAIT: the snapshot is rebuilt, stepped, compacted again. */
-    private Effect.NewIncarnation stepTimeWait(int e, FourTuple id, Event event, long now) {
-        Step s = TcpEngine.step(timeWaits.get(e).toTcb(config), event, now);
-        PseudoHeader outbound = null;
-        for (Effect effect : s.effects()) {
-            if (effect instanceof Effect.NewIncarnation) {
-                return (Effect.NewIncarnation) effect; // the snapshot is unchanged; the caller sets it aside
-            }
-            if (effect instanceof Effect.Transmit) {
-                if (outbound == null) {
-                    outbound = PseudoHeader.of(id.localAddress(), id.remoteAddress());
-                }
-                Effect.Transmit t = (Effect.Transmit) effect;
-                send(id, outbound, t.segment(), t.why(), now);
-            } else if (effect instanceof Effect.Rejected) {
-                Effect.Rejected r = (Effect.Rejected) effect;
-                rejected(id, r.reason(), r.segment(), now);
-            } else if (effect instanceof Effect.StateChanged) {
-                Effect.StateChanged sc = (Effect.StateChanged) effect;
-                observer.stateChanged(now, id, sc.from(), sc.to());
-            } else if (effect instanceof Effect.Closed) {
-                counters.closed[((Effect.Closed) effect).reason().ordinal()]++;
-            }
-        }
-        if (s.tcb().state() == TcpState.TIME_WAIT) {
-            timeWaits.update(e, TimeWait.of(s.tcb()));
-        } else {
-            timeWaits.remove(e);
-        }
-        return null;
-    }
 
-    /** Whether a compacted TIME-WAIT holds this 4-tuple (or holds it again, restored as a Connection). */
-    boolean holdsTimeWait(FourTuple id) {
-        if (timeWaits.find(id) >= 0) {
-            return true;
-        }
-        Connection c = connections.get(id);
-        return c != null && c.restored && c.live.state() == TcpState.TIME_WAIT;
-    }
 
-    /** Hands an orphan that has just entered TIME-WAIT to the packed table and lets the Connection go. */
-    private boolean compact(Connection c) {
-        if (!compactTimeWait || c.slot < 0 || c.restored || c.receivedBytes != 0 || !TimeWaitTable.fits(c.id)
-                || c.live.state() != TcpState.TIME_WAIT || c.live.config() != config || !TimeWait.compactable(c.live.snapshot())) {
-            return false;
-        }
-        unregister(c);
-        timeWaits.add(TimeWaitTable.addresses(c.id.localAddress(), c.id.remoteAddress()), TimeWait.of(c.live.snapshot()));
-        c.compacted = true;
-        c.received = null;
-        return true;
-    }
 
     /**
      * Fires every timer due at the clock's current time.
@@ -617,10 +409,7 @@ public final class TcpStack {
             fired = wheel.poll(now, onTimer, 4096);
             total += fired;
         } while (fired == 4096);
-        for (int e = timeWaits.nextExpired(now); e >= 0; e = timeWaits.nextExpired(now)) {
-            stepTimeWait(e, timeWaits.tuple(e), Event.TICK, now);
-            total++;
-        }
+        total += timeWaits.expire(now);
         return total;
     }
 
@@ -634,8 +423,8 @@ public final class TcpStack {
     public long nextDeadlineNanos() {
         boolean timers = wheel.pendingCount() > 0;
         long d = timers ? wheel.earliestDeadline() : Tcb.NO_DEADLINE;
-        if (timeWaits.size() > 0) {
-            long t = timeWaits.earliestDeadline();
+        if (timeWaits.table.size() > 0) {
+            long t = timeWaits.table.earliestDeadline();
             if (!timers || t - d < 0) {
                 d = t;
             }
@@ -648,7 +437,7 @@ public final class TcpStack {
      * means a time}
      */
     public boolean hasDeadline() {
-        return wheel.pendingCount() > 0 || timeWaits.size() > 0;
+        return wheel.pendingCount() > 0 || timeWaits.table.size() > 0;
     }
 
     private void onTimer(long timerId, long attachment, long now) {
@@ -669,8 +458,8 @@ public final class TcpStack {
         for (Connection c : connections.values()) {
             byState.merge(c.live.state(), 1, Integer::sum);
         }
-        if (timeWaits.size() > 0) {
-            byState.merge(TcpState.TIME_WAIT, timeWaits.size(), Integer::sum);
+        if (timeWaits.table.size() > 0) {
+            byState.merge(TcpState.TIME_WAIT, timeWaits.table.size(), Integer::sum);
         }
         return new StackStats(counters, byState);
     }
@@ -693,13 +482,13 @@ public final class TcpStack {
      * @return the compacted TIME-WAIT, or null
      */
     public TimeWait timeWait(FourTuple id) {
-        int e = timeWaits.find(id);
-        return e < 0 ? null : timeWaits.get(e);
+        int e = timeWaits.table.find(id);
+        return e < 0 ? null : timeWaits.table.get(e);
     }
 
     /** {@return how many connections exist (any state but CLOSED), compacted TIME-WAITs included} */
     public int connectionCount() {
-        return connections.size() + timeWaits.size();
+        return connections.size() + timeWaits.table.size();
     }
 
     /**
@@ -718,242 +507,27 @@ public final class TcpStack {
     // ------------------------------------------------------------------ effects
 
     /** A Transmit effect: counted by why, encoded and sent. */
-    private void send(FourTuple id, PseudoHeader outbound, Segment segment, Effect.Why why, long now) {
-        count(why);
+    void send(FourTuple id, PseudoHeader outbound, Segment segment, Effect.Why why, long now) {
+        counters.transmitted(why);
         transmit(id, outbound, segment, why, now);
     }
 
     /** A Rejected effect: counted by reason and shown to the observer. */
-    private void rejected(FourTuple id, RejectReason reason, Segment segment, long now) {
+    void rejected(FourTuple id, RejectReason reason, Segment segment, long now) {
         counters.rejected[reason.ordinal()]++;
         observer.rejected(now, id, reason, segment);
     }
 
-    /** A TIME-WAIT cut short by a newer incarnation (RFC 6191) counts as a normal close. */
-    private void timeWaitEndsEarly(FourTuple id, long now) {
-        observer.stateChanged(now, id, TcpState.TIME_WAIT, TcpState.CLOSED);
-        counters.closed[CloseReason.NORMAL.ordinal()]++;
+
+    /** One engine step for a connection, in place ({@link StackSink#step}). */
+    Effect.NewIncarnation step(Connection c, Event event, long now) {
+        return sink.step(c, event, now);
     }
 
-    /**
-     * One engine step for a connection, in place; returns the engine's admission of a new
-     * incarnation, if any. The effects are carried out as the engine reports them ({@link
-     * StepSink}); the application's callbacks run after the step, so a callback that steps a
-     * connection again never interleaves with this one.
-     */
-    private Effect.NewIncarnation step(Connection c, Event event, long now) {
-        MutableTcb t = c.live;
-        int queuedBefore = t.sendQueueLength();
-        int cwndBefore = t.cwnd();
-        int ssthreshBefore = t.ssthresh();
-        int nxtBefore = t.sndNxt();
-        int unaBefore = t.sndUna();
-        StepSink sink = this.sink;
-        // Saved and restored: a transport may hand a segment straight back into this stack.
-        Connection outerC = sink.c;
-        long outerNow = sink.now;
-        List<Runnable> outerNotices = sink.notices;
-        Effect.NewIncarnation outerIncarnation = sink.incarnation;
-        sink.c = c;
-        sink.now = now;
-        sink.notices = null;
-        sink.incarnation = null;
-        List<Runnable> notices;
-        Effect.NewIncarnation incarnation;
-        try {
-            t.step(event, now, sink);
-        } finally {
-            notices = sink.notices;
-            incarnation = sink.incarnation;
-            sink.c = outerC;
-            sink.now = outerNow;
-            sink.notices = outerNotices;
-            sink.incarnation = outerIncarnation;
-        }
-        if (t.cwnd() != cwndBefore || t.ssthresh() != ssthreshBefore || t.sndNxt() != nxtBefore || t.sndUna() != unaBefore) {
-            observer.congestion(now, c.id, t.cwnd(), t.ssthresh(), t.sndNxt() - t.sndUna());
-        }
-        syncTimer(c);
-        // Writable again: room freed after a send that did not fit, or everything sent is acknowledged.
-        int queued = t.sendQueueLength();
-        if ((c.sendBlocked && t.sendRoom() > 0 && t.state().maySend())
-                || (queuedBefore > 0 && queued == 0 && t.state().isSynchronized())) {
-            c.sendBlocked = false;
-            notices = notice(notices, c, Notice.WRITABLE, null);
-        }
-        if (t.state() == TcpState.TIME_WAIT && compact(c) && (c.established || c.listener != null)) {
-            // The application closed and lets go now; its TIME-WAIT goes on in the stack.
-            notices = notice(notices, c, Notice.CLOSED, CloseReason.NORMAL);
-        }
-        if (notices != null) {
-            for (Runnable r : notices) {
-                r.run();
-            }
-        }
-        return incarnation;
-    }
 
-    /**
-     * Carries out one connection's effects as its in-place step reports them: segments out,
-     * bytes into the receive queue, bookkeeping, and the application's notices collected for
-     * after the step. One per stack, re-pointed at each step's connection; loop thread only.
-     */
-    private final class StepSink implements EffectSink {
-        Connection c;
-        long now;
-        List<Runnable> notices;
-        Effect.NewIncarnation incarnation;
 
-        @Override
-        public void transmit(Segment segment, Effect.Why why) {
-            send(c.id, c.outbound, segment, why, now);
-        }
 
-        @Override
-        public void deliver(Bytes data) {
-            if (c.received == null) {
-                c.received = new java.util.ArrayDeque<>();
-            }
-            c.received.add(data);
-            c.receivedBytes += data.length();
-            notices = notice(notices, c, Notice.READABLE, null);
-        }
-
-        @Override
-        public void peerFinished() {
-            c.peerFinished = true;
-            notices = notice(notices, c, Notice.PEER_FINISHED, null);
-        }
-
-        @Override
-        public void stateChanged(TcpState from, TcpState to) {
-            observer.stateChanged(now, c.id, from, to);
-            if (to == TcpState.ESTABLISHED && !c.established) {
-                c.established = true;
-                notices = notice(notices, c, Notice.ESTABLISHED, null);
-            }
-            if (from == TcpState.SYN_RECEIVED) {
-                leftBacklog(c);
-                if (to.isSynchronized()) {
-                    notices = retirePredecessor(c, notices, now);
-                }
-            }
-            if (to == TcpState.TIME_WAIT && c.receivedBytes == 0) {
-                c.received = null; // TIME-WAIT keeps only the engine state
-            }
-        }
-
-        @Override
-        public void closeCompleted() {
-            c.closeCompleted = true;
-            notices = notice(notices, c, Notice.CLOSE_COMPLETED, null);
-        }
-
-        @Override
-        public void closed(CloseReason reason) {
-            counters.closed[reason.ordinal()]++;
-            unregister(c);
-            leftBacklog(c);
-            if (!c.established) {
-                restorePredecessor(c, now);
-            }
-            // Every connection the application knows of hears it once: an active open from
-            // the start, a passive one from its acceptance.
-            if (c.established || c.listener != null) {
-                notices = notice(notices, c, Notice.CLOSED, reason);
-            }
-        }
-
-        @Override
-        public void rejected(RejectReason reason, Segment segment) {
-            TcpStack.this.rejected(c.id, reason, segment, now);
-        }
-
-        @Override
-        public void nextDeadline(long atNanos, boolean pending) {
-            // The wheel follows MutableTcb.nextDeadline() after the step: derived, not told.
-        }
-
-        @Override
-        public void newIncarnation(Segment syn, int oldSndNxt) {
-            incarnation = new Effect.NewIncarnation(syn, oldSndNxt);
-        }
-    }
-
-    private enum Notice { ESTABLISHED, READABLE, WRITABLE, PEER_FINISHED, CLOSE_COMPLETED, CLOSED }
-
-    private List<Runnable> notice(List<Runnable> notices, Connection c, Notice kind, CloseReason reason) {
-        List<Runnable> list = notices == null ? new ArrayList<>(2) : notices;
-        list.add(() -> {
-            if (kind == Notice.ESTABLISHED && c.listener == null) {
-                Listener on = listeners.get(c.id.localPort());
-                if (on == null) {
-                    return;
-                }
-                try {
-                    c.listener = on.acceptor.accept(c);
-                } catch (RuntimeException | Error e) {
-                    // Nobody will ever serve this connection: reset it rather than leave it open.
-                    if (c.slot >= 0) {
-                        step(c, Event.ABORT, clock.nanoTime());
-                    }
-                    throw e;
-                }
-            }
-            ConnectionListener l = c.listener;
-            if (l == null) {
-                return;
-            }
-            switch (kind) {
-                case ESTABLISHED:
-                    l.onEstablished(c);
-                    break;
-                case READABLE:
-                    l.onReadable(c);
-                    break;
-                case WRITABLE:
-                    l.onWritable(c);
-                    break;
-                case PEER_FINISHED:
-                    l.onPeerFinished(c);
-                    break;
-                case CLOSE_COMPLETED:
-                    l.onCloseCompleted(c);
-                    break;
-                default:
-                    l.onClosed(c, reason);
-            }
-        });
-        return list;
-    }
-
-    private void count(Effect.Why why) {
-        switch (why) {
-            case RETRANSMISSION:
-                counters.retransmissions++;
-                break;
-            case FAST_RETRANSMIT:
-                counters.retransmissions++;
-                counters.fastRetransmissions++;
-                break;
-            case CHALLENGE_ACK:
-                counters.challengeAcksSent++;
-                break;
-            case RESET:
-                counters.resetsSent++;
-                break;
-            case KEEPALIVE_PROBE:
-                counters.keepAliveProbesSent++;
-                break;
-            case WINDOW_PROBE:
-                counters.windowProbesSent++;
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, Effect.Why why, long now) {
+    void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, Effect.Why why, long now) {
         int length = SegmentCodec.encodedLength(seg);
         if (scratchOut.length < length) {
             scratchOut = new byte[Math.max(length, Math.min(MAX_SEGMENT, 2 * scratchOut.length))];
@@ -965,27 +539,9 @@ public final class TcpStack {
                 ByteBuffer.wrap(scratchOut, 0, n));
     }
 
-    private void syncTimer(Connection c) {
-        if (c.slot < 0) {
-            return;
-        }
-        long want = c.live.nextDeadline();
-        boolean pending = c.live.hasDeadline();
-        if (pending == (c.timerId != TimerWheel.NULL_TIMER) && (!pending || want == c.scheduledDeadline)) {
-            return;
-        }
-        if (!pending) {
-            wheel.cancel(c.timerId);
-            c.timerId = TimerWheel.NULL_TIMER;
-        } else if (!wheel.reschedule(c.timerId, want)) {
-            c.timerId = wheel.schedule(want, c.slot);
-        }
-        c.scheduledDeadline = want;
-    }
-
     // ------------------------------------------------------------------ bookkeeping
 
-    private void register(Connection c) {
+    void register(Connection c) {
         int slot;
         if (freeCount > 0) {
             slot = freeSlots[--freeCount];
@@ -1001,7 +557,7 @@ public final class TcpStack {
         connections.put(c.id, c);
     }
 
-    private void unregister(Connection c) {
+    void unregister(Connection c) {
         if (c.slot < 0) {
             return;
         }
@@ -1019,7 +575,7 @@ public final class TcpStack {
             int port = nextEphemeral;
             nextEphemeral = nextEphemeral == 65535 ? EPHEMERAL_LOW : nextEphemeral + 1;
             FourTuple candidate = towards.withLocalPort(port);
-            if (!connections.containsKey(candidate) && timeWaits.find(candidate) < 0) {
+            if (!connections.containsKey(candidate) && timeWaits.table.find(candidate) < 0) {
                 return port;
             }
         }
@@ -1031,8 +587,8 @@ public final class TcpStack {
      * Configures a {@link TcpStack}. Not thread-safe.
      */
     public static final class Builder {
-        private final Transport transport;
-        private final Clock clock;
+        final Transport transport;
+        final Clock clock;
         private TcpConfig config = TcpConfig.DEFAULTS;
         private IsnGenerator isn;
         private StackObserver observer = StackObserver.NONE;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tcpclose.engine.CloseReason;
-import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.spi.ManualClock;
 import io.tcpclose.spi.Transport;
 import io.tcpclose.wire.Bytes;
