@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>Times are stored in nanoseconds. "None" for an optional timeout is {@link #NONE}.
  * Immutable and thread-safe.
  */
-public final class TcpConfig {
+public final class TcpConfig implements Cloneable {
     /** The value of an optional timeout that is switched off. */
     public static final long NONE = -1;
 
@@ -44,147 +44,89 @@ public final class TcpConfig {
     /** tcpclose's defaults: see the table in README.md. */
     public static final TcpConfig DEFAULTS = builder().build();
 
-    /** RFC 9293 to the letter: MSL 120 s, RST closes TIME-WAIT, no FIN-WAIT-2 limit. */
-    public static final TcpConfig RFC_STRICT = builder()
-            .msl(Duration.ofSeconds(120))
-            .timeWaitRst(TimeWaitRst.CLOSE)
-            .orphanFinWait2Timeout(null)
-            .finOnLastData(false)
-            .build();
+    /** RFC 9293 to the letter: MSL 120 s, RST closes TIME-WAIT, no FIN-WAIT-2 limit ({@code Presets}). */
+    public static final TcpConfig RFC_STRICT = Presets.rfcStrict();
 
     /**
      * Linux's choices: TIME-WAIT 60 s, RST closes TIME-WAIT, RTO minimum 200 ms, window scaling
      * and timestamps offered, a 128 KiB receive buffer with room to reassemble all of it, ACKs
-     * delayed up to 40 ms.
+     * delayed up to 40 ms, and the rest its {@code Presets} entry lists with the kernel knob each
+     * follows.
      */
-    public static final TcpConfig LINUX = builder()
-            .msl(Duration.ofSeconds(30))
-            .timeWaitRst(TimeWaitRst.CLOSE)
-            .rtoMin(Duration.ofMillis(200))
-            .windowScaling(true)
-            .timestamps(true)
-            .receiveBuffer(131_072) // tcp_rmem's default
-            .reassemblySegments(256) // Linux bounds its out-of-order queue by the buffer, not a count
-            .delayedAck(Duration.ofMillis(40)) // TCP_DELACK_MIN
-            .quickAcks(16) // TCP_MAX_QUICKACKS
-            .silentAfterFin(true) // tcp_rcv_state_process drops them
-            .timeWaitRestartOnAck(true) // tcp_timewait_state_process reschedules on any ACK
-            .maxSynAckRetransmissions(5) // tcp_synack_retries
-            .rtoMinOnVariance(true) // tcp_set_rto
-            .build();
+    public static final TcpConfig LINUX = Presets.linux();
 
-    final long mslNanos;
-    final TimeWaitRst timeWaitRst;
-    final RstValidation rstValidation;
-    final long challengeAckIntervalNanos;
-    final long orphanFinWait2TimeoutNanos;
-    final int maxRetransmissions;
-    final int maxOrphanRetransmissions;
-    final int maxSynRetransmissions;
-    final int maxSynAckRetransmissions;
-    final boolean rtoMinOnVariance;
-    final long rtoInitialNanos;
-    final long rtoMinNanos;
-    final long rtoMaxNanos;
-    final long userTimeoutNanos;
-    final boolean keepAlive;
-    final long keepAliveIdleNanos;
-    final long keepAliveIntervalNanos;
-    final int keepAliveProbes;
-    final boolean rstOnCloseWithUnreadData;
-    final boolean timeWaitReuse;
-    final boolean finOnLastData;
-    final int mss;
-    final int receiveBuffer;
-    final int reassemblySegments;
-    final int sendBuffer;
-    final CongestionControl congestionControl;
-    final int initialWindowSegments;
-    final boolean windowScaling;
-    final boolean timestamps;
-    final long delayedAckNanos;
-    final int quickAcks;
-    final boolean silentAfterFin;
-    final boolean timeWaitRestartOnAck;
+    // Each knob is declared once, here, with its default, grouped by the part of the connection
+    // it governs. A TcpConfig is never changed once built: the Builder edits a draft and build()
+    // hands out a copy (published with a release fence, as final fields would be).
 
-    private TcpConfig(Builder b) {
-        mslNanos = b.mslNanos;
-        timeWaitRst = b.timeWaitRst;
-        rstValidation = b.rstValidation;
-        challengeAckIntervalNanos = b.challengeAckIntervalNanos;
-        orphanFinWait2TimeoutNanos = b.orphanFinWait2TimeoutNanos;
-        maxRetransmissions = b.maxRetransmissions;
-        maxOrphanRetransmissions = b.maxOrphanRetransmissions;
-        maxSynRetransmissions = b.maxSynRetransmissions;
-        maxSynAckRetransmissions = b.maxSynAckRetransmissions;
-        rtoMinOnVariance = b.rtoMinOnVariance;
-        rtoInitialNanos = b.rtoInitialNanos;
-        rtoMinNanos = b.rtoMinNanos;
-        rtoMaxNanos = b.rtoMaxNanos;
-        userTimeoutNanos = b.userTimeoutNanos;
-        keepAlive = b.keepAlive;
-        keepAliveIdleNanos = b.keepAliveIdleNanos;
-        keepAliveIntervalNanos = b.keepAliveIntervalNanos;
-        keepAliveProbes = b.keepAliveProbes;
-        rstOnCloseWithUnreadData = b.rstOnCloseWithUnreadData;
-        timeWaitReuse = b.timeWaitReuse;
-        finOnLastData = b.finOnLastData;
-        mss = b.mss;
-        receiveBuffer = b.receiveBuffer;
-        reassemblySegments = b.reassemblySegments;
-        sendBuffer = b.sendBuffer;
-        congestionControl = b.congestionControl;
-        initialWindowSegments = b.initialWindowSegments;
-        windowScaling = b.windowScaling;
-        timestamps = b.timestamps;
-        delayedAckNanos = b.delayedAckNanos;
-        quickAcks = b.quickAcks;
-        silentAfterFin = b.silentAfterFin;
-        timeWaitRestartOnAck = b.timeWaitRestartOnAck;
+    // The close: TIME-WAIT, orphans, and what a close with unread data or a FIN looks like (RFC 9293 §3.6, RFC 1337, RFC 2525).
+    long mslNanos = Duration.ofSeconds(30).toNanos();
+    TimeWaitRst timeWaitRst = TimeWaitRst.IGNORE;
+    boolean timeWaitReuse = true;
+    boolean timeWaitRestartOnAck = false;
+    long orphanFinWait2TimeoutNanos = Duration.ofSeconds(60).toNanos();
+    boolean rstOnCloseWithUnreadData = true;
+    boolean finOnLastData = true;
+    boolean silentAfterFin = false;
+
+    // Validation of arriving RSTs and SYNs (RFC 5961).
+    RstValidation rstValidation = RstValidation.RFC_5961;
+    long challengeAckIntervalNanos = Duration.ofMillis(500).toNanos();
+
+    // Retransmission and its timer (RFC 6298, RFC 1122 §4.2.3.5).
+    int maxRetransmissions = 15;
+    int maxOrphanRetransmissions = 8;
+    int maxSynRetransmissions = 6;
+    int maxSynAckRetransmissions = 6;
+    boolean rtoMinOnVariance = false;
+    long rtoInitialNanos = Duration.ofSeconds(1).toNanos();
+    long rtoMinNanos = Duration.ofSeconds(1).toNanos();
+    long rtoMaxNanos = Duration.ofSeconds(120).toNanos();
+
+    // The user timeout (RFC 5482) and keep-alive (RFC 1122 §4.2.3.6).
+    long userTimeoutNanos = NONE;
+    boolean keepAlive = false;
+    long keepAliveIdleNanos = Duration.ofSeconds(7200).toNanos();
+    long keepAliveIntervalNanos = Duration.ofSeconds(75).toNanos();
+    int keepAliveProbes = 9;
+
+    // Segments and buffers.
+    int mss = 1460;
+    int receiveBuffer = 65535;
+    int reassemblySegments = 64;
+    int sendBuffer = DEFAULT_SEND_BUFFER;
+
+    // Congestion control (RFC 5681, RFC 6928).
+    CongestionControl congestionControl = CongestionControl.RENO;
+    int initialWindowSegments = 10;
+
+    // Options the SYN offers (RFC 7323).
+    boolean windowScaling = false;
+    boolean timestamps = false;
+
+    // When ACKs go (RFC 1122 4.2.3.2, RFC 5681 §4.2).
+    long delayedAckNanos = NONE;
+    int quickAcks = 0;
+
+    private TcpConfig() {}
+
+    /** A field-by-field copy (every knob, whatever knobs are added later). */
+    private TcpConfig copy() {
+        try {
+            return (TcpConfig) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** {@return a builder holding the defaults} */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(new TcpConfig());
     }
 
     /** {@return a builder holding this configuration's values} */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.mslNanos = mslNanos;
-        b.timeWaitRst = timeWaitRst;
-        b.rstValidation = rstValidation;
-        b.challengeAckIntervalNanos = challengeAckIntervalNanos;
-        b.orphanFinWait2TimeoutNanos = orphanFinWait2TimeoutNanos;
-        b.maxRetransmissions = maxRetransmissions;
-        b.maxOrphanRetransmissions = maxOrphanRetransmissions;
-        b.maxSynRetransmissions = maxSynRetransmissions;
-        b.maxSynAckRetransmissions = maxSynAckRetransmissions;
-        b.rtoMinOnVariance = rtoMinOnVariance;
-        b.rtoInitialNanos = rtoInitialNanos;
-        b.rtoMinNanos = rtoMinNanos;
-        b.rtoMaxNanos = rtoMaxNanos;
-        b.userTimeoutNanos = userTimeoutNanos;
-        b.keepAlive = keepAlive;
-        b.keepAliveIdleNanos = keepAliveIdleNanos;
-        b.keepAliveIntervalNanos = keepAliveIntervalNanos;
-        b.keepAliveProbes = keepAliveProbes;
-        b.rstOnCloseWithUnreadData = rstOnCloseWithUnreadData;
-        b.timeWaitReuse = timeWaitReuse;
-        b.finOnLastData = finOnLastData;
-        b.mss = mss;
-        b.receiveBuffer = receiveBuffer;
-        b.reassemblySegments = reassemblySegments;
-        b.sendBuffer = sendBuffer;
-        b.congestionControl = congestionControl;
-        b.initialWindowSegments = initialWindowSegments;
-        b.windowScaling = windowScaling;
-        b.timestamps = timestamps;
-        b.delayedAckNanos = delayedAckNanos;
-        b.quickAcks = quickAcks;
-        b.silentAfterFin = silentAfterFin;
-        b.timeWaitRestartOnAck = timeWaitRestartOnAck;
-        return b;
+        return new Builder(copy());
     }
 
     /** {@return the maximum segment lifetime (MSL) in nanoseconds; zero disables TIME-WAIT} */
@@ -355,29 +297,7 @@ public final class TcpConfig {
      * per-connection options differ: keep-alive, the user timeout and the send buffer.
      */
     String fixedKnobChanged(TcpConfig next) {
-        String[] names = {"msl", "timeWaitRst", "rstValidation", "challengeAckInterval",
-            "orphanFinWait2Timeout", "maxRetransmissions", "maxOrphanRetransmissions",
-            "maxSynRetransmissions", "rtoInitial", "rtoMin", "rtoMax", "rstOnCloseWithUnreadData",
-            "timeWaitReuse", "finOnLastData", "mss", "receiveBuffer", "reassemblySegments",
-            "congestionControl", "initialWindow", "windowScaling", "timestamps", "delayedAck",
-            "maxSynAckRetransmissions", "rtoMinOnVariance", "quickAcks", "silentAfterFin", "timeWaitRestartOnAck"};
-        Object[] mine = fixedKnobs();
-        Object[] theirs = next.fixedKnobs();
-        for (int i = 0; i < names.length; i++) {
-            if (!mine[i].equals(theirs[i])) {
-                return names[i];
-            }
-        }
-        return null;
-    }
-
-    private Object[] fixedKnobs() {
-        return new Object[] {mslNanos, timeWaitRst, rstValidation, challengeAckIntervalNanos,
-            orphanFinWait2TimeoutNanos, maxRetransmissions, maxOrphanRetransmissions,
-            maxSynRetransmissions, rtoInitialNanos, rtoMinNanos, rtoMaxNanos, rstOnCloseWithUnreadData,
-            timeWaitReuse, finOnLastData, mss, receiveBuffer, reassemblySegments, congestionControl,
-            initialWindowSegments, windowScaling, timestamps, delayedAckNanos, maxSynAckRetransmissions,
-            rtoMinOnVariance, quickAcks, silentAfterFin, timeWaitRestartOnAck};
+        return ConfigText.firstFixedDifference(this, next);
     }
 
     /** {@return how the congestion window grows and shrinks ({@link CongestionControl#RENO} by default)} */
@@ -458,59 +378,13 @@ public final class TcpConfig {
      * @return the summary
      */
     public String summary() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("MSL ").append(human(mslNanos)).append(" (TIME-WAIT ").append(human(timeWaitNanos())).append(")");
-        sb.append(", RTO ").append(human(rtoInitialNanos())).append(" initial, ").append(human(rtoMinNanos()))
-                .append("..").append(human(rtoMaxNanos()));
-        if (keepAlive()) {
-            sb.append(", keep-alive idle ").append(human(keepAliveIdleNanos())).append(" interval ")
-                    .append(human(keepAliveIntervalNanos())).append(" probes ").append(keepAliveProbes());
-        }
-        if (userTimeoutNanos() != NONE) {
-            sb.append(", user timeout ").append(human(userTimeoutNanos()));
-        }
-        sb.append(", congestion control ").append(congestionControl().name());
-        if (windowScaling()) {
-            sb.append(", window scaling");
-        }
-        if (timestamps()) {
-            sb.append(", timestamps");
-        }
-        if (delayedAckNanos() != NONE) {
-            sb.append(", delayed ACKs ").append(human(delayedAckNanos()));
-        }
-        return sb.toString();
+        return ConfigText.summary(this);
     }
 
-    /** Whole seconds as "30 s", anything finer as "200 ms". */
-    private static String human(long nanos) {
-        Duration d = Duration.ofNanos(nanos);
-        if (d.toMillisPart() == 0 && d.toNanosPart() == 0) {
-            return d.getSeconds() + " s";
-        }
-        return d.toMillis() + " ms";
-    }
-
+    /** Every knob as {@code name=value}, durations as durations, in declaration order. */
     @Override
     public String toString() {
-        return "TcpConfig{msl=" + Duration.ofNanos(mslNanos)
-                + ", timeWaitRst=" + timeWaitRst
-                + ", rstValidation=" + rstValidation
-                + ", challengeAckInterval=" + Duration.ofNanos(challengeAckIntervalNanos)
-                + ", orphanFinWait2Timeout=" + (orphanFinWait2TimeoutNanos == NONE ? "none" : Duration.ofNanos(orphanFinWait2TimeoutNanos))
-                + ", retransmissions=" + maxRetransmissions + "/" + maxOrphanRetransmissions + " orphan"
-                + ", synRetransmissions=" + maxSynRetransmissions + "/" + maxSynAckRetransmissions + " SYN,ACK"
-                + (rtoMinOnVariance ? ", rto=srtt+max(4rttvar,min)" : "")
-                + ", rto=" + Duration.ofNanos(rtoInitialNanos) + "/" + Duration.ofNanos(rtoMinNanos) + "/" + Duration.ofNanos(rtoMaxNanos)
-                + ", userTimeout=" + (userTimeoutNanos == NONE ? "off" : Duration.ofNanos(userTimeoutNanos))
-                + ", keepAlive=" + (keepAlive ? Duration.ofNanos(keepAliveIdleNanos) + "/" + Duration.ofNanos(keepAliveIntervalNanos) + "/" + keepAliveProbes : "off")
-                + ", rstOnCloseWithUnreadData=" + rstOnCloseWithUnreadData
-                + ", timeWaitReuse=" + timeWaitReuse
-                + ", finOnLastData=" + finOnLastData
-                + ", mss=" + mss + ", receiveBuffer=" + receiveBuffer + ", sendBuffer=" + sendBuffer
-                + ", congestionControl=" + congestionControl.name() + ", initialWindow=" + initialWindowSegments
-                + ", windowScaling=" + windowScaling + ", timestamps=" + timestamps
-                + ", delayedAck=" + (delayedAckNanos == NONE ? "off" : Duration.ofNanos(delayedAckNanos) + " after " + quickAcks + " quick ACKs") + "}";
+        return ConfigText.all(this);
     }
 
     /**
@@ -518,41 +392,13 @@ public final class TcpConfig {
      * local scratchpad).
      */
     public static final class Builder {
-        private long mslNanos = Duration.ofSeconds(30).toNanos();
-        private TimeWaitRst timeWaitRst = TimeWaitRst.IGNORE;
-        private RstValidation rstValidation = RstValidation.RFC_5961;
-        private long challengeAckIntervalNanos = Duration.ofMillis(500).toNanos();
-        private long orphanFinWait2TimeoutNanos = Duration.ofSeconds(60).toNanos();
-        private int maxRetransmissions = 15;
-        private int maxOrphanRetransmissions = 8;
-        private int maxSynRetransmissions = 6;
-        private int maxSynAckRetransmissions = 6;
-        private boolean rtoMinOnVariance = false;
-        private long rtoInitialNanos = Duration.ofSeconds(1).toNanos();
-        private long rtoMinNanos = Duration.ofSeconds(1).toNanos();
-        private long rtoMaxNanos = Duration.ofSeconds(120).toNanos();
-        private long userTimeoutNanos = NONE;
-        private boolean keepAlive = false;
-        private long keepAliveIdleNanos = Duration.ofSeconds(7200).toNanos();
-        private long keepAliveIntervalNanos = Duration.ofSeconds(75).toNanos();
-        private int keepAliveProbes = 9;
-        private boolean rstOnCloseWithUnreadData = true;
-        private boolean timeWaitReuse = true;
-        private boolean finOnLastData = true;
-        private int mss = 1460;
-        private int receiveBuffer = 65535;
-        private int reassemblySegments = 64;
-        private int sendBuffer = DEFAULT_SEND_BUFFER;
-        private CongestionControl congestionControl = CongestionControl.RENO;
-        private int initialWindowSegments = 10;
-        private boolean windowScaling = false;
-        private boolean timestamps = false;
-        private long delayedAckNanos = NONE;
-        private int quickAcks = 0;
-        private boolean silentAfterFin = false;
-        private boolean timeWaitRestartOnAck = false;
+        /** The configuration being built; never handed out (build() copies it). */
+        private final TcpConfig c;
 
-        private Builder() {}
+        private Builder(TcpConfig draft) {
+            this.c = draft;
+        }
+
 
         /**
          * Maximum segment lifetime; TIME-WAIT lasts twice this. Zero disables TIME-WAIT (unsafe: for
@@ -562,7 +408,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder msl(Duration msl) {
-            mslNanos = nonNegative("msl", msl);
+            c.mslNanos = ConfigText.nonNegative("msl", msl);
             return this;
         }
 
@@ -573,7 +419,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder timeWaitRst(TimeWaitRst policy) {
-            timeWaitRst = Objects.requireNonNull(policy, "timeWaitRst");
+            c.timeWaitRst = Objects.requireNonNull(policy, "timeWaitRst");
             return this;
         }
 
@@ -584,7 +430,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder rstValidation(RstValidation policy) {
-            rstValidation = Objects.requireNonNull(policy, "rstValidation");
+            c.rstValidation = Objects.requireNonNull(policy, "rstValidation");
             return this;
         }
 
@@ -596,7 +442,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder challengeAckInterval(Duration interval) {
-            challengeAckIntervalNanos = nonNegative("challengeAckInterval", interval);
+            c.challengeAckIntervalNanos = ConfigText.nonNegative("challengeAckInterval", interval);
             return this;
         }
 
@@ -607,7 +453,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder orphanFinWait2Timeout(Duration timeout) {
-            orphanFinWait2TimeoutNanos = timeout == null ? NONE : positive("orphanFinWait2Timeout", timeout);
+            c.orphanFinWait2TimeoutNanos = timeout == null ? NONE : ConfigText.positive("orphanFinWait2Timeout", timeout);
             return this;
         }
 
@@ -620,8 +466,8 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder maxRetransmissions(int normal, int orphan) {
-            maxRetransmissions = atLeast("maxRetransmissions", normal, 0);
-            maxOrphanRetransmissions = atLeast("maxOrphanRetransmissions", orphan, 0);
+            c.maxRetransmissions = ConfigText.atLeast("maxRetransmissions", normal, 0);
+            c.maxOrphanRetransmissions = ConfigText.atLeast("maxOrphanRetransmissions", orphan, 0);
             return this;
         }
 
@@ -632,8 +478,8 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder maxSynRetransmissions(int n) {
-            maxSynRetransmissions = atLeast("maxSynRetransmissions", n, 0);
-            maxSynAckRetransmissions = maxSynRetransmissions;
+            c.maxSynRetransmissions = ConfigText.atLeast("maxSynRetransmissions", n, 0);
+            c.maxSynAckRetransmissions = c.maxSynRetransmissions;
             return this;
         }
 
@@ -645,7 +491,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder maxSynAckRetransmissions(int n) {
-            maxSynAckRetransmissions = atLeast("maxSynAckRetransmissions", n, 0);
+            c.maxSynAckRetransmissions = ConfigText.atLeast("maxSynAckRetransmissions", n, 0);
             return this;
         }
 
@@ -657,7 +503,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder rtoMinOnVariance(boolean on) {
-            rtoMinOnVariance = on;
+            c.rtoMinOnVariance = on;
             return this;
         }
 
@@ -669,7 +515,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder rtoInitial(Duration d) {
-            rtoInitialNanos = positive("rtoInitial", d);
+            c.rtoInitialNanos = ConfigText.positive("rtoInitial", d);
             return this;
         }
 
@@ -680,7 +526,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder rtoMin(Duration d) {
-            rtoMinNanos = positive("rtoMin", d);
+            c.rtoMinNanos = ConfigText.positive("rtoMin", d);
             return this;
         }
 
@@ -691,7 +537,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder rtoMax(Duration d) {
-            rtoMaxNanos = positive("rtoMax", d);
+            c.rtoMaxNanos = ConfigText.positive("rtoMax", d);
             return this;
         }
 
@@ -702,7 +548,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder userTimeout(Duration d) {
-            userTimeoutNanos = d == null ? NONE : positive("userTimeout", d);
+            c.userTimeoutNanos = d == null ? NONE : ConfigText.positive("userTimeout", d);
             return this;
         }
 
@@ -715,10 +561,10 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder keepAlive(Duration idle, Duration interval, int probes) {
-            keepAlive = true;
-            keepAliveIdleNanos = positive("keepAlive idle", idle);
-            keepAliveIntervalNanos = positive("keepAlive interval", interval);
-            keepAliveProbes = atLeast("keepAlive probes", probes, 1);
+            c.keepAlive = true;
+            c.keepAliveIdleNanos = ConfigText.positive("keepAlive idle", idle);
+            c.keepAliveIntervalNanos = ConfigText.positive("keepAlive interval", interval);
+            c.keepAliveProbes = ConfigText.atLeast("keepAlive probes", probes, 1);
             return this;
         }
 
@@ -728,7 +574,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder keepAliveOff() {
-            keepAlive = false;
+            c.keepAlive = false;
             return this;
         }
 
@@ -739,7 +585,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder rstOnCloseWithUnreadData(boolean on) {
-            rstOnCloseWithUnreadData = on;
+            c.rstOnCloseWithUnreadData = on;
             return this;
         }
 
@@ -750,7 +596,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder timeWaitReuse(boolean on) {
-            timeWaitReuse = on;
+            c.timeWaitReuse = on;
             return this;
         }
 
@@ -761,7 +607,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder finOnLastData(boolean on) {
-            finOnLastData = on;
+            c.finOnLastData = on;
             return this;
         }
 
@@ -772,7 +618,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder mss(int bytes) {
-            mss = between("mss", bytes, 64, 65495);
+            c.mss = ConfigText.between("mss", bytes, 64, 65495);
             return this;
         }
 
@@ -785,7 +631,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder receiveBuffer(int bytes) {
-            receiveBuffer = between("receiveBuffer", bytes, 1, 1 << 30);
+            c.receiveBuffer = ConfigText.between("receiveBuffer", bytes, 1, 1 << 30);
             return this;
         }
 
@@ -797,7 +643,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder reassemblySegments(int n) {
-            reassemblySegments = atLeast("reassemblySegments", n, 0);
+            c.reassemblySegments = ConfigText.atLeast("reassemblySegments", n, 0);
             return this;
         }
 
@@ -809,7 +655,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder sendBuffer(int bytes) {
-            sendBuffer = between("sendBuffer", bytes, 1, 1 << 30);
+            c.sendBuffer = ConfigText.between("sendBuffer", bytes, 1, 1 << 30);
             return this;
         }
 
@@ -820,7 +666,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder congestionControl(CongestionControl cc) {
-            congestionControl = Objects.requireNonNull(cc, "congestionControl");
+            c.congestionControl = Objects.requireNonNull(cc, "congestionControl");
             return this;
         }
 
@@ -831,7 +677,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder initialWindow(int segments) {
-            initialWindowSegments = between("initialWindow", segments, 1, 100);
+            c.initialWindowSegments = ConfigText.between("initialWindow", segments, 1, 100);
             return this;
         }
 
@@ -843,7 +689,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder windowScaling(boolean on) {
-            windowScaling = on;
+            c.windowScaling = on;
             return this;
         }
 
@@ -854,7 +700,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder timestamps(boolean on) {
-            timestamps = on;
+            c.timestamps = on;
             return this;
         }
 
@@ -869,13 +715,13 @@ public final class TcpConfig {
          */
         public Builder delayedAck(Duration bound) {
             if (bound == null) {
-                delayedAckNanos = NONE;
+                c.delayedAckNanos = NONE;
                 return this;
             }
             if (bound.compareTo(Duration.ofMillis(1)) < 0 || bound.compareTo(Duration.ofMillis(500)) > 0) {
                 throw new IllegalArgumentException("delayedAck must lie between 1 ms and 500 ms (RFC 1122 4.2.3.2), was " + bound);
             }
-            delayedAckNanos = bound.toNanos();
+            c.delayedAckNanos = bound.toNanos();
             return this;
         }
 
@@ -887,7 +733,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder quickAcks(int segments) {
-            quickAcks = between("quickAcks", segments, 0, 1000);
+            c.quickAcks = ConfigText.between("quickAcks", segments, 0, 1000);
             return this;
         }
 
@@ -899,7 +745,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder silentAfterFin(boolean on) {
-            silentAfterFin = on;
+            c.silentAfterFin = on;
             return this;
         }
 
@@ -910,7 +756,7 @@ public final class TcpConfig {
          * @return this builder
          */
         public Builder timeWaitRestartOnAck(boolean on) {
-            timeWaitRestartOnAck = on;
+            c.timeWaitRestartOnAck = on;
             return this;
         }
 
@@ -921,55 +767,18 @@ public final class TcpConfig {
          * @throws IllegalArgumentException naming the knob whose value contradicts another
          */
         public TcpConfig build() {
-            if (rtoMinNanos > rtoMaxNanos) {
-                throw new IllegalArgumentException("rtoMin " + Duration.ofNanos(rtoMinNanos)
-                        + " is above rtoMax " + Duration.ofNanos(rtoMaxNanos));
+            if (c.rtoMinNanos > c.rtoMaxNanos) {
+                throw new IllegalArgumentException("rtoMin " + Duration.ofNanos(c.rtoMinNanos)
+                        + " is above rtoMax " + Duration.ofNanos(c.rtoMaxNanos));
             }
-            if (rtoInitialNanos < rtoMinNanos || rtoInitialNanos > rtoMaxNanos) {
-                throw new IllegalArgumentException("rtoInitial " + Duration.ofNanos(rtoInitialNanos)
-                        + " lies outside [rtoMin " + Duration.ofNanos(rtoMinNanos) + ", rtoMax "
-                        + Duration.ofNanos(rtoMaxNanos) + "]");
+            if (c.rtoInitialNanos < c.rtoMinNanos || c.rtoInitialNanos > c.rtoMaxNanos) {
+                throw new IllegalArgumentException("rtoInitial " + Duration.ofNanos(c.rtoInitialNanos)
+                        + " lies outside [rtoMin " + Duration.ofNanos(c.rtoMinNanos) + ", rtoMax "
+                        + Duration.ofNanos(c.rtoMaxNanos) + "]");
             }
-            return new TcpConfig(this);
-        }
-
-        private static long nonNegative(String knob, Duration d) {
-            Objects.requireNonNull(d, knob);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(knob + " must not be negative, was " + d);
-            }
-            return representable(knob, d);
-        }
-
-        private static long positive(String knob, Duration d) {
-            Objects.requireNonNull(d, knob);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(knob + " must be positive, was " + d);
-            }
-            return representable(knob, d);
-        }
-
-        /** Nanoseconds of {@code d}, refusing what a deadline could not hold (overflow included). */
-        private static long representable(String knob, Duration d) {
-            if (d.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException(knob + " must be at most " + MAX_DURATION.toDays()
-                        + " days, was " + d);
-            }
-            return d.toNanos();
-        }
-
-        private static int atLeast(String knob, int v, int min) {
-            if (v < min) {
-                throw new IllegalArgumentException(knob + " must be at least " + min + ", was " + v);
-            }
-            return v;
-        }
-
-        private static int between(String knob, int v, int min, int max) {
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(knob + " must lie in [" + min + ", " + max + "], was " + v);
-            }
-            return v;
+            TcpConfig built = c.copy();
+            java.lang.invoke.VarHandle.releaseFence(); // what final fields would give: no reader sees a half-built config
+            return built;
         }
     }
 }
