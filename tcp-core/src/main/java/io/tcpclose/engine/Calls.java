@@ -170,21 +170,48 @@ final class Calls {
     }
 
     static void consume(MutableTcb c, int bytes) {
+        checkConsume(c, bytes);
+        if (bytes == 0) {
+            return;
+        }
+        boolean reopens = reopensWindow(c, bytes);
+        c.rcv().unread -= bytes;
+        if (reopens) {
+            // Reopening a window the peer may be blocked on: tell it (RFC 9293 §3.8.6.2.2).
+            c.ackNeeded = true;
+            Sending.output(c);
+        }
+    }
+
+    /**
+     * {@link #consume} when it owes the peer nothing (no window reopens): the bytes are taken
+     * with no effect and no step. False, and nothing changed, when the full step is needed.
+     */
+    static boolean consumeQuietly(MutableTcb c, int bytes) {
+        checkConsume(c, bytes);
+        if (bytes == 0) {
+            return true;
+        }
+        if (reopensWindow(c, bytes)) {
+            return false;
+        }
+        c.rcv().unread -= bytes;
+        return true;
+    }
+
+    private static void checkConsume(MutableTcb c, int bytes) {
         if (bytes < 0 || bytes > c.rcv.unread) {
             throw new TcpApiException("consume(" + bytes + ")", c.life.state,
                     "only " + c.rcv.unread + " delivered bytes are unread");
         }
-        if (bytes == 0) {
-            return;
-        }
-        int before = Receiving.window(c);
-        c.rcv().unread -= bytes;
-        // Reopening a window the peer may be blocked on: tell it (RFC 9293 §3.8.6.2.2).
+    }
+
+    /** Whether consuming reopens a window shut below one segment while data may still come (sender SWS avoidance's other half). */
+    private static boolean reopensWindow(MutableTcb c, int bytes) {
         int mss = Math.min(c.id.config.mss, c.id.config.receiveBuffer / 2);
+        int before = Receiving.window(c);
+        int after = Math.max(0, c.id.config.receiveBuffer - (c.rcv.unread - bytes));
         TcpState state = c.life.state;
-        if (state.mayReceive() && state.isSynchronized() && before < mss && Receiving.window(c) >= mss) {
-            c.ackNeeded = true;
-            Sending.output(c);
-        }
+        return state.mayReceive() && state.isSynchronized() && before < mss && after >= mss;
     }
 }

@@ -202,6 +202,19 @@ public final class MutableTcb {
         }
     }
 
+    /**
+     * The application read {@code bytes}: when that reopens no window, they are taken in place
+     * with no effect and no step (most reads); otherwise nothing changes and the caller steps an
+     * {@link Event.Consume}, which reopens the window and ACKs.
+     *
+     * @param bytes how many delivered bytes the application read
+     * @return true when taken; false when the full step is needed
+     * @throws TcpApiException when fewer bytes are unread; nothing has changed then
+     */
+    public boolean consumeQuietly(int bytes) {
+        return Calls.consumeQuietly(this, bytes);
+    }
+
     // ------------------------------------------------------------------ copy-on-write accessors
 
     Ident id() {

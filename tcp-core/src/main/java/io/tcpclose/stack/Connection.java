@@ -211,8 +211,8 @@ public final class Connection {
             out = Bytes.join(parts);
         }
         receivedBytes -= out.length();
-        if (out.length() > 0) {
-            stack.apply(this, new Event.Consume(out.length()));
+        if (out.length() > 0 && (compacted || !live.consumeQuietly(out.length()))) {
+            stack.apply(this, new Event.Consume(out.length())); // it reopens the window: a step, and an ACK
         }
         return out;
     }

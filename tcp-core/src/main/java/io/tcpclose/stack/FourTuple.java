@@ -74,4 +74,64 @@ public record FourTuple(InetAddress localAddress, int localPort, InetAddress rem
         String s = localAddress.getHostAddress() + ":" + localPort + " <-> " + remoteAddress.getHostAddress() + ":" + remotePort;
         return tunnelled() ? s + " (tunnel " + localTunnelPort + " <-> " + remoteTunnelPort + ")" : s;
     }
+
+    /** The hash of the six fields, in one place: the record's and the {@link Probe}'s. */
+    private static int hash(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
+                            int localTunnelPort, int remoteTunnelPort) {
+        int h = localAddress.hashCode();
+        h = 31 * h + localPort;
+        h = 31 * h + remoteAddress.hashCode();
+        h = 31 * h + remotePort;
+        h = 31 * h + localTunnelPort;
+        return 31 * h + remoteTunnelPort;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash(localAddress, localPort, remoteAddress, remotePort, localTunnelPort, remoteTunnelPort);
+    }
+
+    /**
+     * A reusable lookup key with a FourTuple's hash, equal to the FourTuple with the same six
+     * fields: a driver finds a connection in a map keyed by FourTuple without making one per
+     * segment. Only the probe's {@code equals} knows FourTuples (the map calls it on the key it
+     * is asked for), so it is for lookups only, never a key itself. Not thread-safe.
+     */
+    static final class Probe {
+        private InetAddress localAddress;
+        private int localPort;
+        private InetAddress remoteAddress;
+        private int remotePort;
+        private int localTunnelPort;
+        private int remoteTunnelPort;
+        private int hash;
+
+        Probe set(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
+                  int localTunnelPort, int remoteTunnelPort) {
+            this.localAddress = localAddress;
+            this.localPort = localPort;
+            this.remoteAddress = remoteAddress;
+            this.remotePort = remotePort;
+            this.localTunnelPort = localTunnelPort;
+            this.remoteTunnelPort = remoteTunnelPort;
+            this.hash = hash(localAddress, localPort, remoteAddress, remotePort, localTunnelPort, remoteTunnelPort);
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof FourTuple)) {
+                return false;
+            }
+            FourTuple t = (FourTuple) o;
+            return localPort == t.localPort && remotePort == t.remotePort && localTunnelPort == t.localTunnelPort
+                    && remoteTunnelPort == t.remoteTunnelPort && localAddress.equals(t.localAddress)
+                    && remoteAddress.equals(t.remoteAddress);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 }

@@ -10,8 +10,6 @@ import io.tcpclose.engine.TcpState;
 import io.tcpclose.timer.TimerWheel;
 import io.tcpclose.wire.Bytes;
 import io.tcpclose.wire.Segment;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Steps one connection in place ({@link #step}) and carries out its effects as the engine
@@ -25,7 +23,6 @@ final class StackSink implements EffectSink {
     private final TcpStack stack;
     Connection c;
     long now;
-    List<Runnable> notices;
     Effect.NewIncarnation incarnation;
 
     @Override
@@ -40,13 +37,13 @@ final class StackSink implements EffectSink {
         }
         c.received.add(data);
         c.receivedBytes += data.length();
-        notices = notice(notices, c, Notice.READABLE, null);
+        notice(c, Notice.READABLE, null);
     }
 
     @Override
     public void peerFinished() {
         c.peerFinished = true;
-        notices = notice(notices, c, Notice.PEER_FINISHED, null);
+        notice(c, Notice.PEER_FINISHED, null);
     }
 
     @Override
@@ -54,12 +51,12 @@ final class StackSink implements EffectSink {
         stack.observer.stateChanged(now, c.id, from, to);
         if (to == TcpState.ESTABLISHED && !c.established) {
             c.established = true;
-            notices = notice(notices, c, Notice.ESTABLISHED, null);
+            notice(c, Notice.ESTABLISHED, null);
         }
         if (from == TcpState.SYN_RECEIVED) {
             Listeners.leftBacklog(c);
             if (to.isSynchronized()) {
-                notices = stack.timeWaits.retirePredecessor(c, notices, now);
+                stack.timeWaits.retirePredecessor(c, now);
             }
         }
         if (to == TcpState.TIME_WAIT && c.receivedBytes == 0) {
@@ -70,7 +67,7 @@ final class StackSink implements EffectSink {
     @Override
     public void closeCompleted() {
         c.closeCompleted = true;
-        notices = notice(notices, c, Notice.CLOSE_COMPLETED, null);
+        notice(c, Notice.CLOSE_COMPLETED, null);
     }
 
     @Override
@@ -84,7 +81,7 @@ final class StackSink implements EffectSink {
         // Every connection the application knows of hears it once: an active open from
         // the start, a passive one from its acceptance.
         if (c.established || c.listener != null) {
-            notices = notice(notices, c, Notice.CLOSED, reason);
+            notice(c, Notice.CLOSED, reason);
         }
     }
 
@@ -120,47 +117,49 @@ final class StackSink implements EffectSink {
         int ssthreshBefore = t.ssthresh();
         int nxtBefore = t.sndNxt();
         int unaBefore = t.sndUna();
-        StackSink sink = this;
-        // Saved and restored: a transport may hand a segment straight back into this stack.
-        Connection outerC = sink.c;
-        long outerNow = sink.now;
-        List<Runnable> outerNotices = sink.notices;
-        Effect.NewIncarnation outerIncarnation = sink.incarnation;
-        sink.c = c;
-        sink.now = now;
-        sink.notices = null;
-        sink.incarnation = null;
-        List<Runnable> notices;
+        // This step's notices go above the mark; a nested step (a transport handing a segment
+        // straight back, a callback calling send) runs its own above ours and pops them.
+        int mark = noticeCount;
+        Connection outerC = this.c;
+        long outerNow = this.now;
+        Effect.NewIncarnation outerIncarnation = this.incarnation;
+        this.c = c;
+        this.now = now;
+        this.incarnation = null;
         Effect.NewIncarnation incarnation;
         try {
-            t.step(event, now, sink);
-        } finally {
-            notices = sink.notices;
-            incarnation = sink.incarnation;
-            sink.c = outerC;
-            sink.now = outerNow;
-            sink.notices = outerNotices;
-            sink.incarnation = outerIncarnation;
-        }
-        if (t.cwnd() != cwndBefore || t.ssthresh() != ssthreshBefore || t.sndNxt() != nxtBefore || t.sndUna() != unaBefore) {
-            stack.observer.congestion(now, c.id, t.cwnd(), t.ssthresh(), t.sndNxt() - t.sndUna());
-        }
-        syncTimer(c);
-        // Writable again: room freed after a send that did not fit, or everything sent is acknowledged.
-        int queued = t.sendQueueLength();
-        if ((c.sendBlocked && t.sendRoom() > 0 && t.state().maySend())
-                || (queuedBefore > 0 && queued == 0 && t.state().isSynchronized())) {
-            c.sendBlocked = false;
-            notices = notice(notices, c, Notice.WRITABLE, null);
-        }
-        if (t.state() == TcpState.TIME_WAIT && stack.timeWaits.compact(c) && (c.established || c.listener != null)) {
-            // The application closed and lets go now; its TIME-WAIT goes on in the stack.
-            notices = notice(notices, c, Notice.CLOSED, CloseReason.NORMAL);
-        }
-        if (notices != null) {
-            for (Runnable r : notices) {
-                r.run();
+            try {
+                t.step(event, now, this);
+            } finally {
+                incarnation = this.incarnation;
+                this.c = outerC;
+                this.now = outerNow;
+                this.incarnation = outerIncarnation;
             }
+            if (t.cwnd() != cwndBefore || t.ssthresh() != ssthreshBefore || t.sndNxt() != nxtBefore || t.sndUna() != unaBefore) {
+                stack.observer.congestion(now, c.id, t.cwnd(), t.ssthresh(), t.sndNxt() - t.sndUna());
+            }
+            syncTimer(c);
+            // Writable again: room freed after a send that did not fit, or everything sent is acknowledged.
+            int queued = t.sendQueueLength();
+            if ((c.sendBlocked && t.sendRoom() > 0 && t.state().maySend())
+                    || (queuedBefore > 0 && queued == 0 && t.state().isSynchronized())) {
+                c.sendBlocked = false;
+                notice(c, Notice.WRITABLE, null);
+            }
+            if (t.state() == TcpState.TIME_WAIT && stack.timeWaits.compact(c) && (c.established || c.listener != null)) {
+                // The application closed and lets go now; its TIME-WAIT goes on in the stack.
+                notice(c, Notice.CLOSED, CloseReason.NORMAL);
+            }
+            for (int i = mark, end = noticeCount; i < end; i++) {
+                tell(noticeConnection[i], noticeKind[i], noticeReason[i]);
+            }
+        } finally {
+            for (int i = mark; i < noticeCount; i++) {
+                noticeConnection[i] = null; // nothing kept alive by a finished step
+                noticeReason[i] = null;
+            }
+            noticeCount = mark;
         }
         return incarnation;
     }
@@ -186,48 +185,66 @@ final class StackSink implements EffectSink {
     /** What the application hears, in the order the step produced it. */
     enum Notice { ESTABLISHED, READABLE, WRITABLE, PEER_FINISHED, CLOSE_COMPLETED, CLOSED }
 
-    List<Runnable> notice(List<Runnable> notices, Connection c, Notice kind, CloseReason reason) {
-        List<Runnable> list = notices == null ? new ArrayList<>(2) : notices;
-        list.add(() -> {
-            if (kind == Notice.ESTABLISHED && c.listener == null) {
-                Listeners.Listener on = stack.listeners.get(c.id.localPort());
-                if (on == null) {
-                    return;
-                }
-                try {
-                    c.listener = on.acceptor.accept(c);
-                } catch (RuntimeException | Error e) {
-                    // Nobody will ever serve this connection: reset it rather than leave it open.
-                    if (c.slot >= 0) {
-                        stack.step(c, Event.ABORT, stack.clock.nanoTime());
-                    }
-                    throw e;
-                }
-            }
-            ConnectionListener l = c.listener;
-            if (l == null) {
+    // The notices waiting to be told, in order: a stack of (connection, kind, reason) that each
+    // step pushes above its mark and pops when it has told them. No allocation per notice.
+    private Connection[] noticeConnection = new Connection[16];
+    private Notice[] noticeKind = new Notice[16];
+    private CloseReason[] noticeReason = new CloseReason[16];
+    private int noticeCount;
+
+    /** Queues a notice for the application, told after the step that caused it. */
+    void notice(Connection c, Notice kind, CloseReason reason) {
+        if (noticeCount == noticeConnection.length) {
+            int n = 2 * noticeCount;
+            noticeConnection = java.util.Arrays.copyOf(noticeConnection, n);
+            noticeKind = java.util.Arrays.copyOf(noticeKind, n);
+            noticeReason = java.util.Arrays.copyOf(noticeReason, n);
+        }
+        noticeConnection[noticeCount] = c;
+        noticeKind[noticeCount] = kind;
+        noticeReason[noticeCount] = reason;
+        noticeCount++;
+    }
+
+    /** Tells the application one notice (an ESTABLISHED passive connection is first handed to its acceptor). */
+    private void tell(Connection c, Notice kind, CloseReason reason) {
+        if (kind == Notice.ESTABLISHED && c.listener == null) {
+            Listeners.Listener on = stack.listeners.get(c.id.localPort());
+            if (on == null) {
                 return;
             }
-            switch (kind) {
-                case ESTABLISHED:
-                    l.onEstablished(c);
-                    break;
-                case READABLE:
-                    l.onReadable(c);
-                    break;
-                case WRITABLE:
-                    l.onWritable(c);
-                    break;
-                case PEER_FINISHED:
-                    l.onPeerFinished(c);
-                    break;
-                case CLOSE_COMPLETED:
-                    l.onCloseCompleted(c);
-                    break;
-                default:
-                    l.onClosed(c, reason);
+            try {
+                c.listener = on.acceptor.accept(c);
+            } catch (RuntimeException | Error e) {
+                // Nobody will ever serve this connection: reset it rather than leave it open.
+                if (c.slot >= 0) {
+                    stack.step(c, Event.ABORT, stack.clock.nanoTime());
+                }
+                throw e;
             }
-        });
-        return list;
+        }
+        ConnectionListener l = c.listener;
+        if (l == null) {
+            return;
+        }
+        switch (kind) {
+            case ESTABLISHED:
+                l.onEstablished(c);
+                break;
+            case READABLE:
+                l.onReadable(c);
+                break;
+            case WRITABLE:
+                l.onWritable(c);
+                break;
+            case PEER_FINISHED:
+                l.onPeerFinished(c);
+                break;
+            case CLOSE_COMPLETED:
+                l.onCloseCompleted(c);
+                break;
+            default:
+                l.onClosed(c, reason);
+        }
     }
 }

@@ -67,6 +67,9 @@ public final class TcpStack {
     // Scratch buffers start at a full Ethernet frame and grow on demand up to MAX_SEGMENT, so a
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
     private byte[] scratchOut = new byte[1600];
+    private ByteBuffer scratchOutView = ByteBuffer.wrap(scratchOut);
+    /** Finds a connection by an arriving segment's addresses and ports without making a FourTuple. */
+    private final FourTuple.Probe probe = new FourTuple.Probe();
     /** Carries out the effects of each in-place step. */
     final StackSink sink = new StackSink(this);
     private byte[] scratchIn = new byte[1600];
@@ -307,9 +310,14 @@ public final class TcpStack {
                          byte[] array, int offset, int len, boolean owned) {
         long now = clock.nanoTime();
         counters.segmentsIn++;
+        // The connection first, by the ports in the raw header (decoding checks them again):
+        // its pseudo-header serves inbound too (the address sum is symmetric), and its
+        // FourTuple is the segment's.
+        Connection c = len >= 4 ? connections.get(probe.set(destination, (array[offset + 2] & 0xFF) << 8 | (array[offset + 3] & 0xFF),
+                source, (array[offset] & 0xFF) << 8 | (array[offset + 1] & 0xFF), destinationPort, sourcePort)) : null;
         Segment seg;
         try {
-            PseudoHeader pseudo = inboundPseudo(source, destination);
+            PseudoHeader pseudo = c != null ? c.outbound : inboundPseudo(source, destination);
             seg = owned ? SegmentCodec.decodeSharing(array, offset, len, pseudo)
                     : SegmentCodec.decode(array, offset, len, pseudo);
         } catch (MalformedSegmentException e) {
@@ -321,9 +329,8 @@ public final class TcpStack {
         if (seg.has(TcpFlags.RST)) {
             counters.resetsReceived++;
         }
-        FourTuple id = new FourTuple(destination, seg.dstPort(), source, seg.srcPort(), destinationPort, sourcePort);
+        FourTuple id = c != null ? c.id : new FourTuple(destination, seg.dstPort(), source, seg.srcPort(), destinationPort, sourcePort);
         observer.segmentIn(now, id, seg);
-        Connection c = connections.get(id);
         // The engine decides whether a SYN may reopen a TIME-WAIT 4-tuple; it needs to know
         // whether anyone listens.
         Event.Arrive arrive = new Event.Arrive(seg, listeners.has(seg.dstPort()));
@@ -535,8 +542,11 @@ public final class TcpStack {
         int n = SegmentCodec.encode(seg, pseudo, scratchOut, 0);
         counters.segmentsOut++;
         observer.segmentOut(now, id, seg, why);
-        transport.send(id.localAddress(), id.localTunnelPort(), id.remoteAddress(), id.remoteTunnelPort(),
-                ByteBuffer.wrap(scratchOut, 0, n));
+        if (scratchOutView.array() != scratchOut) {
+            scratchOutView = ByteBuffer.wrap(scratchOut);
+        }
+        scratchOutView.clear().limit(n); // the transport may use it during the call only (Transport's contract)
+        transport.send(id.localAddress(), id.localTunnelPort(), id.remoteAddress(), id.remoteTunnelPort(), scratchOutView);
     }
 
     // ------------------------------------------------------------------ bookkeeping

@@ -10,7 +10,6 @@ import io.tcpclose.engine.TcpState;
 import io.tcpclose.engine.TimeWait;
 import io.tcpclose.wire.PseudoHeader;
 import io.tcpclose.wire.Segment;
-import java.util.List;
 
 /**
  * A stack's TIME-WAIT bookkeeping: orphans' TIME-WAITs compacted into a packed table and
@@ -62,22 +61,21 @@ final class TimeWaitKeeper {
     }
 
     /** The new incarnation is synchronized: the TIME-WAIT it replaced ends now, normally. */
-    List<Runnable> retirePredecessor(Connection c, List<Runnable> notices, long now) {
+    void retirePredecessor(Connection c, long now) {
         Connection old = c.predecessor;
         boolean had = old != null || c.compactPredecessor != null;
         c.predecessor = null;
         c.compactPredecessor = null;
         if (!had) {
-            return notices;
+            return;
         }
         endsEarly(c.id, now);
         if (old != null) {
             old.superseded = true;
         }
         if (old != null && (old.established || old.listener != null)) {
-            return stack.sink.notice(notices, old, StackSink.Notice.CLOSED, CloseReason.NORMAL);
+            stack.sink.notice(old, StackSink.Notice.CLOSED, CloseReason.NORMAL);
         }
-        return notices;
     }
 
     /**

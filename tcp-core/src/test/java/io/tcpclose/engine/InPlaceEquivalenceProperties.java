@@ -139,8 +139,13 @@ class InPlaceEquivalenceProperties {
             throw new AssertionError("the in-place step took " + e + " that the pure step refused: " + pureRefused);
         }
         side.liveEffects.clear();
-        side.live.step(e, now, side.sink);
-        assertEquals(s.effects(), side.liveEffects, () -> "effects of " + e + " from " + before);
+        if (e instanceof Event.Consume && r.nextBoolean() && side.live.consumeQuietly(((Event.Consume) e).bytes())) {
+            // Taken without a step: only when the step itself does nothing but take the bytes.
+            assertEquals(List.of(), s.effects(), () -> "a quiet consume where the step had effects, from " + before);
+        } else {
+            side.live.step(e, now, side.sink);
+            assertEquals(s.effects(), side.liveEffects, () -> "effects of " + e + " from " + before);
+        }
         assertEquals(hashBefore, before.hashCode(), () -> "the pure step wrote into the snapshot it started from: " + e);
         assertEquals(s.tcb().state(), side.live.state());
         assertEquals(s.tcb().nextDeadline(), side.live.nextDeadline());
