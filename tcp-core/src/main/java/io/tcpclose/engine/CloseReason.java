@@ -43,4 +43,44 @@ public enum CloseReason {
     public TimerKind timer() {
         return timer;
     }
+
+    /**
+     * The error a socket reports for this end, as POSIX names it and Linux's {@code SO_ERROR}
+     * carries it: {@code ECONNRESET} for a reset, {@code ECONNREFUSED} for a refusal, {@code
+     * ETIMEDOUT} for every timeout, and null for an end that is no error (a normal close, our own
+     * abort). The one mapping every transport and the packetdrill runner use.
+     *
+     * @return the errno name, or null
+     */
+    public String errno() {
+        if (this == RESET_BY_PEER) {
+            return "ECONNRESET";
+        }
+        if (this == REFUSED) {
+            return "ECONNREFUSED";
+        }
+        return isTimeout() ? "ETIMEDOUT" : null;
+    }
+
+    /**
+     * The text the JDK's sockets put in the {@code SocketException} for {@link #errno()}:
+     * "Connection reset", "Connection refused", "Connection timed out" (with this reason, so a
+     * user can tell the timeouts apart); null where {@code errno()} is.
+     *
+     * @return the message, or null
+     */
+    public String socketMessage() {
+        String e = errno();
+        if (e == null) {
+            return null;
+        }
+        switch (e) {
+            case "ECONNRESET":
+                return "Connection reset";
+            case "ECONNREFUSED":
+                return "Connection refused";
+            default:
+                return "Connection timed out (" + this + ")";
+        }
+    }
 }

@@ -239,10 +239,8 @@ public final class NioConnection {
                         return got.length();
                     }
                     if (r instanceof ConnectionFailedException) {
-                        CloseReason reason = ((ConnectionFailedException) r).reason();
-                        // As the JDK reports ECONNRESET and ETIMEDOUT from a socket's read.
-                        throw new SocketException(reason == CloseReason.RESET_BY_PEER || reason == CloseReason.REFUSED
-                                ? "Connection reset" : "Connection timed out (" + reason + ")");
+                        // As the JDK reports ECONNRESET, ECONNREFUSED and ETIMEDOUT from a socket's read.
+                        throw new SocketException(((ConnectionFailedException) r).reason().socketMessage());
                     }
                     if ("eof".equals(r)) {
                         return -1;

@@ -601,11 +601,8 @@ public final class Runner {
                     return null;
                 }
                 io.tcpclose.engine.CloseReason r = s.connection.closeReason();
-                if (r == io.tcpclose.engine.CloseReason.REFUSED) {
-                    return Outcome.error("ECONNREFUSED");
-                }
-                if (r != null && r.isTimeout()) {
-                    return Outcome.error("ETIMEDOUT");
+                if (r == io.tcpclose.engine.CloseReason.REFUSED || (r != null && r.isTimeout())) {
+                    return Outcome.error(r.errno());
                 }
                 return Outcome.of(0);
             }
@@ -636,7 +633,7 @@ public final class Runner {
                     }
                     return Outcome.of(b.length());
                 } catch (ConnectionFailedException ex) {
-                    return Outcome.error(ex.reason() == io.tcpclose.engine.CloseReason.RESET_BY_PEER ? "ECONNRESET" : "ETIMEDOUT");
+                    return Outcome.error(ex.reason().errno());
                 }
             }
             case "shutdown": {
@@ -759,19 +756,8 @@ public final class Runner {
         if (s.connection == null || s.connection.closeReason() == null) {
             return "0";
         }
-        switch (s.connection.closeReason()) {
-            case RESET_BY_PEER:
-                return "ECONNRESET";
-            case REFUSED:
-                return "ECONNREFUSED";
-            case TIMED_OUT_RETRANSMISSION:
-            case TIMED_OUT_USER:
-            case TIMED_OUT_KEEPALIVE:
-            case TIMED_OUT_FIN_WAIT_2:
-                return "ETIMEDOUT";
-            default:
-                return "0";
-        }
+        String errno = s.connection.closeReason().errno();
+        return errno == null ? "0" : errno;
     }
 
     /** {@code [n]} as packetdrill writes an int option. */
