@@ -15,17 +15,27 @@ final class EffectList implements EffectSink {
         this.out = out;
     }
 
-    /** A list made at the first effect (most ACKs have none). */
+    /** For the pure step: the first effect is kept alone, a list made at the second (most ACKs have one or none). */
     EffectList() {}
 
-    /** {@return the effects, unmodifiable (the shared empty list when there were none)} */
+    private Effect first;
+
+    /** {@return the effects, unmodifiable} */
     List<Effect> effects() {
-        return out == null ? List.of() : java.util.Collections.unmodifiableList(out);
+        if (out != null) {
+            return java.util.Collections.unmodifiableList(out);
+        }
+        return first == null ? List.of() : List.of(first);
     }
 
     private void add(Effect e) {
         if (out == null) {
+            if (first == null) {
+                first = e;
+                return;
+            }
             out = new java.util.ArrayList<>(4);
+            out.add(first);
         }
         out.add(e);
     }
