@@ -218,67 +218,42 @@ public final class MutableTcb {
     // ------------------------------------------------------------------ copy-on-write accessors
 
     Ident id() {
-        if ((owned & ID) == 0) {
-            id = (Ident) id.copy();
-            owned |= ID;
-        }
-        return id;
+        return (owned & ID) != 0 ? id : (id = own(ID, id));
     }
 
     Lifecycle life() {
-        if ((owned & LIFE) == 0) {
-            life = (Lifecycle) life.copy();
-            owned |= LIFE;
-        }
-        return life;
+        return (owned & LIFE) != 0 ? life : (life = own(LIFE, life));
     }
 
     SendSeq snd() {
-        if ((owned & SND) == 0) {
-            snd = (SendSeq) snd.copy();
-            owned |= SND;
-        }
-        return snd;
+        return (owned & SND) != 0 ? snd : (snd = own(SND, snd));
     }
 
     RecvSeq rcv() {
-        if ((owned & RCV) == 0) {
-            rcv = (RecvSeq) rcv.copy();
-            owned |= RCV;
-        }
-        return rcv;
+        return (owned & RCV) != 0 ? rcv : (rcv = own(RCV, rcv));
     }
 
     RttState rtt() {
-        if ((owned & RTT) == 0) {
-            rtt = (RttState) rtt.copy();
-            owned |= RTT;
-        }
-        return rtt;
+        return (owned & RTT) != 0 ? rtt : (rtt = own(RTT, rtt));
     }
 
     CongestionState cc() {
-        if ((owned & CC) == 0) {
-            cc = (CongestionState) cc.copy();
-            owned |= CC;
-        }
-        return cc;
+        return (owned & CC) != 0 ? cc : (cc = own(CC, cc));
     }
 
     Negotiated opt() {
-        if ((owned & OPT) == 0) {
-            opt = (Negotiated) opt.copy();
-            owned |= OPT;
-        }
-        return opt;
+        return (owned & OPT) != 0 ? opt : (opt = own(OPT, opt));
     }
 
     Timers tm() {
-        if ((owned & TM) == 0) {
-            tm = (Timers) tm.copy();
-            owned |= TM;
-        }
-        return tm;
+        return (owned & TM) != 0 ? tm : (tm = own(TM, tm));
+    }
+
+    /** A copy of a shared part, owned (written in place) from now on. */
+    @SuppressWarnings("unchecked")
+    private <P extends Part> P own(int bit, P shared) {
+        owned |= bit;
+        return (P) shared.copy();
     }
 
     // ------------------------------------------------------------------ the one choke point
