@@ -27,7 +27,7 @@ import static io.tcpclose.nio.Commands.run;
  * close reason, the kernel socket's reads and its TCP state as {@code ss -tan} shows it. Each
  * case's pcapng is kept in {@code target/interop/}.
  *
- * <p>Needs root, {@code /dev/net/tun} and iproute2 ({@code .ci/run} installs it); elsewhere it
+ * <p>Needs root, {@code /dev/net/tun}, iproute2 and iptables ({@code .ci/run} installs them); elsewhere it
  * skips naming what is missing, and under CI a missing piece fails it.
  */
 class KernelInteropTest {
@@ -340,6 +340,11 @@ class KernelInteropTest {
             exec("ss", "-V");
         } catch (IOException e) {
             return "iproute2 (apt-get install iproute2)";
+        }
+        try {
+            exec("iptables", "-V"); // the outage, lost-ACK, simultaneous-close and silent-peer cases hold segments with it
+        } catch (IOException e) {
+            return "iptables (apt-get install iptables)";
         }
         return null;
     }
