@@ -1,9 +1,9 @@
 package io.tcpclose.nio;
 
+import io.tcpclose.engine.LinuxSocketOptions;
 import io.tcpclose.engine.TcpConfig;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
-import java.time.Duration;
 import java.util.Set;
 import jdk.net.ExtendedSocketOptions;
 
@@ -13,10 +13,6 @@ import jdk.net.ExtendedSocketOptions;
  * Linux's (RFC 1122 §4.2.3.6 leaves them open). Stateless; thread-safe.
  */
 final class SocketOptions {
-    /** Linux's MAX_TCP_KEEPIDLE and MAX_TCP_KEEPINTVL, in seconds. */
-    static final int MAX_KEEPALIVE_SECONDS = 32_767;
-    /** Linux's MAX_TCP_KEEPCNT. */
-    static final int MAX_KEEPALIVE_PROBES = 127;
     /** Linux caps SO_LINGER's seconds like this (the JDK passes larger values through). */
     static final int MAX_LINGER_SECONDS = 65_535;
 
@@ -35,27 +31,16 @@ final class SocketOptions {
 
     /** {@return the option's value as {@code config} has it} (SO_LINGER is the connection's, not the config's) */
     static Object get(TcpConfig config, SocketOption<?> name) {
-        if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            return config.keepAlive();
-        } else if (name == StandardSocketOptions.SO_SNDBUF) {
-            return config.sendBuffer();
-        } else if (name == StandardSocketOptions.SO_RCVBUF) {
+        if (name == StandardSocketOptions.SO_RCVBUF) {
             return config.receiveBuffer();
-        } else if (name == ExtendedSocketOptions.TCP_KEEPIDLE) {
-            return seconds(config.keepAliveIdleNanos());
-        } else if (name == ExtendedSocketOptions.TCP_KEEPINTERVAL) {
-            return seconds(config.keepAliveIntervalNanos());
-        } else if (name == ExtendedSocketOptions.TCP_KEEPCOUNT) {
-            return config.keepAliveProbes();
-        } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {
-            return config.userTimeoutNanos() == TcpConfig.NONE ? 0
-                    : (int) Math.min(Integer.MAX_VALUE, Duration.ofNanos(config.userTimeoutNanos()).toMillis());
         }
-        throw new UnsupportedOperationException("'" + name + "' is not a configuration option");
+        long v = LinuxSocketOptions.get(config, linuxName(name));
+        return name == StandardSocketOptions.SO_KEEPALIVE ? (Object) (v != 0) : (Object) (int) Math.min(Integer.MAX_VALUE, v);
     }
 
     /**
-     * {@return {@code config} with the option set}
+     * {@return {@code config} with the option set}, through core's one mapping ({@link
+     * LinuxSocketOptions}) under Linux's name for the JDK's option
      *
      * @throws IllegalArgumentException for a null or out-of-range value, or an option that cannot
      *                                  change on an open connection
@@ -64,66 +49,31 @@ final class SocketOptions {
         if (value == null) {
             throw new IllegalArgumentException(name + " needs a value, was null");
         }
-        TcpConfig.Builder b = config.toBuilder();
-        if (name == StandardSocketOptions.SO_KEEPALIVE) {
-            if ((Boolean) value) {
-                b.keepAlive(Duration.ofNanos(config.keepAliveIdleNanos()),
-                        Duration.ofNanos(config.keepAliveIntervalNanos()), config.keepAliveProbes());
-            } else {
-                b.keepAliveOff();
-            }
-        } else if (name == StandardSocketOptions.SO_SNDBUF) {
-            int bytes = (Integer) value;
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("SO_SNDBUF must be positive, was " + bytes);
-            }
-            b.sendBuffer(Math.min(bytes, 1 << 30));
-        } else if (name == StandardSocketOptions.SO_RCVBUF) {
+        if (name == StandardSocketOptions.SO_RCVBUF) {
             throw new IllegalArgumentException("SO_RCVBUF is fixed once the window has been advertised;"
                     + " set it in the stack's TcpConfig.receiveBuffer");
+        }
+        String linux = linuxName(name);
+        long v = name == StandardSocketOptions.SO_KEEPALIVE ? ((Boolean) value ? 1 : 0) : (Integer) value;
+        return LinuxSocketOptions.with(config, linux, v);
+    }
+
+    /** Linux's name for a JDK option that maps onto the configuration. */
+    private static String linuxName(SocketOption<?> name) {
+        if (name == StandardSocketOptions.SO_KEEPALIVE) {
+            return "SO_KEEPALIVE";
+        } else if (name == StandardSocketOptions.SO_SNDBUF) {
+            return "SO_SNDBUF";
         } else if (name == ExtendedSocketOptions.TCP_KEEPIDLE) {
-            keepAlive(b, config, nanos(name, value, MAX_KEEPALIVE_SECONDS), config.keepAliveIntervalNanos(),
-                    config.keepAliveProbes());
+            return "TCP_KEEPIDLE";
         } else if (name == ExtendedSocketOptions.TCP_KEEPINTERVAL) {
-            keepAlive(b, config, config.keepAliveIdleNanos(), nanos(name, value, MAX_KEEPALIVE_SECONDS),
-                    config.keepAliveProbes());
+            return "TCP_KEEPINTVL";
         } else if (name == ExtendedSocketOptions.TCP_KEEPCOUNT) {
-            int probes = (Integer) value;
-            if (probes < 1 || probes > MAX_KEEPALIVE_PROBES) {
-                throw new IllegalArgumentException("TCP_KEEPCOUNT must be 1.." + MAX_KEEPALIVE_PROBES + ", was " + probes);
-            }
-            keepAlive(b, config, config.keepAliveIdleNanos(), config.keepAliveIntervalNanos(), probes);
+            return "TCP_KEEPCNT";
         } else if (name == TcpSocketOptions.TCP_USER_TIMEOUT) {
-            int millis = (Integer) value;
-            if (millis < 0) {
-                throw new IllegalArgumentException("TCP_USER_TIMEOUT must not be negative, was " + millis);
-            }
-            b.userTimeout(millis == 0 ? null : Duration.ofMillis(millis));
-        } else {
-            throw new UnsupportedOperationException("'" + name + "' is not a configuration option");
+            return "TCP_USER_TIMEOUT";
         }
-        return b.build();
-    }
-
-    /** Sets the three keep-alive values and leaves keep-alive on or off as it was (Linux stores them either way). */
-    private static TcpConfig.Builder keepAlive(TcpConfig.Builder b, TcpConfig config, long idle, long interval, int probes) {
-        b.keepAlive(Duration.ofNanos(idle), Duration.ofNanos(interval), probes);
-        if (!config.keepAlive()) {
-            b.keepAliveOff();
-        }
-        return b;
-    }
-
-    private static long nanos(SocketOption<?> name, Object value, int maxSeconds) {
-        int s = (Integer) value;
-        if (s < 1 || s > maxSeconds) {
-            throw new IllegalArgumentException(name + " must be 1.." + maxSeconds + " seconds, was " + s);
-        }
-        return Duration.ofSeconds(s).toNanos();
-    }
-
-    private static int seconds(long nanos) {
-        return (int) Math.min(Integer.MAX_VALUE, Duration.ofNanos(nanos).toSeconds());
+        throw new UnsupportedOperationException("'" + name + "' is not a configuration option");
     }
 
     static int checkLinger(Object value) {

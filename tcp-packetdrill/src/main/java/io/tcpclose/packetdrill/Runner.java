@@ -1,5 +1,6 @@
 package io.tcpclose.packetdrill;
 
+import io.tcpclose.engine.LinuxSocketOptions;
 import io.tcpclose.engine.TcpConfig;
 import io.tcpclose.spi.ManualClock;
 import io.tcpclose.spi.Transport;
@@ -84,21 +85,14 @@ public final class Runner {
         boolean listening;
         boolean nonBlocking;
         Connection connection;
-        // Options set with setsockopt, applied to the connection (accepted ones inherit the listener's).
-        boolean keepAlive;
-        int keepIdle;
-        int keepIntvl;
-        int keepCnt;
-        int userTimeoutMillis;
+        // Options set with setsockopt, as the configuration they give (core's LinuxSocketOptions),
+        // applied to the connection (accepted ones inherit the listener's).
+        TcpConfig options;
         boolean lingerZero;
         boolean optionsSet;
 
         void copyOptions(Socket from) {
-            keepAlive = from.keepAlive;
-            keepIdle = from.keepIdle;
-            keepIntvl = from.keepIntvl;
-            keepCnt = from.keepCnt;
-            userTimeoutMillis = from.userTimeoutMillis;
+            options = from.options;
             lingerZero = from.lingerZero;
             optionsSet = from.optionsSet;
         }
@@ -108,13 +102,7 @@ public final class Runner {
             if (connection == null || !optionsSet) {
                 return;
             }
-            TcpConfig.Builder b = connection.tcb().config().toBuilder()
-                    .keepAlive(java.time.Duration.ofSeconds(keepIdle), java.time.Duration.ofSeconds(keepIntvl), keepCnt)
-                    .userTimeout(userTimeoutMillis == 0 ? null : java.time.Duration.ofMillis(userTimeoutMillis));
-            if (!keepAlive) {
-                b.keepAliveOff();
-            }
-            connection.configure(b.build());
+            connection.configure(LinuxSocketOptions.withOptionsOf(connection.tcb().config(), options));
         }
     }
 
@@ -533,9 +521,7 @@ public final class Runner {
             case "socket": {
                 int fd = nextFd++;
                 Socket s = new Socket();
-                s.keepIdle = (int) java.time.Duration.ofNanos(config.keepAliveIdleNanos()).toSeconds();
-                s.keepIntvl = (int) java.time.Duration.ofNanos(config.keepAliveIntervalNanos()).toSeconds();
-                s.keepCnt = config.keepAliveProbes();
+                s.options = config;
                 fds.put(fd, s);
                 return Outcome.of(fd);
             }
@@ -680,19 +666,15 @@ public final class Runner {
                 }
                 return Outcome.of(0);
             case "SO_KEEPALIVE":
-                s.keepAlive = intValue(line, value) != 0;
-                break;
             case "TCP_KEEPIDLE":
-                s.keepIdle = intValue(line, value);
-                break;
             case "TCP_KEEPINTVL":
-                s.keepIntvl = intValue(line, value);
-                break;
             case "TCP_KEEPCNT":
-                s.keepCnt = intValue(line, value);
-                break;
             case "TCP_USER_TIMEOUT":
-                s.userTimeoutMillis = intValue(line, value);
+                try {
+                    s.options = LinuxSocketOptions.with(s.options, opt, intValue(line, value));
+                } catch (IllegalArgumentException outOfRange) {
+                    return Outcome.error("EINVAL"); // as Linux answers a value outside its range
+                }
                 break;
             default:
                 throw new UnsupportedConstructException(line, "setsockopt " + opt);
@@ -717,19 +699,11 @@ public final class Runner {
                 got = soError(s);
                 break;
             case "SO_KEEPALIVE":
-                got = s.keepAlive ? "1" : "0";
-                break;
             case "TCP_KEEPIDLE":
-                got = String.valueOf(s.keepIdle);
-                break;
             case "TCP_KEEPINTVL":
-                got = String.valueOf(s.keepIntvl);
-                break;
             case "TCP_KEEPCNT":
-                got = String.valueOf(s.keepCnt);
-                break;
             case "TCP_USER_TIMEOUT":
-                got = String.valueOf(s.userTimeoutMillis);
+                got = String.valueOf(LinuxSocketOptions.get(s.options, opt));
                 break;
             case "SO_RCVBUF":
             case "SO_SNDBUF": {
