@@ -83,4 +83,15 @@ class RunnerTest {
         assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
         assertEquals(List.of(), r.skipped());
     }
+
+    @Test
+    void a_socket_option_outside_linuxs_range_is_einval_and_the_value_is_kept_as_it_was() {
+        ScriptResult r = run(String.join("\n",
+                "+0 setsockopt(4, SOL_TCP, TCP_KEEPIDLE, [0], 4) = -1 EINVAL (Invalid argument)",
+                "+0 setsockopt(4, SOL_TCP, TCP_KEEPCNT, [128], 4) = -1 EINVAL (Invalid argument)",
+                "+0 getsockopt(4, SOL_TCP, TCP_KEEPIDLE, [7200], [4]) = 0",
+                "+0 setsockopt(4, SOL_TCP, TCP_KEEPIDLE, [30], 4) = 0",
+                "+0 getsockopt(4, SOL_TCP, TCP_KEEPIDLE, [30], [4]) = 0", ""), false);
+        assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
+    }
 }
