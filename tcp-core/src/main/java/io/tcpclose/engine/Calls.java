@@ -200,7 +200,10 @@ final class Calls {
     }
 
     private static void checkConsume(MutableTcb c, int bytes) {
-        if (bytes < 0 || bytes > c.rcv.unread) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("consume needs a byte count of zero or more, was " + bytes);
+        }
+        if (bytes > c.rcv.unread) {
             throw new TcpApiException("consume(" + bytes + ")", c.life.state,
                     "only " + c.rcv.unread + " delivered bytes are unread");
         }

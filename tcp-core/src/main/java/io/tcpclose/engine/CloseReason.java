@@ -47,8 +47,9 @@ public enum CloseReason {
     /**
      * The error a socket reports for this end, as POSIX names it and Linux's {@code SO_ERROR}
      * carries it: {@code ECONNRESET} for a reset, {@code ECONNREFUSED} for a refusal, {@code
-     * ETIMEDOUT} for every timeout, and null for an end that is no error (a normal close, our own
-     * abort). The one mapping every transport and the packetdrill runner use.
+     * ETIMEDOUT} for every timeout, and null for an end that is no error: a normal close, or one
+     * the application made itself (its abort, or its close with unread data, which resets the
+     * peer but is no error to the application). The one mapping every transport and the packetdrill runner use.
      *
      * @return the errno name, or null
      */

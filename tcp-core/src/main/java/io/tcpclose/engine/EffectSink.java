@@ -11,7 +11,9 @@ import java.util.List;
  *
  * <p>Called only from the thread stepping the connection, during the step. An implementation
  * must not step the same connection again from inside a call (defer that until the step
- * returns). Thread-safety is the implementation's.
+ * returns), and must not throw: the step is part-way through when it calls, and an exception
+ * leaves the connection half-stepped with its remaining effects unreported. Thread-safety is
+ * the implementation's.
  */
 public interface EffectSink {
     /**

@@ -77,8 +77,22 @@ public sealed interface Event {
     /** ABORT (RFC 9293 §3.10.5): RST at SND.NXT where the peer is synchronized, then CLOSED at once. */
     record Abort() implements Event {}
 
-    /** The application took {@code bytes} delivered bytes out of the receive buffer, reopening the window. */
-    record Consume(int bytes) implements Event {}
+    /**
+     * The application took {@code bytes} delivered bytes out of the receive buffer, reopening the window.
+     *
+     * @param bytes how many, zero or more
+     */
+    record Consume(int bytes) implements Event {
+        /**
+         * @param bytes how many, zero or more
+         * @throws IllegalArgumentException when {@code bytes} is negative
+         */
+        public Consume {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("consume needs a byte count of zero or more, was " + bytes);
+            }
+        }
+    }
 
     /**
      * A segment arrived from the peer (already decoded and checksum-verified).

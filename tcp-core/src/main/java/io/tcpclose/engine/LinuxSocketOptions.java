@@ -9,7 +9,7 @@ import java.util.Set;
  * mapping the NIO transport's {@code setOption} and the packetdrill runner's {@code setsockopt}
  * both use.
  *
- * <p>{@code SO_KEEPALIVE} (0 or 1), {@code TCP_KEEPIDLE} and {@code TCP_KEEPINTVL} (seconds,
+ * <p>{@code SO_KEEPALIVE} (0 for off, any other value for on, as Linux reads it), {@code TCP_KEEPIDLE} and {@code TCP_KEEPINTVL} (seconds,
  * 1..32,767, Linux's {@code MAX_TCP_KEEPIDLE}/{@code MAX_TCP_KEEPINTVL}), {@code TCP_KEEPCNT}
  * (1..127, {@code MAX_TCP_KEEPCNT}), {@code TCP_USER_TIMEOUT} (milliseconds, 0 for none; RFC
  * 5482) and {@code SO_SNDBUF} (bytes, capped at 1 GiB). As on Linux, the keep-alive timings are
@@ -37,6 +37,8 @@ public final class LinuxSocketOptions {
      *                                  range (Linux answers {@code EINVAL}); the message names both
      */
     public static TcpConfig with(TcpConfig config, String name, long value) {
+        java.util.Objects.requireNonNull(config, "config");
+        java.util.Objects.requireNonNull(name, "name");
         TcpConfig.Builder b = config.toBuilder();
         switch (name) {
             case "SO_KEEPALIVE":
@@ -70,7 +72,8 @@ public final class LinuxSocketOptions {
      * @throws IllegalArgumentException for a name not in {@link #NAMES}
      */
     public static long get(TcpConfig config, String name) {
-        switch (name) {
+        java.util.Objects.requireNonNull(config, "config");
+        switch (java.util.Objects.requireNonNull(name, "name")) {
             case "SO_KEEPALIVE":
                 return config.keepAlive ? 1 : 0;
             case "TCP_KEEPIDLE":

@@ -100,6 +100,7 @@ public final class MutableTcb {
      * @return the connection
      */
     public static MutableTcb of(Tcb snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
         MutableTcb c = new MutableTcb();
         c.resetTo(snapshot);
         return c;
@@ -112,6 +113,7 @@ public final class MutableTcb {
      * @param snapshot the state to continue from
      */
     public void resetTo(Tcb snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
         id = snapshot.id;
         life = snapshot.life;
         snd = snapshot.snd;
@@ -142,7 +144,10 @@ public final class MutableTcb {
      * @param nowNanos the caller's monotonic clock, read once for this step
      * @param sink     receives the effects
      * @throws TcpApiException when {@code event} is an application call the state does not allow;
-     *                         nothing has changed then
+     *                         nothing has changed then. (An exception thrown by {@code sink}
+     *                         itself leaves the connection part-way through the step, its
+     *                         remaining effects unreported: a sink must not throw, and a driver
+     *                         whose sink did should abandon the connection.)
      */
     public void step(Event event, long nowNanos, EffectSink sink) {
         step(event, nowNanos, sink, true);
@@ -209,7 +214,8 @@ public final class MutableTcb {
      *
      * @param bytes how many delivered bytes the application read
      * @return true when taken; false when the full step is needed
-     * @throws TcpApiException when fewer bytes are unread; nothing has changed then
+     * @throws IllegalArgumentException when {@code bytes} is negative
+     * @throws TcpApiException          when fewer bytes are unread; nothing has changed then in either case
      */
     public boolean consumeQuietly(int bytes) {
         return Calls.consumeQuietly(this, bytes);

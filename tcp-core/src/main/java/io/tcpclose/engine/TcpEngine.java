@@ -29,9 +29,13 @@ import java.util.Objects;
  * {@code Tick} at the same time, is a harmless no-op. Due timers fire in {@link TimerKind}
  * order.
  *
- * <p><b>Rule 4: application misuse throws.</b> Sending after {@code shutdownOutput()}, or on a
- * connection that does not exist, throws {@link TcpApiException} naming the state; the snapshot
- * passed in is unchanged (it is immutable), so nothing is lost.
+ * <p><b>Rule 4: application misuse throws.</b> Sending after {@code shutdownOutput()}, sending
+ * or {@code shutdownOutput()} on a connection that does not exist, opening twice, consuming more
+ * than was delivered, or reconfiguring a knob that cannot change throws {@link TcpApiException}
+ * naming the state; a negative byte count is an {@link IllegalArgumentException}. The snapshot
+ * passed in is unchanged (it is immutable), so nothing is lost. {@code close()} and {@code
+ * abort()} are idempotent, as {@link java.net.Socket#close()} is: on a connection that is
+ * already closed, or closing, they do nothing more.
  *
  * <p>The segment-arrival rules follow RFC 9293 §3.10.7 check by check (sequence number, RST,
  * SYN, ACK, text, FIN), with RFC 5961's RST and SYN validation, RFC 1337's TIME-WAIT RST
