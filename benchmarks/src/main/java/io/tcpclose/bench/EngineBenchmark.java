@@ -170,29 +170,26 @@ public class EngineBenchmark {
     /** Chained: an in-order ACK of one more byte of the flight (RFC 9293 §3.10.7.4 fifth, header prediction). */
     @Benchmark
     public long ackInWindowInPlace() {
-        int i = nextAck;
-        sender.step(flightAcks[i], now, sink);
-        if (++i == FLIGHT) {
-            i = 0;
-            sender.resetTo(established); // the flight is acknowledged: the same one again
-            sender.step(refill, now, sink);
-        }
-        nextAck = i;
+        nextAck = chainedAck(sender, flightAcks, nextAck, established);
         return sink.effects;
     }
 
     /** Chained, LINUX preset (timestamps, window scaling): the same ACK carrying TSval/TSecr. */
     @Benchmark
     public long ackWithTimestampsInPlace() {
-        int i = nextTsAck;
-        tsSender.step(tsFlightAcks[i], now, sink);
-        if (++i == FLIGHT) {
-            i = 0;
-            tsSender.resetTo(tsEstablished);
-            tsSender.step(refill, now, sink);
-        }
-        nextTsAck = i;
+        nextTsAck = chainedAck(tsSender, tsFlightAcks, nextTsAck, tsEstablished);
         return sink.effects;
+    }
+
+    /** Steps ACK {@code i} of the flight; once the flight is acknowledged, starts the same one again from {@code start}. */
+    private int chainedAck(MutableTcb c, Event.Arrive[] acks, int i, Tcb start) {
+        c.step(acks[i], now, sink);
+        if (++i < FLIGHT) {
+            return i;
+        }
+        c.resetTo(start);
+        c.step(refill, now, sink);
+        return 0;
     }
 
     /** Chained: 100 in-order bytes, delivered and ACKed; the reader consumes every 64 segments. */
@@ -210,44 +207,41 @@ public class EngineBenchmark {
         return sink.effects;
     }
 
+    /** One in-place step of {@code e} from a fixed snapshot (the parts it writes are copied once). */
+    private long fromSnapshot(Tcb snapshot, Event e) {
+        scratch.resetTo(snapshot);
+        scratch.step(e, now, sink);
+        return sink.effects;
+    }
+
     /** From the fixed snapshot: the peer's FIN, ESTABLISHED to CLOSE-WAIT. */
     @Benchmark
     public long finInEstablishedInPlace() {
-        scratch.resetTo(established);
-        scratch.step(fin, now, sink);
-        return sink.effects;
+        return fromSnapshot(established, fin);
     }
 
     /** From the fixed snapshot: the ACK of our FIN in LAST-ACK, to CLOSED. */
     @Benchmark
     public long finalAckInLastAckInPlace() {
-        scratch.resetTo(lastAck);
-        scratch.step(finalAck, now, sink);
-        return sink.effects;
+        return fromSnapshot(lastAck, finalAck);
     }
 
     /** From the fixed snapshot: an exact RST, to CLOSED. */
     @Benchmark
     public long rstAtRcvNxtInPlace() {
-        scratch.resetTo(established);
-        scratch.step(rstExact, now, sink);
-        return sink.effects;
+        return fromSnapshot(established, rstExact);
     }
 
     /** From the fixed snapshot: an in-window RST drawing a challenge ACK (RFC 5961 §3.2). */
     @Benchmark
     public long rstInWindowChallengeAckInPlace() {
-        scratch.resetTo(established);
-        scratch.step(rstInWindow, now, sink);
-        return sink.effects;
+        return fromSnapshot(established, rstInWindow);
     }
 
     /** From the fixed snapshot: an out-of-window segment, dropped and ACKed. */
     @Benchmark
     public long outOfWindowSegmentInPlace() {
-        scratch.resetTo(established);
-        scratch.step(outOfWindow, now, sink);
-        return sink.effects;
+        return fromSnapshot(established, outOfWindow);
     }
 
     @Benchmark
