@@ -68,6 +68,11 @@ public class EngineBenchmark {
         }
 
         @Override
+        public void queued(int bytes) {
+            effects++;
+        }
+
+        @Override
         public void deliver(Bytes data) {
             effects++;
         }

@@ -53,14 +53,16 @@ final class Calls {
         if (c.life.finQueued) {
             throw new TcpApiException("send()", state, "shutdownOutput() was already called");
         }
-        // The send buffer bounds what waits: take what fits, and the caller learns how much
-        // from the queue's length (Tcb.sendRoom()); what is taken is never dropped.
+        // The send buffer bounds what waits: take what fits and say how much (Queued);
+        // what is taken is never dropped.
         int room = c.id.config.sendBuffer - c.snd.queued();
         if (room <= 0) {
+            c.out.queued(0);
             return;
         }
-        SendSeq s = c.snd();
-        s.append(data.length() > room ? data.slice(0, room) : data);
+        int taken = Math.min(room, data.length());
+        c.snd().append(taken < data.length() ? data.slice(0, taken) : data);
+        c.out.queued(taken);
         Sending.output(c);
     }
 

@@ -37,6 +37,15 @@ public sealed interface Effect {
         }
     }
 
+    /**
+     * How many of a {@link Event.Send}'s bytes went into the send queue: all of them, or as many
+     * as the send buffer had room for (none when it was full). Reported once per {@code Send},
+     * before anything it transmits; the rest is the caller's to offer again.
+     *
+     * @param bytes how many bytes were taken, 0..the {@code Send}'s length
+     */
+    record Queued(int bytes) implements Effect {}
+
     /** In-order bytes for the application's receive buffer. */
     record Deliver(Bytes data) implements Effect {}
 

@@ -46,6 +46,11 @@ final class EffectList implements EffectSink {
     }
 
     @Override
+    public void queued(int bytes) {
+        add(new Effect.Queued(bytes));
+    }
+
+    @Override
     public void deliver(Bytes data) {
         add(new Effect.Deliver(data));
     }

@@ -25,6 +25,13 @@ public interface EffectSink {
     void transmit(Segment segment, Effect.Why why);
 
     /**
+     * How many of a send's bytes the send queue took ({@link Effect.Queued}).
+     *
+     * @param bytes how many, 0..the send's length
+     */
+    void queued(int bytes);
+
+    /**
      * In-order bytes for the application ({@link Effect.Deliver}).
      *
      * @param data the bytes

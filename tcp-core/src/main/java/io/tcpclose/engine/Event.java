@@ -48,8 +48,8 @@ public sealed interface Event {
 
     /**
      * SEND (RFC 9293 §3.10.2): queue bytes for transmission. The connection takes as many as fit
-     * in its send buffer ({@link Tcb#sendRoom()}, {@link TcpConfig#sendBuffer()}) and no more:
-     * compare {@link Tcb#sendQueueLength()} before and after to learn how many.
+     * in its send buffer ({@link Tcb#sendRoom()}, {@link TcpConfig#sendBuffer()}) and no more,
+     * and says how many in an {@link Effect.Queued}, its first effect.
      */
     record Send(Bytes data) implements Event {
         /**

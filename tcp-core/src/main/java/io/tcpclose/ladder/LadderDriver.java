@@ -367,6 +367,10 @@ public final class LadderDriver {
                 }
             } else if (e instanceof Effect.Rejected) {
                 transcript.add(line("   rejected: " + ((Effect.Rejected) e).reason()));
+            } else if (e instanceof Effect.Queued && event instanceof Event.Send
+                    && ((Effect.Queued) e).bytes() < ((Event.Send) event).data().length()) {
+                transcript.add(line("   send buffer took " + ((Effect.Queued) e).bytes() + " of "
+                        + ((Event.Send) event).data().length() + " bytes"));
             }
         }
         tcb = step.tcb();

@@ -24,10 +24,19 @@ final class StackSink implements EffectSink {
     Connection c;
     long now;
     Effect.NewIncarnation incarnation;
+    /** What the step in progress reported through {@link #queued}, -1 for none. */
+    private int queued = -1;
+    /** What the last finished step reported through {@link #queued}, -1 for none: read right after {@link #step} returns. */
+    int lastQueued = -1;
 
     @Override
     public void transmit(Segment segment, Effect.Why why) {
         stack.send(c.id, c.outbound, segment, why, now);
+    }
+
+    @Override
+    public void queued(int bytes) {
+        queued = bytes;
     }
 
     @Override
@@ -123,18 +132,23 @@ final class StackSink implements EffectSink {
         Connection outerC = this.c;
         long outerNow = this.now;
         Effect.NewIncarnation outerIncarnation = this.incarnation;
+        int outerQueued = this.queued;
         this.c = c;
         this.now = now;
         this.incarnation = null;
+        this.queued = -1;
         Effect.NewIncarnation incarnation;
+        int taken;
         try {
             try {
                 t.step(event, now, this);
             } finally {
                 incarnation = this.incarnation;
+                taken = this.queued;
                 this.c = outerC;
                 this.now = outerNow;
                 this.incarnation = outerIncarnation;
+                this.queued = outerQueued;
             }
             if (t.cwnd() != cwndBefore || t.ssthresh() != ssthreshBefore || t.sndNxt() != nxtBefore || t.sndUna() != unaBefore) {
                 stack.observer.congestion(now, c.id, t.cwnd(), t.ssthresh(), t.sndNxt() - t.sndUna());
@@ -161,6 +175,7 @@ final class StackSink implements EffectSink {
             }
             noticeCount = mark;
         }
+        lastQueued = taken; // after the callbacks, whose own steps set it too
         return incarnation;
     }
 

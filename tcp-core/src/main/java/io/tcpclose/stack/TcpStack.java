@@ -223,9 +223,8 @@ public final class TcpStack {
 
     /** A send: what fits is taken, and a send that did not fit whole is counted and remembered. */
     int send(Connection c, Bytes data) {
-        int before = c.live.sendQueueLength();
         apply(c, new Event.Send(data));
-        int taken = Math.max(0, c.live.sendQueueLength() - before);
+        int taken = sink.lastQueued; // the engine says how much it took (Effect.Queued)
         if (taken < data.length()) {
             c.sendBlocked = true;
             counters.sendBufferFull++;
