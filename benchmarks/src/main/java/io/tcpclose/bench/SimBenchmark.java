@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The simulator: segment deliveries per second of wall time on a lossy link, and complete
  * connection lifecycles (open, 10 KiB each way, four-way close, TIME-WAIT expiry) per second.
- * Each operation builds a fresh two-host simulation (trace off), so host setup is included;
- * the data sent is made once.
+ * Each operation builds a fresh two-host simulation (trace off), so host setup is included,
+ * except {@link #lifecycleReused}, which resets one; the data sent is made once.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -72,10 +72,22 @@ public class SimBenchmark {
     static final Bytes SMALL = Bytes.pattern(10 * 1024);
 
     static Simulator run(LinkConfig link, Bytes data, long seed) {
+        return run(network(link, seed), data);
+    }
+
+    /** The two hosts and their link, trace off. */
+    static Simulator network(LinkConfig link, long seed) {
         Simulator sim = new Simulator(seed).traceEnabled(false);
         Host a = sim.addHost("client", "10.0.0.1", TcpConfig.DEFAULTS);
         Host b = sim.addHost("server", "10.0.0.2", TcpConfig.DEFAULTS);
         sim.connect(a, b, link);
+        return sim;
+    }
+
+    /** One lifecycle on a network built or reset for it. */
+    static Simulator run(Simulator sim, Bytes data) {
+        Host a = sim.host("client");
+        Host b = sim.host("server");
         b.listen(80, c -> new Peer(data));
         Connection c = a.connect(b, 80, new Peer(null));
         c.send(data);
@@ -94,6 +106,24 @@ public class SimBenchmark {
         long n = sim.link("client", "server").delivered() + sim.link("server", "client").delivered();
         counter.deliveries += n;
         return n;
+    }
+
+    /** One network, {@link Simulator#reset} before each lifecycle, as a property test's runs would share it. */
+    @State(Scope.Thread)
+    public static class Reused {
+        Simulator sim;
+
+        @Setup(Level.Trial)
+        public void build() {
+            sim = network(CLEAN, 12);
+        }
+    }
+
+    /** {@link #lifecycle}'s run on a reused network: the same events, without building the hosts. */
+    @Benchmark
+    public long lifecycleReused(Reused r) {
+        Simulator sim = run(r.sim.reset(12), SMALL);
+        return sim.eventsProcessed();
     }
 
     /** One complete lifecycle on a clean link. */

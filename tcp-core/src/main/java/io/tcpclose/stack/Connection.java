@@ -50,6 +50,8 @@ public final class Connection {
     boolean superseded;
     /** A compacted TIME-WAIT brought back by an old duplicate SYN: it stays a Connection. */
     boolean restored;
+    /** Its stack was reset ({@link TcpStack#reset}): every call but close and abort is refused. */
+    boolean discarded;
     /** The TIME-WAIT this new incarnation replaces, set aside until it is synchronized (RFC 9293 §3.6.1). */
     Connection predecessor;
     /** As {@link #predecessor}, for a compacted TIME-WAIT. */

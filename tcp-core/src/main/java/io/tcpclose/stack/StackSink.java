@@ -109,6 +109,11 @@ final class StackSink implements EffectSink {
         incarnation = new Effect.NewIncarnation(syn, oldSndNxt);
     }
 
+    /** Whether a step or its callbacks are running now. */
+    boolean stepping() {
+        return c != null || noticeCount > 0;
+    }
+
     StackSink(TcpStack stack) {
         this.stack = stack;
     }

@@ -57,13 +57,13 @@ public final class TcpStack {
     final Transport transport;
     final Clock clock;
     final TcpConfig config;
-    final IsnGenerator isn;
+    IsnGenerator isn;
     final StackObserver observer;
     final TimerWheel wheel;
     private final Map<FourTuple, Connection> connections = new HashMap<>();
-    final Listeners listeners;
+    Listeners listeners;
     final int maxConnections;
-    final Counters counters = new Counters();
+    Counters counters = new Counters();
     // Scratch buffers start at a full Ethernet frame and grow on demand up to MAX_SEGMENT, so a
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
     private byte[] scratchOut = new byte[1600];
@@ -82,7 +82,9 @@ public final class TcpStack {
     private int slotsUsed;
     private int nextEphemeral = EPHEMERAL_LOW;
     private final TimerWheel.Handler onTimer = this::onTimer;
-    final TimeWaitKeeper timeWaits;
+    TimeWaitKeeper timeWaits;
+    private final boolean synCookies;
+    private final boolean compactTimeWait;
 
     private TcpStack(Builder b) {
         this.transport = b.transport;
@@ -91,8 +93,10 @@ public final class TcpStack {
         this.isn = b.isn;
         this.observer = b.observer;
         this.maxConnections = b.maxConnections;
-        this.listeners = new Listeners(this, b.synCookies ? new SynCookies(b.cookieK0, b.cookieK1) : null);
-        this.timeWaits = new TimeWaitKeeper(this, b.compactTimeWait);
+        this.synCookies = b.synCookies;
+        this.compactTimeWait = b.compactTimeWait;
+        this.listeners = new Listeners(this, synCookies ? new SynCookies(b.cookieK0, b.cookieK1) : null);
+        this.timeWaits = new TimeWaitKeeper(this, compactTimeWait);
         this.wheel = new TimerWheel(clock.nanoTime());
     }
 
@@ -233,6 +237,12 @@ public final class TcpStack {
     }
 
     void apply(Connection c, Event event) {
+        if (c.discarded) {
+            if (event instanceof Event.Close || event instanceof Event.Abort) {
+                return; // letting go of a connection the reset already dropped is harmless
+            }
+            throw new IllegalStateException("connection " + c.id + " is gone: its stack was reset");
+        }
         if (c.slot < 0 && event instanceof Event.Close) {
             return; // closing a connection that is already gone is harmless
         }
@@ -546,6 +556,44 @@ public final class TcpStack {
         }
         scratchOutView.clear().limit(n); // the transport may use it during the call only (Transport's contract)
         transport.send(id.localAddress(), id.localTunnelPort(), id.remoteAddress(), id.remoteTunnelPort(), scratchOutView);
+    }
+
+    /**
+     * Forgets every connection, TIME-WAIT, listener and timer without sending anything, zeroes
+     * the counters and takes a new ISN generator and SYN-cookie secret: the stack as if built
+     * again with them, its grown tables kept. For a driver that reuses one stack between
+     * independent runs (the simulator's reset); the clock must be where the next run starts.
+     * A {@link Connection} from before is gone: a call on it throws {@link IllegalStateException}
+     * (a close or abort is a harmless no-op).
+     *
+     * @param isn          the new runs' ISN generator
+     * @param synCookieK0  first half of the new SYN-cookie secret (unused when cookies are off)
+     * @param synCookieK1  second half
+     * @throws IllegalStateException when called from inside a callback of this stack
+     */
+    public void reset(IsnGenerator isn, long synCookieK0, long synCookieK1) {
+        java.util.Objects.requireNonNull(isn, "isn");
+        if (sink.stepping()) {
+            throw new IllegalStateException("reset() from inside a callback: return from it first");
+        }
+        for (Connection c : connections.values()) {
+            c.discarded = true;
+            c.slot = -1;
+            c.timerId = TimerWheel.NULL_TIMER;
+        }
+        connections.clear();
+        Arrays.fill(slots, 0, slotsUsed, null);
+        freeCount = 0;
+        slotsUsed = 0;
+        nextEphemeral = EPHEMERAL_LOW;
+        lastSource = null;
+        lastDestination = null;
+        lastPseudo = null;
+        this.isn = isn;
+        listeners = new Listeners(this, synCookies ? new SynCookies(synCookieK0, synCookieK1) : null);
+        timeWaits = new TimeWaitKeeper(this, compactTimeWait);
+        counters = new Counters();
+        wheel.clear(clock.nanoTime());
     }
 
     // ------------------------------------------------------------------ bookkeeping

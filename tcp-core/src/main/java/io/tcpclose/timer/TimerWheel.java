@@ -79,6 +79,10 @@ public final class TimerWheel {
     private long currentTick;
     private long cascadedTurn;
     private int modCount;
+    /** Bumped by every change to a pending deadline; {@link #earliestDeadline} is cached against it. */
+    private long version;
+    private long earliestCached;
+    private long earliestVersion = -1;
 
     /**
      * @param startNanos      the clock's value now; ticks count from here
@@ -109,12 +113,13 @@ public final class TimerWheel {
     }
 
     /**
-     * A wheel with about 1 ms ticks and 4096 spokes, starting at {@code startNanos}.
+     * A wheel with about 1 ms ticks and 4096 spokes, starting at {@code startNanos}, with room
+     * for 64 timers that doubles as needed (a simulator builds many small stacks).
      *
      * @param startNanos the clock's value now; ticks count from here
      */
     public TimerWheel(long startNanos) {
-        this(startNanos, 1L << 20, 4096, 1024);
+        this(startNanos, 1L << 20, 4096, 64);
     }
 
     private void allocate(int newCapacity) {
@@ -123,6 +128,34 @@ public final class TimerWheel {
             words[(slot << SHIFT) + META] = (long) NONE << 32; // free, generation 0
         }
         capacity = newCapacity;
+    }
+
+    /**
+     * Drops every pending timer (each id becomes stale, so cancelling one later is a harmless
+     * {@code false}) and sets the wheel's time to {@code nowNanos}, which may lie before the
+     * time it had: the wheel as built, its grown arrays kept, for a driver that reuses it
+     * between independent runs. O(slots ever used).
+     *
+     * @param nowNanos the clock's value now, on the clock {@code startNanos} came from
+     */
+    public void clear(long nowNanos) {
+        long[] w = words;
+        freeHead = NONE;
+        for (int slot = used - 1; slot >= 0; slot--) {
+            int b = slot << SHIFT;
+            if ((int) (w[b + META] >> 32) != NONE) {
+                w[b + META] = ((long) NONE << 32) | (((int) w[b + META] + 1) & LOW); // a new generation: old ids go stale
+            }
+            w[b + LINKS] = ((long) freeHead << 32) | LOW;
+            freeHead = slot;
+        }
+        Arrays.fill(heads, NONE);
+        Arrays.fill(occupied, 0L);
+        pending = 0;
+        currentTick = tickOf(nowNanos);
+        cascadedTurn = currentTick >> levelShift;
+        modCount++;
+        version++;
     }
 
     /** {@return the number of timers scheduled and not yet fired or cancelled} */
@@ -201,6 +234,7 @@ public final class TimerWheel {
         int b = slot << SHIFT;
         int to = spokeOf(newDeadlineNanos);
         w[b + DEADLINE] = newDeadlineNanos;
+        version++;
         if ((int) (w[b + META] >> 32) != to) {
             unlink(w, slot);
             link(w, slot, (int) w[b + META], to);
@@ -214,7 +248,8 @@ public final class TimerWheel {
      * spoke of this turn's ring in tick order holds the earliest timer unless it lies in a later
      * turn, and then only the outer spokes of the turns before it are read too. So the cost is
      * the timers of one or two spokes (one tick's, or one turn's when nothing is due within a
-     * turn), whatever the number pending: cheap enough for an event loop to ask every turn.
+     * turn), whatever the number pending: cheap enough for an event loop to ask every turn, and asking
+     * again before any timer changes costs a comparison.
      *
      * @return the earliest pending deadline, or {@link Long#MAX_VALUE}
      */
@@ -222,6 +257,14 @@ public final class TimerWheel {
         if (pending == 0) {
             return Long.MAX_VALUE;
         }
+        if (earliestVersion != version) { // asked again with nothing changed (a loop's every turn): the answer stands
+            earliestCached = findEarliest();
+            earliestVersion = version;
+        }
+        return earliestCached;
+    }
+
+    private long findEarliest() {
         int n = spokeMask + 1;
         int cur = (int) (currentTick & spokeMask);
         // Inner spokes, in tick order from the current one: each holds one tick's timers (the
@@ -450,6 +493,7 @@ public final class TimerWheel {
         occupied[spoke >>> 6] |= 1L << spoke;
         w[b + META] = ((long) spoke << 32) | (generation & LOW);
         modCount++;
+        version++;
     }
 
     private void unlink(long[] w, int slot) {
@@ -472,6 +516,7 @@ public final class TimerWheel {
             w[nl] = (w[nl] & HIGH) | (p & LOW);
         }
         modCount++;
+        version++;
     }
 
     /** Frees a slot: a new generation, so every id handed out for it goes stale. */

@@ -40,6 +40,23 @@ class TimerWheelTest {
     }
 
     @Test
+    void clear_drops_every_timer_makes_their_ids_stale_and_may_turn_the_clock_back() {
+        TimerWheel w = new TimerWheel(0, TICK, 64, 4);
+        long near = w.schedule(3 * TICK, 1);
+        long far = w.schedule(500 * TICK, 2); // on the second level
+        w.poll(100 * TICK, record, 100);
+        fired.clear();
+        w.clear(0);
+        assertEquals(0, w.pendingCount());
+        assertFalse(w.cancel(far), "an id from before the clear");
+        assertFalse(w.reschedule(near, 5 * TICK));
+        w.schedule(2 * TICK, 3);
+        assertEquals(2 * TICK, w.earliestDeadline(), "time starts again from the clear's now");
+        assertEquals(1, w.poll(1_000 * TICK, record, 100));
+        assertEquals(List.of(3L), fired);
+    }
+
+    @Test
     void a_fired_timers_id_is_stale() {
         TimerWheel w = new TimerWheel(0, TICK, 64, 4);
         long id = w.schedule(TICK, 1);

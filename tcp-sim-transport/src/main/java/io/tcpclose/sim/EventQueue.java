@@ -19,6 +19,14 @@ final class EventQueue {
     int polledType;
     Object polledPayload;
 
+    /** Drops every event; the arrays keep their size. */
+    void clear() {
+        Arrays.fill(payloads, 0, size, null);
+        size = 0;
+        nextOrder = 0;
+        polledPayload = null;
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

@@ -21,6 +21,8 @@ public final class Host {
     long wakeAt = io.tcpclose.engine.Tcb.NO_DEADLINE;
     /** Why the stack's next transport send goes out (from its observer), for the trace. */
     io.tcpclose.engine.Effect.Why pendingWhy;
+    /** The ISN generator it was added with, or null when it comes from the seed (a reset derives a new one). */
+    io.tcpclose.stack.IsnGenerator ownIsn;
     /** Outgoing links by destination address: one lookup per segment sent. */
     final java.util.Map<InetAddress, Link> routes = new java.util.HashMap<>();
 

@@ -18,7 +18,9 @@ public final class Link {
     final Host to;
     final String name;
     LinkConfig config;
-    final SplittableRandom random;
+    /** The configuration it was built with, which a reset restores. */
+    private final LinkConfig initial;
+    SplittableRandom random;
     final boolean[] gilbertBad = new boolean[1];
     long busyUntil;
     long lastArrival;
@@ -43,7 +45,29 @@ public final class Link {
         this.to = to;
         this.name = from.name() + ">" + to.name();
         this.config = config;
+        this.initial = config;
         this.random = random;
+    }
+
+    /** As built, with a new random stream: for {@link Simulator#reset}. */
+    void reset(SplittableRandom random) {
+        this.random = random;
+        config = initial;
+        gilbertBad[0] = false;
+        busyUntil = 0;
+        lastArrival = 0;
+        packets = 0;
+        departures.clear();
+        partitioned = false;
+        holding = false;
+        scheduledPartitions.clear();
+        held.clear();
+        sent = 0;
+        dropped = 0;
+        delivered = 0;
+        duplicated = 0;
+        corrupted = 0;
+        expired = 0;
     }
 
     /** {@return the link's name, {@code "client>server"} for the link from client to server} */

@@ -53,7 +53,7 @@ public final class Simulator {
     private static final int WAKE = 1;
     private static final int ACTION = 2;
 
-    private final long seed;
+    private long seed;
     private final VirtualClock clock = new VirtualClock();
     private final EventQueue queue = new EventQueue();
     private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -61,7 +61,7 @@ public final class Simulator {
     private final List<Host> hostList = new ArrayList<>();
     private final Map<String, Link> links = new LinkedHashMap<>();
     private final List<FaultRule> rules = new ArrayList<>();
-    private final Trace trace = new Trace();
+    private Trace trace = new Trace();
     private long events;
     private long maxEvents = 50_000_000L;
     private long maxVirtualNanos = Duration.ofHours(2).toNanos();
@@ -163,6 +163,45 @@ public final class Simulator {
         return networkMslNanos;
     }
 
+    /**
+     * Starts over with a new seed, keeping the network: the simulator as if built again with
+     * {@code seed} and the same hosts, links (their first configuration), limits, network MSL,
+     * trace setting, observers and delivery listeners, but without building them again. Every
+     * connection, listener, TIME-WAIT, timer, fault rule, partition, scheduled action and
+     * packet in flight is gone; virtual time is 0, the counts are 0, {@link #trace()} is a new,
+     * empty trace, and every random stream, ISN secret and SYN-cookie secret is derived from
+     * {@code seed} as a new simulator derives them. So a run after {@code reset(s)} is event for
+     * event the run of a {@code new Simulator(s)} built the same way, and a property test's
+     * thousands of runs reuse one network. (A host added with its own {@link IsnGenerator}
+     * keeps that generator, in whatever state it is.) Connections from before are gone: calls
+     * on them throw {@link IllegalStateException}.
+     *
+     * @param seed the new root seed
+     * @return this simulator
+     * @throws IllegalStateException when called from inside the run (an action or a callback)
+     */
+    public Simulator reset(long seed) {
+        if (running) {
+            throw new IllegalStateException("reset() while the simulation runs: call it between runs");
+        }
+        this.seed = seed;
+        clock.reset();
+        queue.clear();
+        events = 0;
+        trace = new Trace();
+        rules.clear();
+        for (Host h : hostList) {
+            h.wakeAt = Tcb.NO_DEADLINE;
+            h.pendingWhy = null;
+            h.stack().reset(h.ownIsn == null ? derivedIsn(h.name()) : h.ownIsn,
+                    stream(h.name() + "/syn-cookies").nextLong(), stream(h.name() + "/syn-cookies/2").nextLong());
+        }
+        for (Link l : links.values()) {
+            l.reset(stream("link:" + l.name()));
+        }
+        return this;
+    }
+
     // ------------------------------------------------------------------ building
 
     /**
@@ -177,8 +216,14 @@ public final class Simulator {
      *                                  resolve to an address
      */
     public Host addHost(String name, String ipv4, TcpConfig config) {
-        SplittableRandom r = stream("isn:" + name);
-        return addHost(name, ipv4, config, IsnGenerator.rfc6528(r.nextLong(), r.nextLong()));
+        Host h = addHost(name, ipv4, config, derivedIsn(name));
+        h.ownIsn = null;
+        return h;
+    }
+
+    private IsnGenerator derivedIsn(String hostName) {
+        SplittableRandom r = stream("isn:" + hostName);
+        return IsnGenerator.rfc6528(r.nextLong(), r.nextLong());
     }
 
     /**
@@ -215,6 +260,7 @@ public final class Simulator {
                 .synCookieSecret(stream(name + "/syn-cookies").nextLong(), stream(name + "/syn-cookies/2").nextLong())
                 .build();
         Host h = new Host(name, address, stack, config);
+        h.ownIsn = isn;
         self[0] = h;
         hosts.put(name, h);
         hostList.add(h);
@@ -526,6 +572,20 @@ public final class Simulator {
      * @throws SimulationLimitException if the run passes its event or virtual-time limit
      */
     public void runUntil(long endNanos) {
+        if (running) {
+            throw new IllegalStateException("run() from inside the run: an action or a callback may not run the simulator");
+        }
+        running = true;
+        try {
+            runLoop(endNanos);
+        } finally {
+            running = false;
+        }
+    }
+
+    private boolean running;
+
+    private void runLoop(long endNanos) {
         refreshWakes();
         while (!queue.isEmpty()) {
             if (queue.peekTime() > endNanos) {
@@ -549,7 +609,7 @@ public final class Simulator {
         }
     }
 
-    /** {@return the number of events processed so far, over every run} */
+    /** {@return the number of events processed so far, over every run since it was built or {@link #reset}} */
     public long eventsProcessed() {
         return events;
     }

@@ -16,6 +16,11 @@ public final class VirtualClock implements Clock {
         return nanos;
     }
 
+    /** Back to time 0, for {@link Simulator#reset}. */
+    void reset() {
+        nanos = 0;
+    }
+
     void advanceTo(long t) {
         if (t < nanos) {
             throw new IllegalStateException("virtual time cannot go back from " + nanos + " to " + t);
