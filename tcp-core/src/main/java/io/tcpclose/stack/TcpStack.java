@@ -21,10 +21,8 @@ import io.tcpclose.wire.SegmentCodec;
 import io.tcpclose.wire.TcpFlags;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +58,7 @@ public final class TcpStack {
     IsnGenerator isn;
     final StackObserver observer;
     final TimerWheel wheel;
-    private final Map<FourTuple, Connection> connections = new HashMap<>();
+    final ConnectionTable table = new ConnectionTable();
     Listeners listeners;
     final int maxConnections;
     Counters counters = new Counters();
@@ -68,18 +66,12 @@ public final class TcpStack {
     // stack (a simulator builds many) does not zero 128 KiB it may never use.
     private byte[] scratchOut = new byte[1600];
     private ByteBuffer scratchOutView = ByteBuffer.wrap(scratchOut);
-    /** Finds a connection by an arriving segment's addresses and ports without making a FourTuple. */
-    private final FourTuple.Probe probe = new FourTuple.Probe();
     /** Carries out the effects of each in-place step. */
     final StackSink sink = new StackSink(this);
     private byte[] scratchIn = new byte[1600];
     private InetAddress lastSource;
     private InetAddress lastDestination;
     private PseudoHeader lastPseudo;
-    private Connection[] slots = new Connection[64];
-    private int[] freeSlots = new int[64];
-    private int freeCount;
-    private int slotsUsed;
     private int nextEphemeral = EPHEMERAL_LOW;
     private final TimerWheel.Handler onTimer = this::onTimer;
     TimeWaitKeeper timeWaits;
@@ -151,7 +143,7 @@ public final class TcpStack {
         }
         int port = id.localPort() == 0 ? pickEphemeral(id) : id.localPort();
         id = id.withLocalPort(port);
-        Connection existing = connections.get(id);
+        Connection existing = table.find(id);
         if (existing != null) {
             throw new IllegalStateException("connection " + id + " already exists in " + existing.state());
         }
@@ -322,8 +314,8 @@ public final class TcpStack {
         // The connection first, by the ports in the raw header (decoding checks them again):
         // its pseudo-header serves inbound too (the address sum is symmetric), and its
         // FourTuple is the segment's.
-        Connection c = len >= 4 ? connections.get(probe.set(destination, (array[offset + 2] & 0xFF) << 8 | (array[offset + 3] & 0xFF),
-                source, (array[offset] & 0xFF) << 8 | (array[offset + 1] & 0xFF), destinationPort, sourcePort)) : null;
+        Connection c = len >= 4 ? table.find(destination, (array[offset + 2] & 0xFF) << 8 | (array[offset + 3] & 0xFF),
+                source, (array[offset] & 0xFF) << 8 | (array[offset + 1] & 0xFF), destinationPort, sourcePort) : null;
         Segment seg;
         try {
             PseudoHeader pseudo = c != null ? c.outbound : inboundPseudo(source, destination);
@@ -457,7 +449,7 @@ public final class TcpStack {
     }
 
     private void onTimer(long timerId, long attachment, long now) {
-        Connection c = slots[(int) attachment];
+        Connection c = table.atSlot((int) attachment);
         if (c == null || c.timerId != timerId) {
             return;
         }
@@ -471,7 +463,7 @@ public final class TcpStack {
     /** {@return a snapshot of the counters and of connections per state} */
     public StackStats stats() {
         Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
-        for (Connection c : connections.values()) {
+        for (Connection c : table.all()) {
             byState.merge(c.live.state(), 1, Integer::sum);
         }
         if (timeWaits.table.size() > 0) {
@@ -488,7 +480,7 @@ public final class TcpStack {
      * @return the connection, or null
      */
     public Connection connection(FourTuple id) {
-        return connections.get(id);
+        return table.find(Objects.requireNonNull(id, "id"));
     }
 
     /**
@@ -504,15 +496,15 @@ public final class TcpStack {
 
     /** {@return how many connections exist (any state but CLOSED), compacted TIME-WAITs included} */
     public int connectionCount() {
-        return connections.size() + timeWaits.table.size();
+        return table.size() + timeWaits.table.size();
     }
 
     /**
      * {@return a new list of the connections that have a {@link Connection} now (compacted
-     * TIME-WAITs have none), in no particular order}
+     * TIME-WAITs have none)}
      */
     public List<Connection> connections() {
-        return new ArrayList<>(connections.values());
+        return table.all();
     }
 
     /** {@return the configuration every connection of this stack runs with} */
@@ -576,15 +568,7 @@ public final class TcpStack {
         if (sink.stepping()) {
             throw new IllegalStateException("reset() from inside a callback: return from it first");
         }
-        for (Connection c : connections.values()) {
-            c.discarded = true;
-            c.slot = -1;
-            c.timerId = TimerWheel.NULL_TIMER;
-        }
-        connections.clear();
-        Arrays.fill(slots, 0, slotsUsed, null);
-        freeCount = 0;
-        slotsUsed = 0;
+        table.clear();
         nextEphemeral = EPHEMERAL_LOW;
         lastSource = null;
         lastDestination = null;
@@ -599,19 +583,7 @@ public final class TcpStack {
     // ------------------------------------------------------------------ bookkeeping
 
     void register(Connection c) {
-        int slot;
-        if (freeCount > 0) {
-            slot = freeSlots[--freeCount];
-        } else {
-            if (slotsUsed == slots.length) {
-                slots = Arrays.copyOf(slots, slots.length * 2);
-                freeSlots = Arrays.copyOf(freeSlots, slots.length);
-            }
-            slot = slotsUsed++;
-        }
-        slots[slot] = c;
-        c.slot = slot;
-        connections.put(c.id, c);
+        table.add(c);
     }
 
     void unregister(Connection c) {
@@ -621,10 +593,7 @@ public final class TcpStack {
         wheel.cancel(c.timerId);
         c.timerId = TimerWheel.NULL_TIMER;
         c.scheduledDeadline = Tcb.NO_DEADLINE;
-        connections.remove(c.id);
-        slots[c.slot] = null;
-        freeSlots[freeCount++] = c.slot;
-        c.slot = -1;
+        table.remove(c);
     }
 
     private int pickEphemeral(FourTuple towards) {
@@ -632,7 +601,7 @@ public final class TcpStack {
             int port = nextEphemeral;
             nextEphemeral = nextEphemeral == 65535 ? EPHEMERAL_LOW : nextEphemeral + 1;
             FourTuple candidate = towards.withLocalPort(port);
-            if (!connections.containsKey(candidate) && timeWaits.table.find(candidate) < 0) {
+            if (table.find(candidate) == null && timeWaits.table.find(candidate) < 0) {
                 return port;
             }
         }
