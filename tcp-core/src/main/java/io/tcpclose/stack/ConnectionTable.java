@@ -102,14 +102,11 @@ final class ConnectionTable {
 
     /** Removes a connection and frees its slot; it must be here. */
     void remove(Connection c) {
-        FourTuple id = c.id;
-        long addrs = addresses(id.localAddress(), id.remoteAddress());
-        long ports = ports(id.localPort(), id.remotePort(), id.localTunnelPort(), id.remoteTunnelPort());
         int mask = cells.length - 1;
-        int i = cell(addrs, ports, mask);
+        int i = cell(addresses(c.id), ports(c.id), mask);
         while (cells[i] != c) {
             if (cells[i] == null) {
-                throw new IllegalStateException("connection " + id + " is not in the table");
+                throw new IllegalStateException("connection " + c.id + " is not in the table");
             }
             i = (i + 1) & mask;
         }
@@ -159,9 +156,8 @@ final class ConnectionTable {
     }
 
     private void insert(Connection c) {
-        FourTuple id = c.id;
-        long addrs = addresses(id.localAddress(), id.remoteAddress());
-        long ports = ports(id.localPort(), id.remotePort(), id.localTunnelPort(), id.remoteTunnelPort());
+        long addrs = addresses(c.id);
+        long ports = ports(c.id);
         int mask = cells.length - 1;
         int i = cell(addrs, ports, mask);
         while (cells[i] != null) {
@@ -190,6 +186,14 @@ final class ConnectionTable {
 
     private static long addresses(InetAddress local, InetAddress remote) {
         return ((long) local.hashCode() << 32) | (remote.hashCode() & 0xFFFF_FFFFL);
+    }
+
+    private static long addresses(FourTuple id) {
+        return addresses(id.localAddress(), id.remoteAddress());
+    }
+
+    private static long ports(FourTuple id) {
+        return ports(id.localPort(), id.remotePort(), id.localTunnelPort(), id.remoteTunnelPort());
     }
 
     private static long ports(int localPort, int remotePort, int localTunnelPort, int remoteTunnelPort) {
