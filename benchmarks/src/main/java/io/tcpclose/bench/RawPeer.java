@@ -34,6 +34,8 @@ final class RawPeer {
     final int[] nextSeq;
     long sentByServer;
     final byte[] scratch = new byte[2048];
+    /** One view over {@code scratch}, reused: the peer's own buffer costs the stack nothing per segment. */
+    private final ByteBuffer scratchView = ByteBuffer.wrap(scratch);
     final ConnectionListener reader = new ConnectionListener() {
         @Override
         public void onReadable(Connection c) {
@@ -114,7 +116,7 @@ final class RawPeer {
     void receive(int i, int flags, int seq, int ack, Bytes payload) {
         Segment s = new Segment(clientPorts[i], 80, seq, ack, flags, 65535, TcpOptions.NONE, payload);
         int n = SegmentCodec.encode(s, toServer[i], scratch, 0);
-        server.receive(clientIps[i], SERVER, ByteBuffer.wrap(scratch, 0, n));
+        server.receive(clientIps[i], SERVER, scratchView.clear().limit(n));
     }
 
     static InetAddress ip(String s) {

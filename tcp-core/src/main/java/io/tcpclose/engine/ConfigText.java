@@ -147,4 +147,15 @@ final class ConfigText {
         }
         return v;
     }
+
+    /** rtoMin ≤ rtoInitial ≤ rtoMax, or an IllegalArgumentException naming the knob that breaks it. */
+    static void checkRtoBounds(long min, long initial, long max) {
+        if (min > max) {
+            throw new IllegalArgumentException("rtoMin " + Duration.ofNanos(min) + " is above rtoMax " + Duration.ofNanos(max));
+        }
+        if (initial < min || initial > max) {
+            throw new IllegalArgumentException("rtoInitial " + Duration.ofNanos(initial) + " lies outside [rtoMin "
+                    + Duration.ofNanos(min) + ", rtoMax " + Duration.ofNanos(max) + "]");
+        }
+    }
 }

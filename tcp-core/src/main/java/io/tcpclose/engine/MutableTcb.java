@@ -153,9 +153,28 @@ public final class MutableTcb {
         step(event, nowNanos, sink, true);
     }
 
+    /**
+     * {@link #step} of an {@link Event.Arrive} without the event object, for a driver's receive
+     * path: the same step, effect for effect.
+     *
+     * @param segment   the arriving segment
+     * @param listening whether a listener waits on the segment's destination port ({@link Event.Arrive#listening()})
+     * @param nowNanos  the caller's monotonic clock, read once for this step
+     * @param sink      receives the effects
+     */
+    public void arrive(Segment segment, boolean listening, long nowNanos, EffectSink sink) {
+        Objects.requireNonNull(segment, "segment");
+        run(null, segment, listening, nowNanos, sink, true);
+    }
+
     /** One step; {@code predict} false skips header prediction (the reference for its property). */
     void step(Event event, long nowNanos, EffectSink sink, boolean predict) {
         Objects.requireNonNull(event, "event");
+        run(event, null, false, nowNanos, sink, predict);
+    }
+
+    /** One step of {@code event}, or of {@code segment} arriving when {@code event} is null. */
+    private void run(Event event, Segment segment, boolean listening, long nowNanos, EffectSink sink, boolean predict) {
         Objects.requireNonNull(sink, "sink");
         now = nowNanos;
         out = sink;
@@ -164,7 +183,11 @@ public final class MutableTcb {
         long before = tm.next();
         boolean had = tm.any();
         try {
-            dispatch(event, predict);
+            if (event == null) {
+                arrive(segment, listening, predict);
+            } else {
+                dispatch(event, predict);
+            }
         } finally {
             out = null;
             inData = null;
@@ -179,9 +202,7 @@ public final class MutableTcb {
     private void dispatch(Event event, boolean predict) {
         if (event instanceof Event.Arrive) {
             Event.Arrive a = (Event.Arrive) event;
-            if (!predict || !Acking.predicted(this, a.segment())) {
-                Arrival.arrive(this, a.segment(), a.listening());
-            }
+            arrive(a.segment(), a.listening(), predict);
         } else if (event instanceof Event.Tick) {
             TimerRules.tick(this);
         } else if (event instanceof Event.Send) {
@@ -204,6 +225,12 @@ public final class MutableTcb {
             Calls.listen(this, l.iss(), l.tsOffset());
         } else {
             throw new AssertionError("unknown event " + event);
+        }
+    }
+
+    private void arrive(Segment segment, boolean listening, boolean predict) {
+        if (!predict || !Acking.predicted(this, segment)) {
+            Arrival.arrive(this, segment, listening);
         }
     }
 

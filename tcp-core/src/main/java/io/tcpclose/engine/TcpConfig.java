@@ -149,34 +149,22 @@ public final class TcpConfig implements Cloneable {
         return rstValidation;
     }
 
-    /**
-     * {@return the minimum time between two challenge ACKs on one connection (RFC 5961 §7), in
-     * nanoseconds; the same interval throttles ACKs sent in answer to unacceptable bare ACKs}
-     */
+    /** {@return the challenge-ACK interval in nanoseconds ({@link Builder#challengeAckInterval})} */
     public long challengeAckIntervalNanos() {
         return challengeAckIntervalNanos;
     }
 
-    /**
-     * {@return how long an orphan (the application closed) waits in FIN-WAIT-2 for the peer's FIN,
-     * in nanoseconds, or {@link #NONE} for no limit}
-     */
+    /** {@return the orphan FIN-WAIT-2 timeout in nanoseconds, or {@link #NONE} ({@link Builder#orphanFinWait2Timeout})} */
     public long orphanFinWait2TimeoutNanos() {
         return orphanFinWait2TimeoutNanos;
     }
 
-    /**
-     * {@return how many times one segment is retransmitted before the connection gives up, while
-     * the application has not closed; unanswered zero-window probes count too}
-     */
+    /** {@return the retransmissions of one segment before giving up while the application has not closed; unanswered zero-window probes count too ({@link Builder#maxRetransmissions})} */
     public int maxRetransmissions() {
         return maxRetransmissions;
     }
 
-    /**
-     * {@return how many times one segment is retransmitted before an orphan (the application
-     * closed) gives up; also the number of zero-window probes an orphan gets in all, answered or not}
-     */
+    /** {@return the same once the application has closed; also an orphan's zero-window probes in all ({@link Builder#maxRetransmissions})} */
     public int maxOrphanRetransmissions() {
         return maxOrphanRetransmissions;
     }
@@ -217,10 +205,7 @@ public final class TcpConfig implements Cloneable {
         return rtoMaxNanos;
     }
 
-    /**
-     * {@return the user timeout (RFC 5482) in nanoseconds, or {@link #NONE} when it is off: how
-     * long queued data may wait unacknowledged before the connection gives up}
-     */
+    /** {@return the RFC 5482 user timeout in nanoseconds, or {@link #NONE} when off ({@link Builder#userTimeout})} */
     public long userTimeoutNanos() {
         return userTimeoutNanos;
     }
@@ -245,18 +230,12 @@ public final class TcpConfig implements Cloneable {
         return keepAliveProbes;
     }
 
-    /**
-     * {@return whether {@code close()} with unread received data, or data arriving after it, resets
-     * the connection (RFC 2525 §2.17)}
-     */
+    /** {@return whether a close with unread data resets the connection ({@link Builder#rstOnCloseWithUnreadData})} */
     public boolean rstOnCloseWithUnreadData() {
         return rstOnCloseWithUnreadData;
     }
 
-    /**
-     * {@return whether, with a listener waiting, a new SYN with a higher sequence number may reuse
-     * a 4-tuple in TIME-WAIT (RFC 6191)}
-     */
+    /** {@return whether a SYN may reuse a 4-tuple in TIME-WAIT ({@link Builder#timeWaitReuse})} */
     public boolean timeWaitReuse() {
         return timeWaitReuse;
     }
@@ -281,12 +260,7 @@ public final class TcpConfig implements Cloneable {
         return reassemblySegments;
     }
 
-    /**
-     * The send buffer: the most bytes queued and not yet acknowledged. A send takes what fits
-     * and no more; nothing it took is ever dropped.
-     *
-     * @return the buffer in bytes
-     */
+    /** {@return the send buffer in bytes ({@link Builder#sendBuffer})} */
     public int sendBuffer() {
         return sendBuffer;
     }
@@ -305,13 +279,7 @@ public final class TcpConfig implements Cloneable {
         return congestionControl;
     }
 
-    /**
-     * The initial congestion window in segments (RFC 6928): the window is this many times the
-     * sender's MSS, as on Linux (RFC 6928 also caps it at 14,600 bytes; Linux does not, nor do we),
-     * and one segment after a lost SYN or SYN,ACK (RFC 5681 §3.1).
-     *
-     * @return the segments, 1..100
-     */
+    /** {@return the initial congestion window in segments ({@link Builder#initialWindow})} */
     public int initialWindowSegments() {
         return initialWindowSegments;
     }
@@ -326,22 +294,12 @@ public final class TcpConfig implements Cloneable {
         return timestamps;
     }
 
-    /**
-     * How long an ACK of in-order data may wait for a second segment (RFC 1122 4.2.3.2), or
-     * {@link #NONE} for immediate ACKs (the default, so ladders show one ACK per segment).
-     *
-     * @return the bound in nanoseconds, or {@link #NONE}
-     */
+    /** {@return the delayed-ACK bound in nanoseconds, or {@link #NONE} for immediate ACKs ({@link Builder#delayedAck})} */
     public long delayedAckNanos() {
         return delayedAckNanos;
     }
 
-    /**
-     * With delayed ACKs, how many in-order segments after the handshake are still ACKed at once
-     * (Linux's quick-ACK mode, up to 16, so that the sender's window opens fast).
-     *
-     * @return the count; 0 delays from the first segment
-     */
+    /** {@return the quick ACKs after the handshake ({@link Builder#quickAcks})} */
     public int quickAcks() {
         return quickAcks;
     }
@@ -542,7 +500,8 @@ public final class TcpConfig implements Cloneable {
         }
 
         /**
-         * RFC 5482 user timeout; null switches it off.
+         * RFC 5482 user timeout: how long queued data may wait unacknowledged before the
+         * connection gives up; null switches it off.
          *
          * @param d the timeout, positive, or null
          * @return this builder
@@ -579,7 +538,8 @@ public final class TcpConfig implements Cloneable {
         }
 
         /**
-         * Whether {@code close()} with unread received data resets the connection (RFC 2525 §2.17).
+         * Whether {@code close()} with unread received data, or data arriving after it, resets the
+         * connection (RFC 2525 §2.17).
          *
          * @param on true to reset
          * @return this builder
@@ -590,7 +550,8 @@ public final class TcpConfig implements Cloneable {
         }
 
         /**
-         * Whether a new SYN with a higher sequence number may reuse a 4-tuple in TIME-WAIT (RFC 6191).
+         * Whether, with a listener waiting, a new SYN with a higher sequence number may reuse a
+         * 4-tuple in TIME-WAIT (RFC 6191).
          *
          * @param on true to allow the reuse
          * @return this builder
@@ -649,7 +610,8 @@ public final class TcpConfig implements Cloneable {
 
         /**
          * The send buffer: the most bytes queued and not yet acknowledged (default
-         * {@value TcpConfig#DEFAULT_SEND_BUFFER}); a send takes what fits.
+         * {@value TcpConfig#DEFAULT_SEND_BUFFER}); a send takes what fits, and nothing it took is
+         * ever dropped.
          *
          * @param bytes the buffer in bytes, 1..2<sup>30</sup>
          * @return this builder
@@ -671,7 +633,9 @@ public final class TcpConfig implements Cloneable {
         }
 
         /**
-         * The initial congestion window in segments (RFC 6928; RFC 5681 §3.1 allows 2 to 4).
+         * The initial congestion window in segments (RFC 6928; RFC 5681 §3.1 allows 2 to 4): this
+         * many times the sender's MSS, as on Linux (RFC 6928 also caps it at 14,600 bytes; Linux
+         * does not, nor do we), and one segment after a lost SYN or SYN,ACK (RFC 5681 §3.1).
          *
          * @param segments 1..100, 10 by default (Linux's)
          * @return this builder
@@ -767,15 +731,7 @@ public final class TcpConfig implements Cloneable {
          * @throws IllegalArgumentException naming the knob whose value contradicts another
          */
         public TcpConfig build() {
-            if (c.rtoMinNanos > c.rtoMaxNanos) {
-                throw new IllegalArgumentException("rtoMin " + Duration.ofNanos(c.rtoMinNanos)
-                        + " is above rtoMax " + Duration.ofNanos(c.rtoMaxNanos));
-            }
-            if (c.rtoInitialNanos < c.rtoMinNanos || c.rtoInitialNanos > c.rtoMaxNanos) {
-                throw new IllegalArgumentException("rtoInitial " + Duration.ofNanos(c.rtoInitialNanos)
-                        + " lies outside [rtoMin " + Duration.ofNanos(c.rtoMinNanos) + ", rtoMax "
-                        + Duration.ofNanos(c.rtoMaxNanos) + "]");
-            }
+            ConfigText.checkRtoBounds(c.rtoMinNanos, c.rtoInitialNanos, c.rtoMaxNanos);
             TcpConfig built = c.copy();
             java.lang.invoke.VarHandle.releaseFence(); // what final fields would give: no reader sees a half-built config
             return built;

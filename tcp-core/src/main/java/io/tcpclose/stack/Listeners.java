@@ -12,8 +12,6 @@ import io.tcpclose.wire.PseudoHeader;
 import io.tcpclose.wire.Segment;
 import io.tcpclose.wire.TcpFlags;
 import io.tcpclose.wire.TcpOptions;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A stack's listening ports and how it admits passive connections: each port's backlog of
@@ -22,7 +20,8 @@ import java.util.Map;
  */
 final class Listeners {
     private final TcpStack stack;
-    private final Map<Integer, Listener> byPort = new HashMap<>();
+    /** Listeners by port, in pages of 256 made on first use: no boxed key per arriving segment. */
+    private final Listener[][] byPort = new Listener[256][];
     /** Null when cookies are off: a SYN beyond the backlog is dropped. */
     private final SynCookies cookies;
 
@@ -51,21 +50,65 @@ final class Listeners {
 
     /** Adds a listener; false when the port already has one. */
     boolean add(int port, int backlog, Acceptor acceptor) {
-        return byPort.putIfAbsent(port, new Listener(acceptor, backlog)) == null;
+        Listener[] page = byPort[port >>> 8];
+        if (page == null) {
+            page = byPort[port >>> 8] = new Listener[256];
+        }
+        if (page[port & 0xFF] != null) {
+            return false;
+        }
+        page[port & 0xFF] = new Listener(acceptor, backlog);
+        return true;
     }
 
     void remove(int port) {
-        byPort.remove(port);
+        if (port < 0 || port > 0xFFFF) {
+            return; // nobody listens there
+        }
+        Listener[] page = byPort[port >>> 8];
+        if (page != null) {
+            page[port & 0xFF] = null;
+        }
     }
 
-    /** {@return the listener on {@code port}, or null} */
+    /** {@return the listener on {@code port} (0..65535), or null} */
     Listener get(int port) {
-        return byPort.get(port);
+        if (port < 0 || port > 0xFFFF) {
+            return null;
+        }
+        Listener[] page = byPort[port >>> 8];
+        return page == null ? null : page[port & 0xFF];
     }
 
     /** {@return whether anyone listens on {@code port}} */
     boolean has(int port) {
-        return byPort.containsKey(port);
+        return get(port) != null;
+    }
+
+    /**
+     * A segment for a 4-tuple with no connection: a SYN to a listener opens a half-open
+     * connection (or, past the backlog, is answered with a cookie), and an ACK returning a
+     * cookie opens an established one. True when it was taken so.
+     */
+    boolean arrive(FourTuple id, Segment seg, long now) {
+        Listener listener = get(seg.dstPort());
+        if (listener == null) {
+            return false;
+        }
+        if (seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)) {
+            if (listener.halfOpen >= listener.backlog || stack.connectionCount() >= stack.maxConnections) {
+                overflow(listener, id, seg, now);
+                return true;
+            }
+            Connection fresh = new Connection(stack, id, MutableTcb.create(stack.config, seg.dstPort(), seg.srcPort()), null);
+            stack.register(fresh);
+            stack.counters.connectionsOpened++;
+            halfOpen(fresh, listener);
+            stack.step(fresh, new Event.Listen(stack.isn.isn(id, now), stack.isn.timestampOffset(id)), now);
+            stack.step(fresh, new Event.Arrive(seg), now);
+            return true;
+        }
+        return mayReturnCookie(listener, seg, now) && cookieReturns(listener, id, seg, now);
     }
 
     /** Whether a bare ACK (or ACK,PSH) to this listener may be returning one of our cookies. */

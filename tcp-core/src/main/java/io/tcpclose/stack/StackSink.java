@@ -125,6 +125,15 @@ final class StackSink implements EffectSink {
      * connection again never interleaves with this one.
      */
     Effect.NewIncarnation step(Connection c, Event event, long now) {
+        return run(c, event, null, false, now);
+    }
+
+    /** {@link #step} of a segment arriving, without an {@link Event.Arrive} per segment. */
+    Effect.NewIncarnation arrive(Connection c, Segment segment, boolean listening, long now) {
+        return run(c, null, segment, listening, now);
+    }
+
+    private Effect.NewIncarnation run(Connection c, Event event, Segment segment, boolean listening, long now) {
         MutableTcb t = c.live;
         int queuedBefore = t.sendQueueLength();
         int cwndBefore = t.cwnd();
@@ -146,7 +155,11 @@ final class StackSink implements EffectSink {
         int taken;
         try {
             try {
-                t.step(event, now, this);
+                if (event != null) {
+                    t.step(event, now, this);
+                } else {
+                    t.arrive(segment, listening, now, this);
+                }
             } finally {
                 incarnation = this.incarnation;
                 taken = this.queued;

@@ -206,8 +206,6 @@ public final class TcpStack {
         }
     }
 
-
-
     /**
      * Stops accepting on {@code port}; established connections are unaffected.
      *
@@ -334,45 +332,17 @@ public final class TcpStack {
         observer.segmentIn(now, id, seg);
         // The engine decides whether a SYN may reopen a TIME-WAIT 4-tuple; it needs to know
         // whether anyone listens.
-        Event.Arrive arrive = new Event.Arrive(seg, listeners.has(seg.dstPort()));
-        if (c == null && timeWaits.table.size() > 0 && TimeWaitTable.fits(id)) {
-            int e = timeWaits.table.find(TimeWaitTable.addresses(destination, source), seg.dstPort(), seg.srcPort());
-            if (e >= 0) {
-                TimeWait old = timeWaits.table.get(e);
-                Effect.NewIncarnation n = timeWaits.step(e, id, arrive, now);
-                if (n != null) {
-                    timeWaits.table.remove(e);
-                    timeWaits.reincarnate(id, n, null, old, now);
-                }
-                return;
-            }
-        }
+        boolean listening = listeners.has(seg.dstPort());
         if (c != null) {
-            Effect.NewIncarnation n = step(c, arrive, now);
+            Effect.NewIncarnation n = sink.arrive(c, seg, listening, now);
             if (n != null) {
                 unregister(c);
                 timeWaits.reincarnate(id, n, c, null, now);
             }
             return;
         }
-        Listeners.Listener listener = listeners.get(seg.dstPort());
-        if (listener != null && seg.has(TcpFlags.SYN) && !seg.has(TcpFlags.ACK) && !seg.has(TcpFlags.RST)) {
-            if (listener.halfOpen >= listener.backlog || connectionCount() >= maxConnections) {
-                listeners.overflow(listener, id, seg, now);
-                return;
-            }
-            Connection fresh = new Connection(this, id, MutableTcb.create(config, seg.dstPort(), seg.srcPort()), null);
-            register(fresh);
-            counters.connectionsOpened++;
-            Listeners.halfOpen(fresh, listener);
-            step(fresh, new Event.Listen(isn.isn(id, now), isn.timestampOffset(id)), now);
-            step(fresh, new Event.Arrive(seg), now);
+        if (timeWaits.arrive(id, seg, listening, now) || listeners.arrive(id, seg, now)) {
             return;
-        }
-        if (listener != null && listeners.mayReturnCookie(listener, seg, now)) {
-            if (listeners.cookieReturns(listener, id, seg, now)) {
-                return;
-            }
         }
         // RFC 9293 §3.10.7.1: no such connection.
         counters.rejected[io.tcpclose.engine.RejectReason.NO_CONNECTION.ordinal()]++;
@@ -384,10 +354,6 @@ public final class TcpStack {
         }
     }
 
-
-
-
-
     /** The pseudo-header for an address pair; the last one is kept, as a peer sends in runs. */
     private PseudoHeader inboundPseudo(InetAddress source, InetAddress destination) {
         if (source != lastSource || destination != lastDestination) {
@@ -397,12 +363,6 @@ public final class TcpStack {
         }
         return lastPseudo;
     }
-
-
-
-
-
-
 
     /**
      * Fires every timer due at the clock's current time.
@@ -526,14 +486,10 @@ public final class TcpStack {
         observer.rejected(now, id, reason, segment);
     }
 
-
     /** One engine step for a connection, in place ({@link StackSink#step}). */
     Effect.NewIncarnation step(Connection c, Event event, long now) {
         return sink.step(c, event, now);
     }
-
-
-
 
     void transmit(FourTuple id, PseudoHeader pseudo, Segment seg, Effect.Why why, long now) {
         int length = SegmentCodec.encodedLength(seg);

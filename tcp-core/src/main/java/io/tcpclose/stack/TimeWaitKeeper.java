@@ -40,6 +40,27 @@ final class TimeWaitKeeper {
     }
 
     /**
+     * A segment for a 4-tuple with no {@link Connection}: when a compacted TIME-WAIT holds it,
+     * steps that (and opens the new incarnation a SYN may start) and returns true.
+     */
+    boolean arrive(FourTuple id, Segment seg, boolean listening, long now) {
+        if (table.size() == 0 || !TimeWaitTable.fits(id)) {
+            return false;
+        }
+        int e = table.find(TimeWaitTable.addresses(id.localAddress(), id.remoteAddress()), id.localPort(), id.remotePort());
+        if (e < 0) {
+            return false;
+        }
+        TimeWait old = table.get(e);
+        Effect.NewIncarnation n = step(e, id, new Event.Arrive(seg, listening), now);
+        if (n != null) {
+            table.remove(e);
+            reincarnate(id, n, null, old, now);
+        }
+        return true;
+    }
+
+    /**
      * The engine admitted a SYN for a TIME-WAIT 4-tuple as a new incarnation (RFC 9293 §3.6.1,
      * RFC 6191): the new connection takes the 4-tuple with an ISS above the old sequence space,
      * and the old TIME-WAIT waits beside it until the new one is synchronized.
