@@ -47,8 +47,8 @@ final class Calls {
     static void send(MutableTcb c, Bytes data) {
         TcpState state = c.life.state;
         if (!state.maySend()) {
-            throw new TcpApiException("send()", state, state == TcpState.CLOSED
-                    ? "the connection does not exist" : "the sending side is shut down");
+            throw new TcpApiException("send()", state, state == TcpState.CLOSED ? "the connection does not exist"
+                    : state == TcpState.LISTEN ? "a listening connection has no peer to send to" : "the sending side is shut down");
         }
         if (c.life.finQueued) {
             throw new TcpApiException("send()", state, "shutdownOutput() was already called");

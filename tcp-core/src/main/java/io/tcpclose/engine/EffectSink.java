@@ -91,6 +91,6 @@ public interface EffectSink {
      * @return the sink
      */
     static EffectSink into(List<Effect> out) {
-        return new EffectList(out);
+        return new EffectList(java.util.Objects.requireNonNull(out, "out"));
     }
 }

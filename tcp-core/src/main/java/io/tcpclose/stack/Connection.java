@@ -50,7 +50,7 @@ public final class Connection {
     boolean superseded;
     /** A compacted TIME-WAIT brought back by an old duplicate SYN: it stays a Connection. */
     boolean restored;
-    /** Its stack was reset ({@link TcpStack#reset}): every call but close and abort is refused. */
+    /** Its stack was reset ({@link TcpStack#reset}): CLOSED (ABORTED) to observers, every call but close and abort refused. */
     boolean discarded;
     /** The TIME-WAIT this new incarnation replaces, set aside until it is synchronized (RFC 9293 §3.6.1). */
     Connection predecessor;
@@ -80,6 +80,9 @@ public final class Connection {
      * @return the engine's state; for a compacted TIME-WAIT, TIME_WAIT until it ends, then CLOSED
      */
     public TcpState state() {
+        if (discarded) {
+            return TcpState.CLOSED;
+        }
         if (compacted) {
             return stack.timeWaits.holds(id) ? TcpState.TIME_WAIT : TcpState.CLOSED;
         }
@@ -88,6 +91,9 @@ public final class Connection {
 
     /** {@return why it closed, or null while it is open (NORMAL once a compacted TIME-WAIT began)} */
     public CloseReason closeReason() {
+        if (discarded) {
+            return CloseReason.ABORTED;
+        }
         return compacted || superseded ? CloseReason.NORMAL : live.closeReason();
     }
 
@@ -101,7 +107,7 @@ public final class Connection {
 
     /** {@return the number of bytes received and not yet read} */
     public int available() {
-        return receivedBytes;
+        return discarded ? 0 : receivedBytes;
     }
 
     /** {@return true once the peer's FIN arrived: after the available bytes, the stream ends} */
@@ -150,7 +156,7 @@ public final class Connection {
      * @return the free bytes; 0 once the connection can no longer send
      */
     public int sendRoom() {
-        return compacted || superseded || !live.state().maySend() ? 0 : live.sendRoom();
+        return compacted || superseded || discarded || !live.state().maySend() ? 0 : live.sendRoom();
     }
 
     /**
@@ -159,7 +165,7 @@ public final class Connection {
      * @return the count; 0 when everything sent is acknowledged
      */
     public int unacknowledged() {
-        return compacted || superseded ? 0 : live.sendQueueLength();
+        return compacted || superseded || discarded ? 0 : live.sendQueueLength();
     }
 
     /**
@@ -178,6 +184,9 @@ public final class Connection {
     public Bytes read(int max) {
         if (max < 0) {
             throw new IllegalArgumentException("max must not be negative, was " + max);
+        }
+        if (discarded) {
+            throw TcpStack.gone(this);
         }
         int want = Math.min(max, receivedBytes);
         if (want == 0) {
@@ -262,6 +271,6 @@ public final class Connection {
 
     @Override
     public String toString() {
-        return id + " " + live.state();
+        return id + " " + state();
     }
 }

@@ -231,7 +231,7 @@ public final class TcpStack {
             if (event instanceof Event.Close || event instanceof Event.Abort) {
                 return; // letting go of a connection the reset already dropped is harmless
             }
-            throw new IllegalStateException("connection " + c.id + " is gone: its stack was reset");
+            throw gone(c);
         }
         if (c.slot < 0 && event instanceof Event.Close) {
             return; // closing a connection that is already gone is harmless
@@ -450,6 +450,7 @@ public final class TcpStack {
      * @return the compacted TIME-WAIT, or null
      */
     public TimeWait timeWait(FourTuple id) {
+        Objects.requireNonNull(id, "id");
         int e = timeWaits.table.find(id);
         return e < 0 ? null : timeWaits.table.get(e);
     }
@@ -511,8 +512,11 @@ public final class TcpStack {
      * the counters and takes a new ISN generator and SYN-cookie secret: the stack as if built
      * again with them, its grown tables kept. For a driver that reuses one stack between
      * independent runs (the simulator's reset); the clock must be where the next run starts.
-     * A {@link Connection} from before is gone: a call on it throws {@link IllegalStateException}
-     * (a close or abort is a harmless no-op).
+     * A {@link Connection} from before is gone without a word: it reports CLOSED with reason
+     * ABORTED and no bytes, its listener hears nothing more (the run it belonged to is over),
+     * a call that would act on it (send, read, shutdownOutput, configure) throws {@link
+     * IllegalStateException}, and a close or abort is a harmless no-op; its {@code tcb()} is
+     * the state it had when the stack was reset.
      *
      * @param isn          the new runs' ISN generator
      * @param synCookieK0  first half of the new SYN-cookie secret (unused when cookies are off)
@@ -534,6 +538,11 @@ public final class TcpStack {
         timeWaits = new TimeWaitKeeper(this, compactTimeWait);
         counters = new Counters();
         wheel.clear(clock.nanoTime());
+    }
+
+    /** The refusal of a call on a connection a {@link #reset} dropped. */
+    static IllegalStateException gone(Connection c) {
+        return new IllegalStateException("connection " + c.id + " is gone: its stack was reset");
     }
 
     // ------------------------------------------------------------------ bookkeeping

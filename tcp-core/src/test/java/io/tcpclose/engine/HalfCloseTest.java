@@ -54,6 +54,13 @@ class HalfCloseTest {
     }
 
     @Test
+    void send_on_a_listening_connection_throws_saying_it_has_no_peer() {
+        LadderDriver d = States.in(TcpState.LISTEN, TcpConfig.DEFAULTS);
+        TcpApiException e = assertThrows(TcpApiException.class, () -> d.send("x"));
+        assertTrue(e.getMessage().contains("LISTEN") && e.getMessage().contains("no peer"), e.getMessage());
+    }
+
+    @Test
     void consuming_more_than_was_delivered_throws() {
         LadderDriver d = States.established();
         TcpApiException e = assertThrows(TcpApiException.class, () -> d.consume(1));

@@ -173,8 +173,9 @@ public final class Simulator {
      * {@code seed} as a new simulator derives them. So a run after {@code reset(s)} is event for
      * event the run of a {@code new Simulator(s)} built the same way, and a property test's
      * thousands of runs reuse one network. (A host added with its own {@link IsnGenerator}
-     * keeps that generator, in whatever state it is.) Connections from before are gone: calls
-     * on them throw {@link IllegalStateException}.
+     * keeps that generator, in whatever state it is.) Connections from before are gone as
+     * {@link TcpStack#reset} says: CLOSED with reason ABORTED, their listeners told nothing,
+     * calls that would act on them refused with {@link IllegalStateException}.
      *
      * @param seed the new root seed
      * @return this simulator

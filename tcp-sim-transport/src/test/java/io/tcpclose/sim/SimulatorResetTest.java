@@ -52,7 +52,15 @@ class SimulatorResetTest {
         Scenarios.openAndSend(sim, 0);
         sim.runFor(Duration.ofSeconds(1));
         Connection old = sim.host("client").stack().connections().get(0);
+        Connection oldServer = sim.host("server").stack().connections().get(0);
+        oldServer.send(Bytes.utf8("unread")); // the client's listener never reads
+        sim.runFor(Duration.ofSeconds(1));
+        assertEquals(6, old.available());
         sim.reset(2);
+        assertEquals(io.tcpclose.engine.TcpState.CLOSED, old.state());
+        assertEquals(io.tcpclose.engine.CloseReason.ABORTED, old.closeReason());
+        assertEquals(0, old.available(), "nothing to read on a connection that is gone");
+        assertThrows(IllegalStateException.class, () -> old.read(10));
         assertEquals(0, sim.host("client").stack().connectionCount());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> old.send(Bytes.utf8("x")));
         assertTrue(e.getMessage().contains("reset"), e.getMessage());
