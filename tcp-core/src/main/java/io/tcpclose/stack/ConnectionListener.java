@@ -13,7 +13,9 @@ import io.tcpclose.engine.CloseReason;
  */
 public interface ConnectionListener {
     /**
-     * The three-way handshake completed.
+     * The three-way handshake completed: for an active open when our SYN is acknowledged; for a
+     * passive one right after its {@link Acceptor} returned this listener, so the listener an
+     * acceptor hands out hears it too.
      *
      * @param c the connection
      */

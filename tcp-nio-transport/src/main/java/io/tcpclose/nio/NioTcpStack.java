@@ -30,7 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * connect(new InetSocketAddress("127.0.0.1", 7000), 80)} reaches the listener on TCP port 80 of
  * the stack bound to 127.0.0.1:7000.
  *
- * <p>No congestion control yet: this transport is for loopback and LAN use.
+ * <p>The same engine as every other transport: congestion control (NewReno, RFC 5681 and RFC
+ * 6582, by default; {@link TcpConfig#congestionControl()}), RTO backoff, keep-alive and the user
+ * timeout all run here; {@link #config()} says with which settings.
  *
  * <p>Thread-safety: every method may be called from any thread; calls are handed to the loop
  * thread, which alone touches the stack. Futures complete on the loop thread: keep what runs in
@@ -259,6 +261,11 @@ public final class NioTcpStack implements AutoCloseable {
             }
         });
         return f;
+    }
+
+    /** {@return the configuration every connection of this stack runs with (MSL, timers, buffers, options)} */
+    public TcpConfig config() {
+        return stack.config();
     }
 
     /** {@return a snapshot of the stack's counters, taken on the loop} */

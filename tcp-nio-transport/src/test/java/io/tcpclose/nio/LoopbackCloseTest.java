@@ -63,6 +63,13 @@ class LoopbackCloseTest {
     }
 
     @Test
+    void a_stack_says_which_configuration_its_connections_run_with() throws Exception {
+        open("127.0.0.1");
+        org.junit.jupiter.api.Assertions.assertSame(FAST, server.config());
+        assertEquals(Duration.ofMillis(200).toNanos(), client.config().timeWaitNanos());
+    }
+
+    @Test
     void the_client_closes_first_and_holds_time_wait_rfc9293_3_6() throws Exception {
         open("127.0.0.1");
         NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);

@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
         description = "A real TCP close over UDP between two processes, printed as a live ladder.")
 public final class Main implements Runnable {
     private PrintStream out;
+    private PrintStream err;
 
     /**
      * Runs the CLI and exits with its code.
@@ -60,6 +61,7 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Main m = new Main();
         m.out = out;
+        m.err = err;
         CommandLine cl = new CommandLine(m);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -94,8 +96,8 @@ public final class Main implements Runnable {
         int tcpPort;
 
         @Option(names = "--send", paramLabel = "BYTES", defaultValue = "-1",
-                description = "send this many bytes (default: a line of text)")
-        int send;
+                description = "send this many bytes, 0..100000000 (default: a line of text)")
+        long send; // a long, so that a number past int's range is refused by its range, not its type
 
         @Option(names = "--close-first", description = "close as soon as the data is written, before the peer does")
         boolean closeFirst;
@@ -200,7 +202,7 @@ public final class Main implements Runnable {
         private String[] exchange(NioConnection c) {
             String error = null;
             byte[] data = send < 0 ? ("hello from " + (closesFirstByDefault() ? "the client" : "the server") + "\n")
-                    .getBytes(StandardCharsets.UTF_8) : new byte[send];
+                    .getBytes(StandardCharsets.UTF_8) : new byte[(int) send];
             try {
                 c.outputStream().write(data);
             } catch (IOException e) {
@@ -251,14 +253,19 @@ public final class Main implements Runnable {
             if (port < 1 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--port must lie between 1 and 65535, was " + port);
             }
+            InetAddress at = address(spec, bind);
+            if (at.isAnyLocalAddress()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--bind needs a specific address, not " + bind
+                        + ": the TCP checksum covers the address datagrams arrive at, which a wildcard socket does not learn");
+            }
             Ladder ladder = ladder(spec.commandLine(), "server", "client");
-            InetSocketAddress where = new InetSocketAddress(address(spec, bind), port);
+            InetSocketAddress where = new InetSocketAddress(at, port);
             NioTcpStack opened;
             try {
                 opened = NioTcpStack.open(where, config, ladder);
             } catch (IOException e) {
                 ladder.finish();
-                parent.out.println("cannot listen on " + show(where) + ": " + e.getMessage());
+                parent.err.println("tcpclose-nio: cannot listen on " + show(where) + ": " + e.getMessage());
                 return 1;
             }
             try (ladder; NioTcpStack stack = opened) {

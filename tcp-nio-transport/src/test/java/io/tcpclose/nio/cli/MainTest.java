@@ -121,12 +121,25 @@ class MainTest {
         for (String[] bad : new String[][] {{"connect", "127.0.0.1:70000"}, {"connect", "nocolon"}, {"conect", "x"},
                 {"serve"}, {"serve", "--port", "7000", "--msl", "999"}, {"connect", "127.0.0.1:7000", "--close-first", "--wait"},
                 {"connect", "127.0.0.1:7000", "--abort", "--wait"}, {"connect", ":7000"}, {},
-                {"connect", "127.0.0.1:7000", "--pcap", "/nonexistent-dir/x.pcapng"}}) {
+                {"connect", "127.0.0.1:7000", "--pcap", "/nonexistent-dir/x.pcapng"},
+                {"serve", "--port", "7000", "--bind", "0.0.0.0"}, {"connect", "127.0.0.1:7000", "--send", "99999999999"}}) {
             Result r = run(bad);
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.out() + r.err());
             assertTrue(r.err().startsWith("tcpclose-nio: "), r.err());
             assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), r.err());
         }
+    }
+
+    @Test
+    void a_send_size_out_of_range_names_the_range() {
+        Result r = run("connect", "127.0.0.1:7000", "--send", "99999999999");
+        assertTrue(r.err().contains("--send must lie between 0 and 100000000 bytes"), r.err());
+    }
+
+    @Test
+    void a_wildcard_bind_says_why_a_specific_address_is_needed() {
+        Result r = run("serve", "--port", "7000", "--bind", "0.0.0.0");
+        assertTrue(r.err().startsWith("tcpclose-nio: --bind needs a specific address"), r.err());
     }
 
     @Test
