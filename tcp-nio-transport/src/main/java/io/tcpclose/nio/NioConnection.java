@@ -203,7 +203,8 @@ public final class NioConnection {
      *
      * @return a blocking stream: {@code read} waits for bytes, returns -1 after the peer's FIN,
      *         and throws {@code SocketException} ("Connection reset", "Connection timed out")
-     *         after a reset or a timeout
+     *         after a reset or a timeout, and "Socket closed" once this end aborted (as the
+     *         JDK's socket does after {@code close()}), whatever was still unread
      */
     public InputStream inputStream() {
         return new InputStream() {
@@ -224,6 +225,9 @@ public final class NioConnection {
                     long seen = events();
                     Object r = callIo(() -> {
                         try {
+                            if (closedHere()) {
+                                return "closed";
+                            }
                             Bytes got = connection.read(len);
                             if (!got.isEmpty()) {
                                 return got;
@@ -245,6 +249,9 @@ public final class NioConnection {
                     if ("eof".equals(r)) {
                         return -1;
                     }
+                    if ("closed".equals(r)) {
+                        throw new SocketException("Socket closed"); // as the JDK's read after close()
+                    }
                     await(seen);
                 }
             }
@@ -255,7 +262,8 @@ public final class NioConnection {
      * The stream of bytes to send.
      *
      * @return a blocking stream: {@code write} waits while the send buffer is full, and throws
-     *         {@code SocketException} once the connection cannot send any more
+     *         {@code SocketException} once the connection cannot send any more: "Connection
+     *         reset" or "Connection timed out" when that ended it, as the JDK says
      */
     public OutputStream outputStream() {
         return new OutputStream() {
@@ -279,7 +287,9 @@ public final class NioConnection {
                         return connection.send(Bytes.copyOf(b, from, want));
                     });
                     if (taken < 0) {
-                        throw new SocketException("Socket closed (" + connection.closeReason() + ")");
+                        // As the JDK: the cause a socket reports (ECONNRESET, ETIMEDOUT), else "Socket closed".
+                        String why = connection.closeReason() == null ? null : connection.closeReason().socketMessage();
+                        throw new SocketException(why != null ? why : "Socket closed (" + connection.closeReason() + ")");
                     }
                     done += taken;
                     if (done < len) {
@@ -293,6 +303,12 @@ public final class NioConnection {
                 shutdownOutput();
             }
         };
+    }
+
+    /** Whether this end ended the connection with a reset of its own (abort, or close with unread data): reads are over. */
+    private boolean closedHere() {
+        return connection.state() == TcpState.CLOSED && (connection.closeReason() == CloseReason.ABORTED
+                || connection.closeReason() == CloseReason.ABORTED_UNREAD_DATA);
     }
 
     private <T> T callIo(java.util.concurrent.Callable<T> task) throws IOException {

@@ -132,6 +132,29 @@ class LoopbackCloseTest {
     }
 
     @Test
+    void after_our_own_abort_a_read_says_socket_closed_as_the_jdk_does_not_end_of_stream() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        s.abort();
+        assertEquals(CloseReason.ABORTED, s.closed().get(WAIT, TimeUnit.SECONDS));
+        SocketException e = assertThrows(SocketException.class, () -> s.inputStream().read());
+        assertEquals("Socket closed", e.getMessage());
+        assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void a_write_after_the_peer_reset_says_connection_reset_rfc9293_3_10_7_4() throws Exception {
+        open("127.0.0.1");
+        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        s.abort();
+        assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
+        SocketException e = assertThrows(SocketException.class, () -> c.outputStream().write(1));
+        assertEquals("Connection reset", e.getMessage());
+    }
+
+    @Test
     void closing_with_unread_data_resets_the_connection_rfc2525_2_17() throws Exception {
         open("127.0.0.1");
         NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
