@@ -131,11 +131,18 @@ class LoopbackCloseTest {
         assertEquals(CloseReason.ABORTED, s.closed().get(WAIT, TimeUnit.SECONDS));
     }
 
-    @Test
-    void after_our_own_abort_a_read_says_socket_closed_as_the_jdk_does_not_end_of_stream() throws Exception {
+    /** The client connected to the server's port 80 on 127.0.0.1: {client's end, server's end}. */
+    private NioConnection[] connectedOnLoopback() throws Exception {
         open("127.0.0.1");
         NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
-        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        return new NioConnection[] {c, server.accept(80).get(WAIT, TimeUnit.SECONDS)};
+    }
+
+    @Test
+    void after_our_own_abort_a_read_says_socket_closed_as_the_jdk_does_not_end_of_stream() throws Exception {
+        NioConnection[] cs = connectedOnLoopback();
+        NioConnection c = cs[0];
+        NioConnection s = cs[1];
         s.abort();
         assertEquals(CloseReason.ABORTED, s.closed().get(WAIT, TimeUnit.SECONDS));
         SocketException e = assertThrows(SocketException.class, () -> s.inputStream().read());
@@ -145,9 +152,9 @@ class LoopbackCloseTest {
 
     @Test
     void a_write_after_the_peer_reset_says_connection_reset_rfc9293_3_10_7_4() throws Exception {
-        open("127.0.0.1");
-        NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
-        NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
+        NioConnection[] cs = connectedOnLoopback();
+        NioConnection c = cs[0];
+        NioConnection s = cs[1];
         s.abort();
         assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
         SocketException e = assertThrows(SocketException.class, () -> c.outputStream().write(1));
