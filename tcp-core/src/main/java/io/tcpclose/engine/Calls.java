@@ -42,6 +42,7 @@ final class Calls {
         c.id().iss = iss;
         c.opt().tsOffset = tsOffset;
         c.snd().una = iss;
+        c.snd().sml = iss;
     }
 
     static void send(MutableTcb c, Bytes data) {
@@ -149,7 +150,7 @@ final class Calls {
         String fixed = old.fixedKnobChanged(next);
         if (fixed != null) {
             throw new TcpApiException("configure()", c.life.state, fixed + " cannot change on an open connection;"
-                    + " only keep-alive, the user timeout and the send buffer can");
+                    + " only keep-alive, the user timeout, the send buffer and Nagle's algorithm can");
         }
         c.id().config = next;
         Timers t = c.tm();
@@ -168,6 +169,9 @@ final class Calls {
             long nextPeriod = probes == 0 ? next.keepAliveIdleNanos : next.keepAliveIntervalNanos;
             long at = t.at(TimerKind.KEEPALIVE) - period + nextPeriod;
             t.set(TimerKind.KEEPALIVE, at - c.now < 0 ? c.now : at);
+        }
+        if (old.nagle != TcpConfig.Nagle.OFF && next.nagle == TcpConfig.Nagle.OFF && c.life.state.isSynchronized()) {
+            Sending.output(c); // as Linux's TCP_NODELAY: what Nagle held goes out now
         }
     }
 

@@ -19,7 +19,7 @@ final class ConfigText {
 
     /** The knobs an open connection may change ({@link Event.Configure}). */
     private static final Set<String> PER_CONNECTION = Set.of("userTimeoutNanos", "keepAlive", "keepAliveIdleNanos",
-            "keepAliveIntervalNanos", "keepAliveProbes", "sendBuffer");
+            "keepAliveIntervalNanos", "keepAliveProbes", "sendBuffer", "nagle");
 
     private static final List<Field> KNOBS = knobs();
 

@@ -12,7 +12,9 @@ import java.util.Set;
  * <p>{@code SO_KEEPALIVE} (0 for off, any other value for on, as Linux reads it), {@code TCP_KEEPIDLE} and {@code TCP_KEEPINTVL} (seconds,
  * 1..32,767, Linux's {@code MAX_TCP_KEEPIDLE}/{@code MAX_TCP_KEEPINTVL}), {@code TCP_KEEPCNT}
  * (1..127, {@code MAX_TCP_KEEPCNT}), {@code TCP_USER_TIMEOUT} (milliseconds, 0 for none; RFC
- * 5482) and {@code SO_SNDBUF} (bytes, capped at 1 GiB). As on Linux, the keep-alive timings are
+ * 5482), {@code SO_SNDBUF} (bytes, capped at 1 GiB) and {@code TCP_NODELAY} (non-zero switches
+ * Nagle's algorithm off; 0 switches it on, as Linux's {@link TcpConfig.Nagle#MINSHALL} unless
+ * the configuration already names a variant). As on Linux, the keep-alive timings are
  * kept whether keep-alive is on or off. Stateless and thread-safe.
  */
 public final class LinuxSocketOptions {
@@ -20,7 +22,7 @@ public final class LinuxSocketOptions {
 
     /** The options this class maps, by Linux's names. */
     public static final Set<String> NAMES = Set.of("SO_KEEPALIVE", "TCP_KEEPIDLE", "TCP_KEEPINTVL", "TCP_KEEPCNT",
-            "TCP_USER_TIMEOUT", "SO_SNDBUF");
+            "TCP_USER_TIMEOUT", "SO_SNDBUF", "TCP_NODELAY");
     /** Linux's {@code MAX_TCP_KEEPIDLE} and {@code MAX_TCP_KEEPINTVL}, in seconds. */
     public static final int MAX_KEEPALIVE_SECONDS = 32_767;
     /** Linux's {@code MAX_TCP_KEEPCNT}. */
@@ -58,6 +60,9 @@ public final class LinuxSocketOptions {
                 return b.userTimeout(millis == 0 ? null : Duration.ofMillis(millis)).build();
             case "SO_SNDBUF":
                 return b.sendBuffer((int) Math.min(within(name, value, 1, Integer.MAX_VALUE, " bytes"), 1 << 30)).build();
+            case "TCP_NODELAY":
+                return b.nagle(value != 0 ? TcpConfig.Nagle.OFF
+                        : config.nagle == TcpConfig.Nagle.OFF ? TcpConfig.Nagle.MINSHALL : config.nagle).build();
             default:
                 throw new IllegalArgumentException("'" + name + "' is not a per-connection option; these are " + NAMES);
         }
@@ -86,6 +91,8 @@ public final class LinuxSocketOptions {
                 return config.userTimeoutNanos == TcpConfig.NONE ? 0 : Duration.ofNanos(config.userTimeoutNanos).toMillis();
             case "SO_SNDBUF":
                 return config.sendBuffer;
+            case "TCP_NODELAY":
+                return config.nagle == TcpConfig.Nagle.OFF ? 1 : 0;
             default:
                 throw new IllegalArgumentException("'" + name + "' is not a per-connection option; these are " + NAMES);
         }
@@ -103,9 +110,11 @@ public final class LinuxSocketOptions {
     public static TcpConfig withOptionsOf(TcpConfig base, TcpConfig from) {
         TcpConfig c = base;
         for (String name : NAMES) {
-            c = with(c, name, get(from, name)); // each sets its own knob only, so the order is free
+            if (!name.equals("TCP_NODELAY")) {
+                c = with(c, name, get(from, name)); // each sets its own knob only, so the order is free
+            }
         }
-        return c;
+        return c.toBuilder().nagle(from.nagle).build(); // the variant itself: TCP_NODELAY's 0 or 1 would lose it
     }
 
     private static TcpConfig.Builder keepAlive(TcpConfig.Builder b, TcpConfig config, boolean on, long idle, long interval,

@@ -18,7 +18,8 @@ final class Presets {
                 .timeWaitRst(TimeWaitRst.CLOSE)
                 .orphanFinWait2Timeout(null)
                 .finOnLastData(false)
-                            .build();
+                .nagle(TcpConfig.Nagle.RFC_896) // RFC 1122 4.2.3.4: a TCP SHOULD implement it
+                .build();
     }
 
     /** Linux's choices (6.x defaults), each knob with the sysctl or function it follows. */
@@ -37,6 +38,7 @@ final class Presets {
                 .timeWaitRestartOnAck(true) // tcp_timewait_state_process reschedules on any ACK
                 .maxSynAckRetransmissions(5) // tcp_synack_retries
                 .rtoMinOnVariance(true) // tcp_set_rto
-                            .build();
+                .nagle(TcpConfig.Nagle.MINSHALL) // tcp_nagle_check with tcp_minshall_check; TCP_NODELAY off
+                .build();
     }
 }

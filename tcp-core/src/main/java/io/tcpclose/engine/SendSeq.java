@@ -31,6 +31,8 @@ final class SendSeq extends Part {
     /** Whether data has gone out at all, and when it last did (RFC 5681 §4.1's idle restart). */
     boolean dataSent;
     long lastDataSentNanos;
+    /** The end of the last segment sent shorter than the MSS (Linux's {@code snd_sml}): Minshall's Nagle waits while it is unacknowledged. */
+    int sml;
 
     /** {@return the bytes queued and not yet acknowledged} */
     int queued() {

@@ -109,6 +109,9 @@ final class Sending {
                 break;
             }
             boolean last = n == unsent;
+            if (n < mss && last && !finQueued && flight > 0 && nagleHolds(c)) {
+                break; // RFC 1122 4.2.3.4: the ACK of what is in flight, or more data, will bring it
+            }
             boolean fin = last && finQueued && c.id.config.finOnLastData;
             int flags = ACK | (last ? PSH : 0) | (fin ? FIN : 0);
             c.transmit(segment(c, c.snd.nxt, flags, c.snd.queueSlice(inFlight, n)), Why.SEND);
@@ -118,6 +121,9 @@ final class Sending {
             s.lastDataSentNanos = c.now;
             startRttIfIdle(c, s.nxt + n);
             TimerRules.markWaiting(c);
+            if (n < mss) {
+                s.sml = s.nxt + n;
+            }
             s.nxt += n + (fin ? 1 : 0);
             if (fin) {
                 c.life().finSent = true;
@@ -141,6 +147,18 @@ final class Sending {
             }
         }
         return sent;
+    }
+
+    /** With data in flight, whether Nagle's algorithm holds back a short tail segment now. */
+    private static boolean nagleHolds(MutableTcb c) {
+        switch (c.id.config.nagle) {
+            case RFC_896:
+                return true;
+            case MINSHALL:
+                return Seq.gt(c.snd.sml, c.snd.una); // an earlier short segment is still unacknowledged
+            default:
+                return false;
+        }
     }
 
     private static boolean canSendData(MutableTcb c) {

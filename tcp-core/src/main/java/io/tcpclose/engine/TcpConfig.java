@@ -41,6 +41,19 @@ public final class TcpConfig implements Cloneable {
         ANY_IN_WINDOW
     }
 
+    /**
+     * Whether a small segment waits while data is unacknowledged: Nagle's algorithm (RFC 896,
+     * RFC 1122 4.2.3.4), which real stacks apply differently.
+     */
+    public enum Nagle {
+        /** Every write goes out as the windows allow ({@code TCP_NODELAY}). */
+        OFF,
+        /** RFC 896 as RFC 1122 4.2.3.4 words it, as FreeBSD does: a segment shorter than the MSS waits while any data is unacknowledged. */
+        RFC_896,
+        /** Linux's (Minshall's refinement): a segment shorter than the MSS waits only while an earlier short one is unacknowledged. */
+        MINSHALL
+    }
+
     /** tcpclose's defaults: see the table in README.md. */
     public static final TcpConfig DEFAULTS = builder().build();
 
@@ -103,6 +116,9 @@ public final class TcpConfig implements Cloneable {
     // Options the SYN offers (RFC 7323).
     boolean windowScaling = false;
     boolean timestamps = false;
+
+    // When small segments go (RFC 1122 4.2.3.4): off by default, so a ladder shows every write.
+    Nagle nagle = Nagle.OFF;
 
     // When ACKs go (RFC 1122 4.2.3.2, RFC 5681 §4.2).
     long delayedAckNanos = NONE;
@@ -292,6 +308,11 @@ public final class TcpConfig implements Cloneable {
     /** {@return whether the SYN offers timestamps (RFC 7323 §3): RTT samples, PAWS, RFC 6191 TIME-WAIT reuse} */
     public boolean timestamps() {
         return timestamps;
+    }
+
+    /** {@return how small segments wait while data is unacknowledged ({@link Builder#nagle})} */
+    public Nagle nagle() {
+        return nagle;
     }
 
     /** {@return the delayed-ACK bound in nanoseconds, or {@link #NONE} for immediate ACKs ({@link Builder#delayedAck})} */
@@ -665,6 +686,21 @@ public final class TcpConfig implements Cloneable {
          */
         public Builder timestamps(boolean on) {
             c.timestamps = on;
+            return this;
+        }
+
+        /**
+         * Nagle's algorithm (RFC 896, RFC 1122 4.2.3.4): a write shorter than the MSS waits while
+         * data is unacknowledged, unless it carries or precedes our FIN. Off by default (each
+         * write shows on a ladder); {@link Nagle#MINSHALL} in {@link #LINUX}, {@link
+         * Nagle#RFC_896} in {@link #RFC_STRICT}. An open connection may change it ({@code
+         * TCP_NODELAY}); switching it off sends what waited at once.
+         *
+         * @param mode the variant, or {@link Nagle#OFF}
+         * @return this builder
+         */
+        public Builder nagle(Nagle mode) {
+            c.nagle = Objects.requireNonNull(mode, "nagle");
             return this;
         }
 

@@ -93,6 +93,9 @@ class InPlaceEquivalenceProperties {
                         : side.pure.config().toBuilder().keepAlive(Duration.ofMillis(100 + r.nextInt(900)),
                                 Duration.ofMillis(50 + r.nextInt(200)), 1 + r.nextInt(3))
                                 .userTimeout(Duration.ofMillis(200 + r.nextInt(2000))).build();
+                if (r.nextInt(3) == 0) { // TCP_NODELAY on or off
+                    next = next.toBuilder().nagle(TcpConfig.Nagle.values()[r.nextInt(TcpConfig.Nagle.values().length)]).build();
+                }
                 step(side, new Event.Configure(next), now, r, outbound);
             } else {
                 // time passes: a random amount, or exactly to the earliest deadline

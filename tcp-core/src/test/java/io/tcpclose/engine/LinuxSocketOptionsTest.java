@@ -35,6 +35,17 @@ class LinuxSocketOptionsTest {
     }
 
     @Test
+    void tcp_nodelay_switches_nagle_off_and_zero_switches_linuxs_variant_on_rfc1122_4_2_3_4() {
+        TcpConfig noDelay = LinuxSocketOptions.with(TcpConfig.LINUX, "TCP_NODELAY", 1);
+        assertEquals(TcpConfig.Nagle.OFF, noDelay.nagle());
+        assertEquals(1, LinuxSocketOptions.get(noDelay, "TCP_NODELAY"));
+        assertEquals(TcpConfig.Nagle.MINSHALL, LinuxSocketOptions.with(noDelay, "TCP_NODELAY", 0).nagle());
+        assertEquals(TcpConfig.Nagle.RFC_896, LinuxSocketOptions.with(TcpConfig.RFC_STRICT, "TCP_NODELAY", 0).nagle(),
+                "a variant the configuration names stays");
+        assertEquals(0, LinuxSocketOptions.get(TcpConfig.LINUX, "TCP_NODELAY"));
+    }
+
+    @Test
     void values_outside_linuxs_ranges_are_refused_naming_option_and_range() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LinuxSocketOptions.with(C, "TCP_KEEPIDLE", 0));

@@ -19,7 +19,7 @@ final class SocketOptions {
     static final Set<SocketOption<?>> SUPPORTED = Set.of(StandardSocketOptions.SO_KEEPALIVE,
             StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF,
             ExtendedSocketOptions.TCP_KEEPIDLE, ExtendedSocketOptions.TCP_KEEPINTERVAL,
-            ExtendedSocketOptions.TCP_KEEPCOUNT, TcpSocketOptions.TCP_USER_TIMEOUT);
+            ExtendedSocketOptions.TCP_KEEPCOUNT, TcpSocketOptions.TCP_USER_TIMEOUT, StandardSocketOptions.TCP_NODELAY);
 
     private SocketOptions() {}
 
@@ -35,7 +35,7 @@ final class SocketOptions {
             return config.receiveBuffer();
         }
         long v = LinuxSocketOptions.get(config, linuxName(name));
-        return name == StandardSocketOptions.SO_KEEPALIVE ? (Object) (v != 0) : (Object) (int) Math.min(Integer.MAX_VALUE, v);
+        return isBoolean(name) ? (Object) (v != 0) : (Object) (int) Math.min(Integer.MAX_VALUE, v);
     }
 
     /**
@@ -54,8 +54,12 @@ final class SocketOptions {
                     + " set it in the stack's TcpConfig.receiveBuffer");
         }
         String linux = linuxName(name);
-        long v = name == StandardSocketOptions.SO_KEEPALIVE ? ((Boolean) value ? 1 : 0) : (Integer) value;
+        long v = isBoolean(name) ? ((Boolean) value ? 1 : 0) : (Integer) value;
         return LinuxSocketOptions.with(config, linux, v);
+    }
+
+    private static boolean isBoolean(SocketOption<?> name) {
+        return name.type() == Boolean.class;
     }
 
     /** Linux's name for a JDK option that maps onto the configuration. */
@@ -64,6 +68,8 @@ final class SocketOptions {
             return "SO_KEEPALIVE";
         } else if (name == StandardSocketOptions.SO_SNDBUF) {
             return "SO_SNDBUF";
+        } else if (name == StandardSocketOptions.TCP_NODELAY) {
+            return "TCP_NODELAY";
         } else if (name == ExtendedSocketOptions.TCP_KEEPIDLE) {
             return "TCP_KEEPIDLE";
         } else if (name == ExtendedSocketOptions.TCP_KEEPINTERVAL) {

@@ -62,6 +62,15 @@ class SocketOptionsTest {
         assertEquals(0, ours.getOption(TcpSocketOptions.TCP_USER_TIMEOUT));
         assertEquals(FAST.sendBuffer(), ours.getOption(StandardSocketOptions.SO_SNDBUF));
         assertEquals(FAST.receiveBuffer(), ours.getOption(StandardSocketOptions.SO_RCVBUF));
+        assertEquals(FAST.nagle() == TcpConfig.Nagle.OFF, ours.getOption(StandardSocketOptions.TCP_NODELAY));
+    }
+
+    @Test
+    void tcp_nodelay_set_on_an_open_connection_switches_nagle_off_and_back_rfc1122_4_2_3_4() throws Exception {
+        ours.setOption(StandardSocketOptions.TCP_NODELAY, false);
+        assertEquals(false, ours.getOption(StandardSocketOptions.TCP_NODELAY));
+        ours.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        assertEquals(true, ours.getOption(StandardSocketOptions.TCP_NODELAY));
     }
 
     @Test

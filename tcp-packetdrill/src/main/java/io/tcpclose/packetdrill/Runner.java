@@ -670,6 +670,7 @@ public final class Runner {
             case "TCP_KEEPINTVL":
             case "TCP_KEEPCNT":
             case "TCP_USER_TIMEOUT":
+            case "TCP_NODELAY":
                 try {
                     s.options = LinuxSocketOptions.with(s.options, opt, intValue(line, value));
                 } catch (IllegalArgumentException outOfRange) {
@@ -703,6 +704,7 @@ public final class Runner {
             case "TCP_KEEPINTVL":
             case "TCP_KEEPCNT":
             case "TCP_USER_TIMEOUT":
+            case "TCP_NODELAY":
                 got = String.valueOf(LinuxSocketOptions.get(s.options, opt));
                 break;
             case "SO_RCVBUF":

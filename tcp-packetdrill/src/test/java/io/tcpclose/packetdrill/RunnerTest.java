@@ -94,4 +94,17 @@ class RunnerTest {
                 "+0 getsockopt(4, SOL_TCP, TCP_KEEPIDLE, [30], [4]) = 0", ""), false);
         assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
     }
+
+    @Test
+    void tcp_nodelay_zero_holds_a_second_short_write_until_the_first_is_acknowledged_rfc1122_4_2_3_4() {
+        ScriptResult r = run(String.join("\n",
+                "+0 getsockopt(4, SOL_TCP, TCP_NODELAY, [1], [4]) = 0",
+                "+0 setsockopt(4, SOL_TCP, TCP_NODELAY, [0], 4) = 0",
+                "+0 write(4, ..., 1) = 1",
+                "+0 > P. 1:2(1) ack 1",
+                "+0 write(4, ..., 1) = 1",
+                "+.01 < . 1:1(0) ack 2 win 257",
+                "+0 > P. 2:3(1) ack 1", ""), false);
+        assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
+    }
 }
