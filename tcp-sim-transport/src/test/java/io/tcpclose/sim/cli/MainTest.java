@@ -65,6 +65,13 @@ class MainTest {
         Result r = run("simultaneous-close");
         assertEquals(2, r.entered("CLOSING"), r.out());
         assertTrue(r.has("client:                CLOSED (NORMAL)") && r.has("server #1:             CLOSED (NORMAL)"), r.out());
+        assertTrue(!r.has("FINs did not cross"), r.out());
+    }
+
+    @Test
+    void a_simultaneous_close_whose_fins_did_not_cross_says_so() {
+        Result r = run("simultaneous-close", "--loss", "0.5", "--seed", "1");
+        assertTrue(r.has("note: the FINs did not cross: the client never passed CLOSING"), r.out());
     }
 
     @Test
@@ -114,6 +121,13 @@ class MainTest {
         Result r = run("fin-wait-2-timeout");
         assertTrue(r.has("client:                CLOSED (TIMED_OUT_FIN_WAIT_2)"), r.out());
         assertTrue(r.has("server #1:             CLOSE-WAIT"), r.out());
+    }
+
+    @Test
+    void the_user_timeout_is_set_once_established_so_a_lossy_handshake_still_completes_rfc5482() {
+        Result r = run("user-timeout", "--loss", "0.2", "--seed", "13"); // three SYNs lost
+        assertEquals(1, r.entered("ESTABLISHED"), r.out());
+        assertTrue(r.has("client:                CLOSED (TIMED_OUT_USER)"), r.out());
     }
 
     @Test
