@@ -27,17 +27,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LossyPeer {
     static final int TCP_PORT = 80;
     /**
-     * Linux's 200 ms RTO floor; the RTO capped at 2 s and MSL 10 s. TIME-WAIT only repairs a
+     * Linux's 200 ms RTO floor; the RTO capped at 1 s and MSL 5 s. TIME-WAIT only repairs a
      * lost last ACK if it outlasts the peer's FIN retransmissions (RFC 9293 §3.6.1 assumes MSL
      * far above the RTO): at 20% loss a FIN backed off to 6.4 s outlived a 4 s TIME-WAIT and
-     * met a RST (found in the simulator, seed 102). 20 s of TIME-WAIT against FINs at most 2 s
-     * apart leaves about ten tries. Orphans (a closed connection whose FIN is still out) get the
+     * met a RST (found in the simulator, seed 102). 10 s of TIME-WAIT against FINs at most 1 s
+     * apart leaves about ten tries (the same ratio as 20 s against 2 s, in half the time). Orphans (a closed connection whose FIN is still out) get the
      * normal 15 retries instead of Linux's 8: a try fails when the segment or its ACK is lost,
      * 36% at 20% each way, and 0.36^8 = 3e-4 per FIN over 200 connections' closes gave one
      * TIMED_OUT_RETRANSMISSION in a CI run (0.36^15 = 2e-7 does not).
      */
-    static final TcpConfig CONFIG = TcpConfig.builder().msl(Duration.ofSeconds(10))
-            .rtoMin(Duration.ofMillis(200)).rtoInitial(Duration.ofMillis(1000)).rtoMax(Duration.ofSeconds(2))
+    static final TcpConfig CONFIG = TcpConfig.builder().msl(Duration.ofSeconds(5))
+            .rtoMin(Duration.ofMillis(200)).rtoInitial(Duration.ofMillis(1000)).rtoMax(Duration.ofSeconds(1))
             .maxRetransmissions(15, 15).build();
 
     private LossyPeer() {}
