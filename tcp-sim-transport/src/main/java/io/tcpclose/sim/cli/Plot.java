@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,21 +42,43 @@ final class Plot {
     private final String title;
     private final List<Sample> samples;
     private final double tMax;
-    private final double yMax;
+    /** The y-axis top in KiB: the steady state's range, not slow start's first overshoot. */
+    final double yMax;
 
     Plot(String title, List<Sample> samples) {
-        this.title = title;
         this.samples = samples;
         long last = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).nanos();
         tMax = Math.max(1e-3, last / 1e9);
-        double y = 1;
-        for (Sample s : samples) {
-            y = Math.max(y, Math.max(finite(s.cwnd()), s.inFlight()));
+        // The axis fits the steady state: what follows the first loss (ssthresh set), up to its
+        // 99.5th percentile. Slow start's overshoot before it, and the brief inflation of fast
+        // recovery, can be many times the steady window and would flatten the rest; they are
+        // clipped at the top, and the title says so.
+        int firstLoss = 0;
+        while (firstLoss < samples.size() && samples.get(firstLoss).ssthresh() == Integer.MAX_VALUE) {
+            firstLoss++;
+        }
+        double[] steady = values(samples, firstLoss < samples.size() ? firstLoss : 0);
+        double[] all = values(samples, 0);
+        Arrays.sort(steady);
+        double top = steady.length == 0 ? 1 : steady[Math.min(steady.length - 1, (int) (steady.length * 0.995))];
+        yMax = niceCeil(Math.max(1, top) / 1024.0 * 1.05, AXIS_STEPS);
+        double peak = Arrays.stream(all).max().orElse(0) / 1024.0;
+        this.title = peak > yMax ? title + String.format(Locale.ROOT, " (peaks up to %.0f KiB clipped)", peak) : title;
+    }
+
+    /** Every value drawn from sample {@code from} on, in bytes. */
+    private double[] values(List<Sample> samples, int from) {
+        double[] v = new double[3 * Math.max(0, samples.size() - from)];
+        int n = 0;
+        for (int i = from; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            v[n++] = finite(s.cwnd());
+            v[n++] = s.inFlight();
             if (s.ssthresh() != Integer.MAX_VALUE) {
-                y = Math.max(y, s.ssthresh());
+                v[n++] = s.ssthresh();
             }
         }
-        yMax = niceCeil(y / 1024.0 * 1.05);
+        return Arrays.copyOf(v, n);
     }
 
     /** {@code Integer.MAX_VALUE} means unlimited: drawn at the top of the plot, not off it. */
@@ -113,7 +136,7 @@ final class Plot {
     }
 
     private List<Double> ticks(double max) {
-        double step = niceCeil(max / 5);
+        double step = niceCeil(max / 5, TICK_STEPS);
         List<Double> t = new ArrayList<>();
         for (double v = 0; v <= max + 1e-9; v += step) {
             t.add(v);
@@ -122,9 +145,14 @@ final class Plot {
     }
 
     /** 1, 2 or 5 times a power of ten, at least {@code v}. */
-    private static double niceCeil(double v) {
+    /** Axis tops: fine enough that the data fills most of the height. */
+    private static final double[] AXIS_STEPS = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
+    /** Tick spacings: round numbers. */
+    private static final double[] TICK_STEPS = {1, 2, 2.5, 5, 10};
+
+    private static double niceCeil(double v, double[] steps) {
         double p = Math.pow(10, Math.floor(Math.log10(Math.max(v, 1e-9))));
-        for (double m : new double[] {1, 2, 5, 10}) {
+        for (double m : steps) {
             if (m * p >= v) {
                 return m * p;
             }
