@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public final class CaptureWriter implements Closeable {
     private static final int LINKTYPE_RAW = 101;
+    private static final int LINKTYPE_USER0 = 147;
 
     private final OutputStream out;
     private int interfaces;
@@ -46,10 +47,29 @@ public final class CaptureWriter implements Closeable {
      * @throws IOException when the stream fails
      */
     public int addInterface(String name) throws IOException {
+        return addInterface(name, LINKTYPE_RAW);
+    }
+
+    /**
+     * Declares an interface whose packets are the same raw IP but which Wireshark and tshark do
+     * not dissect unless asked ({@code LINKTYPE_USER0}): for copies that must stay out of TCP
+     * analysis and reassembly, such as segments the network lost, which would otherwise overlap
+     * their retransmissions. Wireshark decodes them when {@code DLT_USER} 147 is mapped to the
+     * {@code ip} protocol (tshark: {@code -o "uat:user_dlts:\"User 0 (DLT=147)\",\"ip\",\"0\",\"\",\"0\",\"\""}).
+     *
+     * @param name the interface's name
+     * @return its id, for {@link #packet}
+     * @throws IOException when the stream fails
+     */
+    public int addInterfaceOutsideAnalysis(String name) throws IOException {
+        return addInterface(name, LINKTYPE_USER0);
+    }
+
+    private int addInterface(String name, int linkType) throws IOException {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         int len = 20 + 4 + pad(n.length) + 8 + 4;
         ByteBuffer b = le(len);
-        b.putInt(1).putInt(len).putShort((short) LINKTYPE_RAW).putShort((short) 0).putInt(0);
+        b.putInt(1).putInt(len).putShort((short) linkType).putShort((short) 0).putInt(0);
         b.putShort((short) 2).putShort((short) n.length).put(n); // if_name
         b.position(b.position() + pad(n.length) - n.length);
         b.putShort((short) 9).putShort((short) 1).put((byte) 9).put(new byte[3]); // if_tsresol: 10^-9 s

@@ -22,8 +22,11 @@ import java.util.Map;
  * <p>Segments the network dropped or let expire were never on the wire beyond their sender, and
  * written as if they were they confuse Wireshark's retransmission analysis, so by default they
  * are left out; {@link #write(Simulator, Path, boolean)} keeps them, each with a comment saying
- * what became of it (the capture point is then the sending end of each link: what each host
- * sent). Stateless; thread-safe.
+ * what became of it, on an interface of their own per link ({@code "client>server lost"}) that
+ * Wireshark leaves out of TCP analysis and reassembly (a lost copy reassembled with its
+ * retransmission reads as overlapping data): filter them with {@code frame.interface_name
+ * contains "lost"}, and see them decoded by mapping {@code DLT_USER} 147 to {@code ip} ({@link
+ * CaptureWriter#addInterfaceOutsideAnalysis}). Stateless; thread-safe.
  */
 public final class PcapngWriter {
     private PcapngWriter() {}
@@ -103,6 +106,14 @@ public final class PcapngWriter {
         for (Link l : sim.links()) {
             iface.put(l.name(), capture.addInterface(l.name()));
         }
+        Map<String, Integer> lostIface = new HashMap<>();
+        if (withLost) {
+            for (Link l : sim.links()) {
+                // Their own interfaces, outside TCP analysis: a lost copy and its retransmission
+                // reassembled together would read as overlapping data.
+                lostIface.put(l.name(), capture.addInterfaceOutsideAnalysis(l.name() + " lost"));
+            }
+        }
         Map<String, Integer> deliveries = new HashMap<>();
         for (TraceEvent e : sim.trace().events()) {
             boolean copy = e.kind() == TraceEvent.Kind.DELIVER && e.segment() != null
@@ -128,7 +139,8 @@ public final class PcapngWriter {
             if (e.kind() == TraceEvent.Kind.INJECT) {
                 comment = comment == null ? "injected by the simulated network" : comment + "; injected";
             }
-            capture.packet(id, e.nanos(), ip, comment);
+            boolean wasLost = !copy && lost.contains(e.where() + "#" + e.packet());
+            capture.packet(wasLost ? lostIface.get(e.where()) : id, e.nanos(), ip, comment);
         }
         capture.flush();
     }
