@@ -20,8 +20,9 @@ import java.util.List;
  *    0.005                                                                      SYN-RECEIVED
  * </pre>
  *
- * <p>Rows are kept in the order they are added, which callers keep chronological. Not
- * thread-safe.
+ * <p>The same rows render as a page too ({@link #renderHtml}): the two-column sequence diagram
+ * of a textbook, drawn in SVG. Rows are kept in the order they are added, which callers keep
+ * chronological. Not thread-safe.
  */
 public final class LadderRenderer {
     private static final int STATE_WIDTH = 14;
@@ -30,6 +31,8 @@ public final class LadderRenderer {
     private final String left;
     private final String right;
     private final List<String> rows = new ArrayList<>();
+    /** The same rows as data, for {@link #renderHtml}. */
+    private final List<LadderPage.Row> drawn = new ArrayList<>();
 
     /**
      * An empty diagram.
@@ -61,6 +64,7 @@ public final class LadderRenderer {
      * @param s        the label
      */
     public void state(long nanos, boolean leftSide, String s) {
+        drawn.add(new LadderPage.Row(LadderPage.Kind.STATE, nanos, leftSide, s, null, null));
         rows.add(time(nanos) + (leftSide ? pad(s, STATE_WIDTH) + " ".repeat(ARROW_WIDTH + 2) : " ".repeat(STATE_WIDTH + ARROW_WIDTH + 2) + s));
     }
 
@@ -90,6 +94,7 @@ public final class LadderRenderer {
     public void segment(long nanos, boolean fromLeft, Segment seg, String fate, String remark) {
         String note = fate == null ? remark : remark == null ? fate : fate + "; " + remark;
         String label = label(seg);
+        drawn.add(new LadderPage.Row(LadderPage.Kind.SEGMENT, nanos, fromLeft, label, fate, remark));
         String arrow;
         if (fromLeft) {
             arrow = "--- " + label + " ";
@@ -110,6 +115,7 @@ public final class LadderRenderer {
      * @param text  the line, written after a {@code #}
      */
     public void note(long nanos, String text) {
+        drawn.add(new LadderPage.Row(LadderPage.Kind.NOTE, nanos, false, text, null, null));
         rows.add(time(nanos) + "  # " + text);
     }
 
@@ -121,6 +127,21 @@ public final class LadderRenderer {
             sb.append(r.stripTrailing()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The diagram as a self-contained HTML page (inline SVG, no scripts, nothing fetched): both
+     * sides' states down their lifelines, each segment an arrow labelled as {@link #label} does,
+     * a lost one ending mid-way at a cross with why, each remark (which ACK acknowledges a FIN,
+     * retransmissions) beside its arrow, and each side's TIME-WAIT shaded with how long it
+     * lasted.
+     *
+     * @param title   the page's heading
+     * @param caption what the run was, under the diagram (settings, seed), or null
+     * @return the page
+     */
+    public String renderHtml(String title, String caption) {
+        return LadderPage.html(left, right, drawn, title, caption);
     }
 
     /**

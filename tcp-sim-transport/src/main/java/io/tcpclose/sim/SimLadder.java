@@ -30,6 +30,26 @@ public final class SimLadder {
      * @return the diagram as text
      */
     public static String render(Trace trace, String left, String right) {
+        return build(trace, left, right).render();
+    }
+
+    /**
+     * The same ladder as a self-contained HTML page, a two-column sequence diagram ({@link
+     * LadderRenderer#renderHtml}): states down both lifelines, an arrow per segment, lost ones
+     * ending mid-way, which ACK acknowledges each FIN, each TIME-WAIT shaded with its length.
+     *
+     * @param trace   the simulation's trace
+     * @param left    the name of the host drawn on the left
+     * @param right   the name of the host drawn on the right
+     * @param title   the page's heading
+     * @param caption the settings and seed, under the diagram, or null
+     * @return the page
+     */
+    public static String renderHtml(Trace trace, String left, String right, String title, String caption) {
+        return build(trace, left, right).renderHtml(title, caption);
+    }
+
+    private static LadderRenderer build(Trace trace, String left, String right) {
         String ab = left + ">" + right;
         String ba = right + ">" + left;
         Map<String, String> fate = new HashMap<>();
@@ -100,7 +120,7 @@ public final class SimLadder {
                     break;
             }
         }
-        return r.render();
+        return r;
     }
 
     private static String join(String a, String b) {

@@ -119,6 +119,18 @@ public final class Main {
                 return 1;
             }
         }
+        if (o.html != null) {
+            String caption = "scenario " + s.cliName + ": " + s.description + ". Link " + run.sim.link("client", "server").config()
+                    + ". TCP: " + run.clientConfig.summary() + ". Seed " + o.seed + ", trace hash " + run.sim.trace().hash() + ".";
+            try {
+                java.nio.file.Files.writeString(o.html, SimLadder.renderHtml(run.sim.trace(), "client", "server",
+                        "tcpclose-sim " + s.cliName, caption), java.nio.charset.StandardCharsets.UTF_8);
+                out.println("ladder page written to " + o.html);
+            } catch (IOException e) {
+                err.println("tcpclose-sim: cannot write " + o.html + ": " + e.getMessage());
+                return 1;
+            }
+        }
         if (o.pcap != null) {
             try {
                 PcapngWriter.write(run.sim, o.pcap, o.pcapLost);

@@ -62,6 +62,7 @@ final class Options {
 
     Path pcap;
     Path plot;
+    Path html;
     long bandwidthBits;
 
     @Option(names = "--pcap-lost", description = {"with --pcap, also write the segments the network dropped, with a comment,",
@@ -164,11 +165,22 @@ final class Options {
     @Option(names = "--plot", paramLabel = "FILE", order = 8,
             description = "draw the client's cwnd, ssthresh and bytes in flight over time to FILE (.svg or .png)")
     void plot(String v) {
+        plot = writable("--plot", v, "give a file ending in .svg or .png", ".svg", ".png");
+    }
+
+    @Option(names = "--html", paramLabel = "FILE", order = 9,
+            description = "also draw the ladder as a two-column sequence diagram in a self-contained HTML page (.html)")
+    void html(String v) {
+        html = writable("--html", v, "give a file ending in .html", ".html", ".htm");
+    }
+
+    /** As {@link #writable(String, String)}, for a file whose name must end in one of {@code endings}. */
+    private Path writable(String option, String v, String hint, String... endings) {
         String lower = v.toLowerCase(java.util.Locale.ROOT);
-        if (!lower.endsWith(".svg") && !lower.endsWith(".png")) {
-            throw bad("--plot " + v + ": give a file ending in .svg or .png");
+        if (java.util.Arrays.stream(endings).noneMatch(lower::endsWith)) {
+            throw bad(option + " " + v + ": " + hint);
         }
-        plot = writable("--plot", v);
+        return writable(option, v);
     }
 
     /** Why {@code v} cannot be written, or null: tried now, so the run is not wasted. */

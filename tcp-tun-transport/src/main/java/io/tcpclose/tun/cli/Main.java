@@ -39,6 +39,7 @@ public final class Main {
             "--trace", "prints the simulator's event trace; a real run has none (the ladder shows every segment)",
             "--pcap-lost", "adds the packets the simulator dropped; iptables' drops never reach the capture",
             "--plot", "draws bulk-transfer's window, which runs only on the simulated network",
+            "--html", "draws the simulated run's ladder as a page; a run against linux prints its ladder only (not yet drawn)",
             "--rfc6528-isn", "fixes the simulator's ISNs; against linux tcpclose always uses RFC 6528's");
 
     private Main() {}
