@@ -125,15 +125,18 @@ public final class NioConnection {
      * {@return the options this connection supports, as {@code Socket.supportedOptions()}}:
      * {@code SO_KEEPALIVE}, {@code SO_LINGER}, {@code SO_SNDBUF}, {@code SO_RCVBUF} (read only:
      * it is the stack's {@code TcpConfig.receiveBuffer}), {@code TCP_KEEPIDLE}, {@code
-     * TCP_KEEPINTERVAL}, {@code TCP_KEEPCOUNT} and {@link TcpSocketOptions#TCP_USER_TIMEOUT}
+     * TCP_KEEPINTERVAL}, {@code TCP_KEEPCOUNT}, {@code TCP_NODELAY} (Nagle's algorithm off; false
+     * switches it on, as Linux's variant unless the configuration names one) and {@link
+     * TcpSocketOptions#TCP_USER_TIMEOUT}
      */
     public Set<SocketOption<?>> supportedOptions() {
         return SocketOptions.SUPPORTED;
     }
 
     /**
-     * Sets an option, as {@code Socket.setOption}: keep-alive and the user timeout take effect on
-     * the open connection at once (an idle time counts from the last activity, as on Linux; see
+     * Sets an option, as {@code Socket.setOption}: keep-alive, the user timeout, the send buffer
+     * and {@code TCP_NODELAY} take effect on the open connection at once (switching Nagle off
+     * sends what it held) (an idle time counts from the last activity, as on Linux; see
      * {@code Event.Configure}); values outside Linux's ranges are refused. Keep-alive's times are
      * in seconds, the user timeout in milliseconds, {@code SO_LINGER} in seconds (negative: off).
      *

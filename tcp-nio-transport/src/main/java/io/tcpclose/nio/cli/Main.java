@@ -239,7 +239,7 @@ public final class Main implements Runnable {
         @Option(names = "--port", paramLabel = "UDP", required = true, description = "the UDP port to listen on")
         int port;
 
-        @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "the address (default ${DEFAULT-VALUE})")
+        @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "the address, a specific one: a wildcard such as 0.0.0.0 is refused (default ${DEFAULT-VALUE})")
         String bind;
 
         @Override

@@ -65,9 +65,9 @@ final class Options {
     Path html;
     long bandwidthBits;
 
-    @Option(names = "--pcap-lost", description = {"with --pcap, also write the segments the network dropped, with a comment,",
-            "on interfaces of their own (\"client>server lost\") kept out of TCP analysis:",
-            "Wireshark filter frame.interface_name contains \"lost\"; decode them by mapping DLT_USER 147 to ip"})
+    @Option(names = "--pcap-lost", description = "with --pcap, also write the segments the network dropped, with a comment,"
+            + " on interfaces of their own (\"client>server lost\") kept out of TCP analysis: Wireshark filter"
+            + " frame.interface_name contains \"lost\"; decode them by mapping DLT_USER 147 to ip")
     boolean pcapLost;
 
     @Option(names = "--trace", description = "also print the raw event trace")
