@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "tcpclose-nio", mixinStandardHelpOptions = true, version = "tcpclose-nio 0.1.0",
         subcommands = {Main.Serve.class, Main.Connect.class},
-        description = "A real TCP close over UDP between two processes, printed as a live ladder.")
+        description = "A real TCP close over UDP between two processes, printed as a live ladder.",
+        footer = "Each side's options: tcpclose-nio serve --help, tcpclose-nio connect --help.")
 public final class Main implements Runnable {
     private PrintStream out;
     private PrintStream err;

@@ -131,6 +131,13 @@ class MainTest {
     }
 
     @Test
+    void help_points_to_each_sides_own_options() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("tcpclose-nio serve --help") && r.out().contains("tcpclose-nio connect --help"), r.out());
+    }
+
+    @Test
     void a_send_size_out_of_range_names_the_range() {
         Result r = run("connect", "127.0.0.1:7000", "--send", "99999999999");
         assertTrue(r.err().contains("--send must lie between 0 and 100000000 bytes"), r.err());
