@@ -82,10 +82,11 @@ final class LinuxRun {
      * Runs the scenario and prints its ladder and outcome.
      *
      * @param pcap where to write the capture, or null
+     * @param html where to write the ladder as a page, or null
      * @return 0 when the scenario ran (whatever its outcome; a note says when it is not the one
      *         described), 1 when a step waited too long for the peer
      */
-    int run(Path pcap) throws Exception {
+    int run(Path pcap, Path html) throws Exception {
         TunDevice tun = TunDevice.open("tun0");
         sh("ip", "addr", "add", KERNEL + "/24", "dev", "tun0");
         sh("ip", "link", "set", "tun0", "up");
@@ -157,6 +158,13 @@ final class LinuxRun {
         }
         out.println();
         out.print(ladder.render("client (tcpclose " + OURS + ")", "server (linux " + KERNEL + ")"));
+        if (html != null) {
+            Files.writeString(html, ladder.renderHtml("client (tcpclose " + OURS + ")", "server (linux " + KERNEL + ")",
+                    "tcpclose-sim " + scenario.cliName + " --peer linux", "scenario " + scenario.cliName + " against the Linux"
+                            + " kernel's TCP through a TUN device. Ours: " + config().summary() + "."),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            out.println("ladder page written to " + html);
+        }
         out.println();
         for (String n : notes) {
             out.println(n.startsWith("client") || n.startsWith("server") ? n : "note: " + n);

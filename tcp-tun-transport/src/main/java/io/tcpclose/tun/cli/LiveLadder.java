@@ -187,6 +187,15 @@ final class LiveLadder implements StackObserver {
 
     /** Draws everything so far. */
     synchronized String render(String left, String right) {
+        return build(left, right).render();
+    }
+
+    /** Draws everything so far as a page ({@link LadderRenderer#renderHtml}). */
+    synchronized String renderHtml(String left, String right, String title, String caption) {
+        return build(left, right).renderHtml(title, caption);
+    }
+
+    private LadderRenderer build(String left, String right) {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparingLong(Row::nanos));
         LadderRenderer r = new LadderRenderer(left, right);
@@ -194,7 +203,7 @@ final class LiveLadder implements StackObserver {
         for (Row row : sorted) {
             row.draw().accept(r);
         }
-        return r.render();
+        return r;
     }
 
     /** Closes the capture; null when it is complete (or there is none), else what went wrong. */

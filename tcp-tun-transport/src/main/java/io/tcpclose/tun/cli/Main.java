@@ -39,7 +39,6 @@ public final class Main {
             "--trace", "prints the simulator's event trace; a real run has none (the ladder shows every segment)",
             "--pcap-lost", "adds the packets the simulator dropped; iptables' drops never reach the capture",
             "--plot", "draws bulk-transfer's window, which runs only on the simulated network",
-            "--html", "draws the simulated run's ladder as a page; a run against linux prints its ladder only (not yet drawn)",
             "--rfc6528-isn", "fixes the simulator's ISNs; against linux tcpclose always uses RFC 6528's");
 
     private Main() {}
@@ -65,7 +64,7 @@ public final class Main {
         for (String a : args) {
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             if (SIMULATOR_ONLY.containsKey(name)) {
-                err.println("tcpclose-sim: " + name + " " + SIMULATOR_ONLY.get(name) + "; with --peer linux only --preset, --msl"
+                err.println("tcpclose-sim: " + name + " " + SIMULATOR_ONLY.get(name) + "; with --peer linux only --preset, --msl, --html"
                         + " and --pcap apply");
                 return 2;
             }
@@ -119,7 +118,7 @@ public final class Main {
                         + ", tcpclose at " + LinuxRun.OURS + "; no delay or loss but what the scenario's iptables rules make");
                 out.println("TCP " + (o.preset.equals("default") ? "defaults" : o.preset + " preset") + " with --msl " + o.msl
                         + ": " + run.config().summary());
-                return run.run(o.pcap == null ? null : Path.of(o.pcap));
+                return run.run(o.pcap == null ? null : Path.of(o.pcap), o.html == null ? null : Path.of(o.html));
             }
             return outside(args, o, out, err);
         } catch (Exception e) {
@@ -135,10 +134,13 @@ public final class Main {
             err.println("tcpclose-sim: --peer linux needs " + missing);
             return 1;
         }
-        if (o.pcap != null) {
-            Path p = Path.of(o.pcap).toAbsolutePath();
+        for (String[] file : new String[][] {{"--pcap", o.pcap}, {"--html", o.html}}) {
+            if (file[1] == null) {
+                continue;
+            }
+            Path p = Path.of(file[1]).toAbsolutePath();
             if (Files.isDirectory(p) || p.getParent() == null || !Files.isDirectory(p.getParent())) {
-                err.println("tcpclose-sim: cannot write --pcap " + o.pcap + ": "
+                err.println("tcpclose-sim: cannot write " + file[0] + " " + file[1] + ": "
                         + (Files.isDirectory(p) ? "is a directory; give a file name" : "no such directory " + p.getParent()));
                 return 2;
             }
@@ -276,6 +278,9 @@ public final class Main {
         @Option(names = "--pcap", paramLabel = "FILE", description = "also write our segments, in and out, to FILE as pcapng")
         String pcap;
 
+        @Option(names = "--html", paramLabel = "FILE", description = "also draw the ladder as a sequence diagram in a self-contained HTML page")
+        String html;
+
         @Option(names = "--inside", hidden = true, paramLabel = "NAMESPACE", description = "(set when re-run inside the namespace)")
         String inside;
 
@@ -294,6 +299,9 @@ public final class Main {
             }
             if (msl < 0 || msl > 120) {
                 return "--msl must lie between 0 and 120 seconds, was " + msl;
+            }
+            if (html != null && !html.toLowerCase(java.util.Locale.ROOT).matches(".*\\.html?")) {
+                return "--html " + html + ": give a file ending in .html";
             }
             return null;
         }

@@ -44,12 +44,14 @@ class MainTest {
             {"--peer", "linux", "--msl", "soon"},
             {"--peer", "linux", "--trace"},
             {"--peer", "linux", "normal-close", "lost-fin"},
+            {"--peer", "linux", "--html", "/tmp/x.pdf"},
         };
         String[] says = {
             "--peer takes linux", "no scenario \"no-such\"", "--msl must lie between 0 and 120 seconds, was 121",
             "--preset must be default, rfc or linux", "Unknown option: '--frob'",
             "--loss shapes the simulated network", "--seed replays the simulator's random draws", "--msl",
             "--trace prints the simulator's event trace", "one scenario at a time (lost-fin given after another)",
+            "--html /tmp/x.pdf: give a file ending in .html",
         };
         for (int i = 0; i < bad.length; i++) {
             Result r = run(bad[i]);
@@ -81,7 +83,8 @@ class MainTest {
     @Test
     void normal_close_against_the_kernel_draws_both_sides_four_way_close_rfc9293_3_6(@TempDir Path dir) throws IOException {
         Path pcap = dir.resolve("normal.pcapng");
-        Result r = asRoot("normal-close", "--pcap", pcap.toString());
+        Path page = dir.resolve("normal.html");
+        Result r = asRoot("normal-close", "--pcap", pcap.toString(), "--html", page.toString());
         List<String> left = column(r.out(), true);
         List<String> right = column(r.out(), false);
         assertEquals(List.of("SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "TIME-WAIT", "CLOSED"), withoutFinWait2(left), r.out());
@@ -96,6 +99,9 @@ class MainTest {
         assertTrue(r.out().contains("server (linux):        read 5 bytes \"hello\" then end of stream"), r.out());
         assertTrue(r.out().matches("(?s).*acks FIN \\d+: ack = \\d+.*acks FIN \\d+: ack = \\d+.*"), "both FINs' ACKs marked: " + r.out());
         assertTrue(Files.size(pcap) > 200 && r.out().contains("pcapng written to " + pcap), r.out());
+        String html = Files.readString(page);
+        assertTrue(html.contains("<svg") && html.contains("class=\"tw\"") && html.contains("acks FIN")
+                && html.contains("LAST-ACK"), "the page draws the same close: " + html);
     }
 
     @Test
