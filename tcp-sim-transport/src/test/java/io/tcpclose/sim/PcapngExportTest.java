@@ -39,17 +39,7 @@ class PcapngExportTest {
         Host b = sim.addHost("server", "10.0.0.2", TcpConfig.DEFAULTS, IsnGenerator.fixed(5000));
         sim.connect(a, b, LinkConfig.builder().delay(Duration.ofMillis(10)).build());
         sim.addFault(FaultRule.drop("client", "server", FaultRule.Match.FIN, 1));
-        b.listen(80, c -> new ConnectionListener() {
-            @Override
-            public void onReadable(Connection conn) {
-                conn.readAll();
-            }
-
-            @Override
-            public void onPeerFinished(Connection conn) {
-                conn.close();
-            }
-        });
+        b.listen(80, c -> readsThenCloses());
         Connection[] c = new Connection[1];
         sim.at(Duration.ZERO, "connect", () -> c[0] = a.connect(40000, b, 80, new ConnectionListener() {
             @Override
@@ -175,7 +165,14 @@ class PcapngExportTest {
                 conn.close();
             }
         });
-        a.connect(b, 80, new ConnectionListener() {
+        a.connect(b, 80, readsThenCloses());
+        sim.run();
+        return sim;
+    }
+
+    /** Reads everything and closes at the peer's end of stream. */
+    private static ConnectionListener readsThenCloses() {
+        return new ConnectionListener() {
             @Override
             public void onReadable(Connection conn) {
                 conn.readAll();
@@ -185,9 +182,7 @@ class PcapngExportTest {
             public void onPeerFinished(Connection conn) {
                 conn.close();
             }
-        });
-        sim.run();
-        return sim;
+        };
     }
 
     /** Skips (naming what is missing) where tshark is not installed; under CI, which installs it, fails instead. */
