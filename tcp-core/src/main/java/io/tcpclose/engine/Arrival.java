@@ -107,6 +107,14 @@ final class Arrival {
         }
     }
 
+    /** An ICMP error about a segment we sent ({@link Event.IcmpError} says the rule and why). */
+    static void icmpError(MutableTcb c, Event.IcmpError e) {
+        boolean inFlight = Seq.le(c.snd.una, e.quotedSeq()) && Seq.lt(e.quotedSeq(), c.snd.nxt);
+        if (e.hard() && inFlight && c.life.state == TcpState.SYN_SENT) {
+            c.setState(TcpState.CLOSED, CloseReason.REFUSED);
+        }
+    }
+
     /** RFC 9293 §3.10.7.3. */
     private static void synSent(MutableTcb c, Segment seg) {
         boolean hasAck = seg.has(ACK);

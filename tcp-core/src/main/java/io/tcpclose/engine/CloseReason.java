@@ -10,7 +10,10 @@ public enum CloseReason {
     NORMAL(null),
     /** A valid RST arrived in a synchronized state (RFC 9293 §3.10.7.4, RFC 5961 §3.2). */
     RESET_BY_PEER(null),
-    /** Our SYN was answered with RST (RFC 9293 §3.10.7.3): nobody listens there. */
+    /**
+     * Our SYN was answered with RST (RFC 9293 §3.10.7.3), or with a hard ICMP error, port or
+     * protocol unreachable (RFC 1122 §4.2.3.9, {@link Event.IcmpError}): nobody listens there.
+     */
     REFUSED(null),
     /** The application called {@code abort()}, or closed before the connection existed. */
     ABORTED(null),

@@ -152,6 +152,40 @@ public sealed interface Event {
     /** Time passed: fire whatever timers are due at {@code now}. Harmless when none is. */
     record Tick() implements Event {}
 
+    /**
+     * An ICMP error arrived that quotes a segment this connection sent (RFC 1122 §4.2.3.9). The
+     * driver finds the connection by the quoted segment's addresses and ports; the engine decides
+     * what the error does. Only a hard error quoting the SYN in flight acts: in SYN-SENT it fails
+     * the connection as {@link CloseReason#REFUSED} ({@code ECONNREFUSED}), as Linux
+     * ({@code tcp_v4_err}) and FreeBSD ({@code tcp_drop_syn_sent}) do. In every other state an
+     * error is soft (RFC 5461 §4: aborting a synchronized connection on an ICMP error lets anyone
+     * on the path kill it); and one quoting a sequence number outside SND.UNA..SND.NXT is about
+     * no segment in flight, stale or forged, and ignored (RFC 5927 §4.1).
+     *
+     * @param hard      whether the error is a hard one ({@link #of})
+     * @param quotedSeq the sequence number of the segment the error quotes
+     */
+    record IcmpError(boolean hard, int quotedSeq) implements Event {
+        /**
+         * Classifies an ICMP message. Hard, as RFC 1122 §4.2.3.9 names them and both Linux and
+         * FreeBSD act on them: destination unreachable for protocol (ICMPv4 type 3 code 2; ICMPv6
+         * parameter problem, unrecognized next header: type 4 code 1) or port (ICMPv4 type 3 code
+         * 3, ICMPv6 type 1 code 4). Everything else — network or host unreachable, fragmentation
+         * needed (path MTU discovery's business), time exceeded, source quench — is soft.
+         *
+         * @param ipv6      whether the message is ICMPv6
+         * @param type      its type
+         * @param code      its code
+         * @param quotedSeq the sequence number of the TCP segment it quotes
+         * @return the event
+         */
+        public static IcmpError of(boolean ipv6, int type, int code, int quotedSeq) {
+            boolean hard = ipv6 ? (type == 1 && code == 4) || (type == 4 && code == 1)
+                    : type == 3 && (code == 2 || code == 3);
+            return new IcmpError(hard, quotedSeq);
+        }
+    }
+
     /** The shared {@link ShutdownOutput} instance. */
     ShutdownOutput SHUTDOWN_OUTPUT = new ShutdownOutput();
     /** The shared {@link Close} instance. */

@@ -217,6 +217,8 @@ public final class MutableTcb {
             Calls.abort(this);
         } else if (event instanceof Event.Configure) {
             Calls.configure(this, ((Event.Configure) event).config());
+        } else if (event instanceof Event.IcmpError) {
+            Arrival.icmpError(this, (Event.IcmpError) event);
         } else if (event instanceof Event.Open) {
             Event.Open o = (Event.Open) event;
             Calls.open(this, o.iss(), o.tsOffset());

@@ -221,6 +221,21 @@ public final class LadderDriver {
     }
 
     /**
+     * An ICMP error arrives that quotes one of our segments ({@link Event.IcmpError}).
+     *
+     * @param ipv6      whether it is ICMPv6
+     * @param type      the ICMP type (3, destination unreachable, in ICMPv4)
+     * @param code      the ICMP code (3, port unreachable, in ICMPv4)
+     * @param quotedSeq the sequence number of the segment it quotes
+     * @return this driver
+     */
+    public LadderDriver icmp(boolean ipv6, int type, int code, int quotedSeq) {
+        Event.IcmpError e = Event.IcmpError.of(ipv6, type, code, quotedSeq);
+        return apply("<- ICMP" + (ipv6 ? "v6" : "") + " type " + type + " code " + code + (e.hard() ? " (hard)" : " (soft)")
+                + " quoting seq=" + Integer.toUnsignedString(quotedSeq), e);
+    }
+
+    /**
      * Moves the clock to {@code t} after clock zero, firing due timers on the way: an absolute
      * time, the start of a driver from {@link #client} or {@link #server} (for one made with
      * {@link #of}, use {@link #after} to move relative to its clock).

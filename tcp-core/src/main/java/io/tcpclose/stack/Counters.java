@@ -25,6 +25,8 @@ final class Counters {
     long synCookiesValidated;
     long synCookiesRejected;
     long sendBufferFull;
+    long icmpErrors;
+    long icmpUnmatched;
     final long[] closed = new long[CloseReason.values().length];
     final long[] rejected = new long[RejectReason.values().length];
     final long[] malformed = new long[MalformedSegmentException.Reason.values().length];

@@ -33,6 +33,8 @@ public final class StackStats {
     private final long listenDrops;
     private final long listenOverflows;
     private final long connectionLimitHits;
+    private final long icmpErrors;
+    private final long icmpUnmatched;
     private final Map<CloseReason, Long> closed;
     private final Map<RejectReason, Long> rejected;
     private final Map<MalformedSegmentException.Reason, Long> malformed;
@@ -58,6 +60,8 @@ public final class StackStats {
         listenDrops = c.listenDrops;
         listenOverflows = c.listenOverflows;
         connectionLimitHits = c.connectionLimitHits;
+        icmpErrors = c.icmpErrors;
+        icmpUnmatched = c.icmpUnmatched;
         closed = toMap(CloseReason.class, CloseReason.values(), c.closed);
         rejected = toMap(RejectReason.class, RejectReason.values(), c.rejected);
         malformed = toMap(MalformedSegmentException.Reason.class, MalformedSegmentException.Reason.values(), c.malformed);
@@ -175,6 +179,27 @@ public final class StackStats {
     }
 
     /**
+     * ICMP errors handed to the stack that quoted a segment of one of its connections
+     * ({@link TcpStack#icmpError}); whether each changed anything is the engine's call
+     * ({@link io.tcpclose.engine.Event.IcmpError}).
+     *
+     * @return the count since the stack was built
+     */
+    public long icmpErrors() {
+        return icmpErrors;
+    }
+
+    /**
+     * ICMP errors handed to the stack that quoted no connection of its own, or too few bytes to
+     * tell (fewer than the TCP header's first eight); dropped.
+     *
+     * @return the count since the stack was built
+     */
+    public long icmpUnmatched() {
+        return icmpUnmatched;
+    }
+
+    /**
      * SYN,ACKs sent with a SYN cookie (RFC 4987 §3.6).
      *
      * @return the count since the stack was built
@@ -289,6 +314,8 @@ public final class StackStats {
         line(sb, listenDrops, "overflowing SYNs dropped (no cookies)");
         line(sb, listenOverflows, "SYNs beyond a full listen backlog");
         line(sb, connectionLimitHits, "connections refused at the connection limit");
+        line(sb, icmpErrors, "ICMP errors about our connections");
+        line(sb, icmpUnmatched, "ICMP errors about no connection of ours");
         closed.forEach((r, n) -> {
             if (n > 0) {
                 line(sb, n, "connections closed: " + r);

@@ -354,6 +354,44 @@ public final class TcpStack {
         }
     }
 
+    /**
+     * Hands the stack an ICMP error (destination unreachable and the like) about a segment it
+     * sent: found by the quoted segment's addresses and ports, stepped as an {@link
+     * Event.IcmpError}, which decides what it does (in SYN-SENT a port unreachable fails the
+     * connect as refused). Never throws for bad bytes: an error that quotes no connection of this
+     * stack, or fewer than eight bytes, is counted ({@link StackStats#icmpUnmatched()}) and
+     * dropped.
+     *
+     * @param source          the quoted segment's source address, ours
+     * @param sourcePort      its tunnel (UDP) source port, or 0 on a raw IP link
+     * @param destination     the quoted segment's destination address, the peer's
+     * @param destinationPort its tunnel destination port, or 0
+     * @param type            the ICMP (or ICMPv6, when {@code destination} is an IPv6 address) type
+     * @param code            its code
+     * @param quoted          the start of the quoted TCP segment, from position to limit (RFC 792
+     *                        quotes at least eight bytes: the ports and the sequence number); not
+     *                        moved
+     */
+    public void icmpError(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+                          int type, int code, ByteBuffer quoted) {
+        int p = quoted.position();
+        Connection c = quoted.remaining() >= 8
+                ? table.find(source, u16(quoted, p), destination, u16(quoted, p + 2), sourcePort, destinationPort)
+                : null;
+        if (c == null) {
+            counters.icmpUnmatched++;
+            return;
+        }
+        counters.icmpErrors++;
+        int seq = u16(quoted, p + 4) << 16 | u16(quoted, p + 6);
+        step(c, Event.IcmpError.of(destination instanceof java.net.Inet6Address, type, code, seq), clock.nanoTime());
+    }
+
+    /** A big-endian 16-bit field, whatever the buffer's byte order. */
+    private static int u16(ByteBuffer b, int at) {
+        return (b.get(at) & 0xFF) << 8 | (b.get(at + 1) & 0xFF);
+    }
+
     /** The pseudo-header for an address pair; the last one is kept, as a peer sends in runs. */
     private PseudoHeader inboundPseudo(InetAddress source, InetAddress destination) {
         if (source != lastSource || destination != lastDestination) {

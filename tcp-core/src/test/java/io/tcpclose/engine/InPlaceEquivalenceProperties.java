@@ -79,6 +79,9 @@ class InPlaceEquivalenceProperties {
                 step(side, new Event.Arrive(s, r.nextInt(4) == 0), now, r, outbound);
             } else if (what == 8 && !inbound.isEmpty()) {
                 inbound.remove(r.nextInt(inbound.size())); // lost
+            } else if (what == 9 && r.nextInt(4) == 0) {
+                // an ICMP error, hard or soft, quoting a segment in flight or just outside
+                step(side, Event.IcmpError.of(false, 3, 1 + r.nextInt(3), side.pure.sndUna() + r.nextInt(3) - 1), now, r, outbound);
             } else if (what == 9) {
                 step(side, new Event.Arrive(forged(side.pure, r), r.nextBoolean()), now, r, outbound);
             } else if (what < 12) {

@@ -34,7 +34,23 @@ final class EventLoop implements Runnable {
     private long turnNanos = System.nanoTime();
     private volatile boolean running = true;
     private TcpStack stack;
-    private final PacketLink.Sink sink = this::deliver;
+    private final PacketLink.Sink sink = new PacketLink.Sink() {
+        @Override
+        public void segment(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, ByteBuffer segment) {
+            deliver(source, sourcePort, destination, destinationPort, segment);
+        }
+
+        @Override
+        public void icmpError(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+                              int type, int code, ByteBuffer quoted) {
+            try {
+                stack.icmpError(source, sourcePort, destination, destinationPort, type, code, quoted);
+            } catch (RuntimeException e) {
+                callbackFailures.incrementAndGet(); // a listener's onClosed threw; the loop goes on
+                System.getLogger(EventLoop.class.getName()).log(System.Logger.Level.WARNING, "a callback failed", e);
+            }
+        }
+    };
 
     final AtomicLong callbackFailures = new AtomicLong();
 

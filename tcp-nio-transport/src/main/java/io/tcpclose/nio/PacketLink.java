@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
  */
 public interface PacketLink {
     /** Receives the segments {@link #read} finds, on the loop thread. */
-    @FunctionalInterface
     interface Sink {
         /**
          * One TCP segment.
@@ -30,6 +29,20 @@ public interface PacketLink {
          * @param segment         the encoded segment, position to limit; valid only during the call
          */
         void segment(InetAddress source, int sourcePort, InetAddress destination, int destinationPort, ByteBuffer segment);
+
+        /**
+         * An ICMP error about a segment we sent ({@code TcpStack#icmpError}).
+         *
+         * @param source          the quoted segment's source address, ours
+         * @param sourcePort      its tunnel source port, or 0 on a raw IP link
+         * @param destination     its destination address, the peer's
+         * @param destinationPort its tunnel destination port, or 0
+         * @param type            the ICMP type (ICMPv6 when the addresses are IPv6)
+         * @param code            the ICMP code
+         * @param quoted          the start of the quoted segment, position to limit; valid only during the call
+         */
+        void icmpError(InetAddress source, int sourcePort, InetAddress destination, int destinationPort,
+                       int type, int code, ByteBuffer quoted);
     }
 
     /**

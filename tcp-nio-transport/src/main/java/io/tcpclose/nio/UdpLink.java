@@ -16,14 +16,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Segments in UDP datagrams, one each, on one non-blocking {@link DatagramChannel} watched by a
  * {@link Selector}. Output the socket cannot take waits for {@code OP_WRITE} in a bounded queue.
- * Socket errors ({@code PortUnreachableException}, a full interface) are counted and survived.
- * Thread-safety: as {@link PacketLink}.
+ * Socket errors (a full interface) are counted and survived. ICMP errors about our datagrams (a
+ * port where nothing listens) reach the stack through the socket's error queue ({@link
+ * ErrorQueue}) where the platform has one; elsewhere they are lost, as to any unconnected UDP
+ * socket, and {@link #icmpUnavailable} says why. Thread-safety: as {@link PacketLink}.
  */
 final class UdpLink implements PacketLink {
     static final int OUTPUT_QUEUE = 4_096;
 
     private final Selector selector;
     private final DatagramChannel channel;
+    private final SelectionKey key;
     private final InetSocketAddress local;
     private final ByteBuffer in = ByteBuffer.allocateDirect(65_535);
     private final ArrayDeque<Pending> blocked = new ArrayDeque<>();
@@ -32,25 +35,45 @@ final class UdpLink implements PacketLink {
     final AtomicLong datagramsOut = new AtomicLong();
     final AtomicLong socketErrors = new AtomicLong();
     final AtomicLong outputDrops = new AtomicLong();
+    final AtomicLong icmpErrors = new AtomicLong();
+    /** Reads the socket's ICMP errors; null where that is not possible ({@link #icmpUnavailable}). */
+    private final ErrorQueue errors;
+    /** Why ICMP errors cannot be read here, or null when they can. */
+    final String icmpUnavailable;
+    /** The last wait ended with the socket readable: a turn that then finds no datagram drains the error queue. */
+    private boolean readable;
+    private Sink errorSink;
+    private final ErrorQueue.Handler onError = this::icmpError;
 
     private record Pending(ByteBuffer bytes, InetSocketAddress to) {}
 
     UdpLink(InetSocketAddress bind) throws IOException {
         selector = Selector.open();
-        channel = DatagramChannel.open();
+        // The socket's family is the bound address's, so ICMP errors come in that family's form.
+        channel = DatagramChannel.open(bind.getAddress() instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
         try {
             // Room for bursts (a thousand SYNs at once); the kernel may grant less.
             channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
             channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
             channel.bind(bind);
             channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_READ);
+            key = channel.register(selector, SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             channel.close();
             selector.close();
             throw e;
         }
         local = (InetSocketAddress) channel.getLocalAddress();
+        ErrorQueue q = null;
+        String why = null;
+        try {
+            q = ErrorQueue.open(local);
+        } catch (IOException e) {
+            why = e.getMessage();
+        }
+        errors = q;
+        icmpUnavailable = why;
     }
 
     @Override
@@ -79,6 +102,10 @@ final class UdpLink implements PacketLink {
                 continue;
             }
             if (from == null) {
+                if (i == 0 && readable && errors != null) {
+                    errorSink = sink;
+                    errors.drain(onError); // readable with no datagram: errors wait in the queue
+                }
                 return n;
             }
             n++;
@@ -88,6 +115,11 @@ final class UdpLink implements PacketLink {
             sink.segment(src.getAddress(), src.getPort(), here, local.getPort(), in);
         }
         return n;
+    }
+
+    private void icmpError(InetSocketAddress to, boolean ipv6, int type, int code, ByteBuffer quoted) {
+        icmpErrors.incrementAndGet();
+        errorSink.icmpError(local.getAddress(), local.getPort(), to.getAddress(), to.getPort(), type, code, quoted);
     }
 
     @Override
@@ -146,6 +178,7 @@ final class UdpLink implements PacketLink {
         } else {
             selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999)));
         }
+        readable = key.isValid() && selector.selectedKeys().contains(key) && key.isReadable();
         selector.selectedKeys().clear();
     }
 
@@ -157,7 +190,7 @@ final class UdpLink implements PacketLink {
     @Override
     public String counters() {
         return "datagrams in " + datagramsIn + ", out " + datagramsOut + ", socket errors " + socketErrors
-                + ", output drops " + outputDrops;
+                + ", output drops " + outputDrops + ", ICMP errors " + (errors != null ? icmpErrors : "unread (" + icmpUnavailable + ")");
     }
 
     @Override

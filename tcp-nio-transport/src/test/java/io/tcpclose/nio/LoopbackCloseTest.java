@@ -176,6 +176,47 @@ class LoopbackCloseTest {
         assertEquals(CloseReason.RESET_BY_PEER, c.closed().get(WAIT, TimeUnit.SECONDS));
     }
 
+    private static void assumeIpv6Loopback() {
+        boolean ipv6;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
+            ipv6 = probe.getLocalPort() > 0;
+        } catch (IOException e) {
+            ipv6 = false;
+        }
+        Assumptions.assumeTrue(ipv6, "IPv6 loopback (::1) is not available here");
+    }
+
+    /** A UDP port on {@code address} that nothing is bound to (it was a moment ago). */
+    private static int unusedUdpPort(String address) throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(address, 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void refusedByIcmp(String address) throws Exception {
+        client = NioTcpStack.open(new InetSocketAddress(address, 0), FAST);
+        UdpLink link = (UdpLink) client.loop().link();
+        Assumptions.assumeTrue(link.icmpUnavailable == null, () -> "ICMP errors cannot be read here: " + link.icmpUnavailable);
+        InetSocketAddress nobody = new InetSocketAddress(address, unusedUdpPort(address));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.connect(nobody, 80).get(WAIT, TimeUnit.SECONDS));
+        assertInstanceOf(ConnectException.class, e.getCause());
+        assertEquals("Connection refused", e.getCause().getMessage());
+        assertEquals(1, client.stats().icmpErrors(), "the kernel's port unreachable, not a RST");
+        assertEquals(1, client.stats().segmentsOut(), "one SYN, never retransmitted");
+    }
+
+    @Test
+    void a_connect_answered_by_icmp_port_unreachable_is_refused_at_once_rfc1122_4_2_3_9() throws Exception {
+        refusedByIcmp("127.0.0.1");
+    }
+
+    @Test
+    void an_icmpv6_port_unreachable_refuses_the_connect_too_rfc1122_4_2_3_9() throws Exception {
+        assumeIpv6Loopback();
+        refusedByIcmp("::1");
+    }
+
     @Test
     void a_connect_to_a_port_nobody_listens_on_is_refused_with_the_jdks_exception_rfc9293_3_10_7_1() throws Exception {
         open("127.0.0.1");
@@ -187,13 +228,7 @@ class LoopbackCloseTest {
 
     @Test
     void the_same_close_works_over_ipv6_loopback() throws Exception {
-        boolean ipv6;
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::1"), 0))) {
-            ipv6 = probe.getLocalPort() > 0;
-        } catch (IOException e) {
-            ipv6 = false;
-        }
-        Assumptions.assumeTrue(ipv6, "IPv6 loopback (::1) is not available here");
+        assumeIpv6Loopback();
         open("::1");
         NioConnection c = client.connect(server.localAddress(), 80).get(WAIT, TimeUnit.SECONDS);
         NioConnection s = server.accept(80).get(WAIT, TimeUnit.SECONDS);
