@@ -151,9 +151,18 @@ class MainTest {
 
     @Test
     void a_connect_nobody_answers_says_so_and_exits_1() throws Exception {
-        Result r = run("connect", "127.0.0.1:" + freeUdpPort(), "--timeout", "2");
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            Result r = run("connect", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "2");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("connect failed: no answer"), r.out());
+        }
+    }
+
+    @Test
+    void a_connect_to_a_port_nothing_is_bound_to_is_refused_and_exits_1_rfc1122_4_2_3_9() throws Exception {
+        Result r = run("connect", "127.0.0.1:" + freeUdpPort(), "--timeout", "20");
         assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("connect failed: no answer"), r.out());
+        assertTrue(r.out().contains("connect failed: Connection refused"), r.out());
     }
     @Test
     void pcap_writes_every_real_segment_of_the_ladder_as_tcp_that_tshark_decodes() throws Exception {
