@@ -44,6 +44,20 @@ abstract class Part implements Cloneable {
         }
     };
 
+    /** Each field's kind, read without boxing: the explorer compares and hashes millions of parts. */
+    private static final ClassValue<char[]> KINDS = new ClassValue<>() {
+        @Override
+        protected char[] computeValue(Class<?> type) {
+            Field[] fields = FIELDS.get(type);
+            char[] k = new char[fields.length];
+            for (int i = 0; i < fields.length; i++) {
+                Class<?> t = fields[i].getType();
+                k[i] = t == int.class ? 'I' : t == long.class ? 'J' : t == boolean.class ? 'Z' : t == long[].class ? '[' : 'L';
+            }
+            return k;
+        }
+    };
+
     /** Value equality over every field (arrays by content). */
     @Override
     public final boolean equals(Object o) {
@@ -53,11 +67,29 @@ abstract class Part implements Cloneable {
         if (o == null || o.getClass() != getClass()) {
             return false;
         }
+        Field[] fields = FIELDS.get(getClass());
+        char[] kinds = KINDS.get(getClass());
         try {
-            for (Field f : FIELDS.get(getClass())) {
-                Object a = f.get(this);
-                Object b = f.get(o);
-                if (a instanceof long[] ? !Arrays.equals((long[]) a, (long[]) b) : !Objects.equals(a, b)) {
+            for (int i = 0; i < fields.length; i++) {
+                Field f = fields[i];
+                boolean same;
+                switch (kinds[i]) {
+                    case 'I':
+                        same = f.getInt(this) == f.getInt(o);
+                        break;
+                    case 'J':
+                        same = f.getLong(this) == f.getLong(o);
+                        break;
+                    case 'Z':
+                        same = f.getBoolean(this) == f.getBoolean(o);
+                        break;
+                    case '[':
+                        same = Arrays.equals((long[]) f.get(this), (long[]) f.get(o));
+                        break;
+                    default:
+                        same = Objects.equals(f.get(this), f.get(o));
+                }
+                if (!same) {
                     return false;
                 }
             }
@@ -70,10 +102,29 @@ abstract class Part implements Cloneable {
     @Override
     public final int hashCode() {
         int h = getClass().hashCode();
+        Field[] fields = FIELDS.get(getClass());
+        char[] kinds = KINDS.get(getClass());
         try {
-            for (Field f : FIELDS.get(getClass())) {
-                Object v = f.get(this);
-                h = 31 * h + (v instanceof long[] ? Arrays.hashCode((long[]) v) : Objects.hashCode(v));
+            for (int i = 0; i < fields.length; i++) {
+                Field f = fields[i];
+                int v;
+                switch (kinds[i]) {
+                    case 'I':
+                        v = f.getInt(this);
+                        break;
+                    case 'J':
+                        v = Long.hashCode(f.getLong(this));
+                        break;
+                    case 'Z':
+                        v = f.getBoolean(this) ? 1231 : 1237;
+                        break;
+                    case '[':
+                        v = Arrays.hashCode((long[]) f.get(this));
+                        break;
+                    default:
+                        v = Objects.hashCode(f.get(this));
+                }
+                h = 31 * h + v;
             }
         } catch (IllegalAccessException e) {
             throw new AssertionError(e);

@@ -37,6 +37,8 @@ public final class Tcb {
     final CongestionState cc;
     final Negotiated opt;
     final Timers tm;
+    /** The hash, once computed (0: not yet). */
+    private int hash;
 
     /** The snapshot of {@code c}'s parts (the caller freezes them). */
     Tcb(MutableTcb c) {
@@ -308,7 +310,13 @@ public final class Tcb {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(id, life, snd, rcv, rtt, cc, opt, tm);
+        int h = hash;
+        if (h == 0) {
+            // A snapshot never changes, so its hash is computed once (a benign race, as String's).
+            h = java.util.Objects.hash(id, life, snd, rcv, rtt, cc, opt, tm);
+            hash = h == 0 ? 1 : h;
+        }
+        return h;
     }
 
     @Override

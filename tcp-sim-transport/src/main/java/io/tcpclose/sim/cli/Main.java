@@ -40,6 +40,9 @@ public final class Main {
      *         could not be written, 2 for a bad command line
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("explore")) {
+            return ExploreCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         Options o = new Options();
         CommandLine cl = new CommandLine(o);
         PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
@@ -58,12 +61,7 @@ public final class Main {
             err.println("(try --help)");
             return 2;
         }
-        if (cl.isUsageHelpRequested()) {
-            cl.usage(outWriter);
-            return 0;
-        }
-        if (cl.isVersionHelpRequested()) {
-            cl.printVersionHelp(outWriter);
+        if (Main.helpOrVersion(cl, outWriter)) {
             return 0;
         }
         if (o.list) {
@@ -161,10 +159,50 @@ public final class Main {
     }
 
     private static String[] scenarioList() {
-        List<String> lines = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         for (Scenario s : Scenario.values()) {
-            // Footers go through String.format: a literal % must be doubled.
-            lines.add(String.format("  %-28s %s", s.cliName, s.description).replace("%", "%%"));
+            rows.add(new String[] {s.cliName, s.description});
+        }
+        List<String> lines = new ArrayList<>(List.of(table(rows, 28, 80)));
+        lines.add("");
+        lines.add("Exhaustive exploration instead of one run:");
+        lines.add("  tcpclose-sim explore SCENARIO [options]   (see tcpclose-sim explore --help)");
+        return lines.toArray(new String[0]);
+    }
+
+    /** Prints the help or version the command line asked for; true when it asked for either. */
+    static boolean helpOrVersion(CommandLine cl, PrintWriter out) {
+        if (cl.isUsageHelpRequested()) {
+            cl.usage(out);
+            return true;
+        }
+        if (cl.isVersionHelpRequested()) {
+            cl.printVersionHelp(out);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Two columns for a help footer, each description wrapped under itself (picocli would wrap a
+     * long footer line back to the margin); {@code %} doubled, as footers are format strings.
+     */
+    static String[] table(List<String[]> rows, int nameWidth, int width) {
+        List<String> lines = new ArrayList<>();
+        String indent = " ".repeat(nameWidth + 3);
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder(String.format("  %-" + nameWidth + "s ", row[0]));
+            for (String word : row[1].split(" ")) {
+                if (line.length() + 1 + word.length() > width && line.length() > indent.length()) {
+                    lines.add(line.toString().stripTrailing().replace("%", "%%"));
+                    line = new StringBuilder(indent);
+                }
+                if (line.length() > indent.length() && line.charAt(line.length() - 1) != ' ') {
+                    line.append(' ');
+                }
+                line.append(word);
+            }
+            lines.add(line.toString().replace("%", "%%"));
         }
         return lines.toArray(new String[0]);
     }

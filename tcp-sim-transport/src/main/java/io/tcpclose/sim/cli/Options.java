@@ -143,17 +143,7 @@ final class Options {
 
     /** {@code v} as a path that can be written now, or a bad-argument error naming {@code option}. */
     private Path writable(String option, String v) {
-        Path p;
-        try {
-            p = Path.of(v);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw bad(option + " " + v + ": not a valid path");
-        }
-        String why = unwritable(v, p);
-        if (why != null) {
-            throw bad(option + " " + v + ": " + why);
-        }
-        return p;
+        return writable(spec, option, v, "", "");
     }
 
     @Option(names = "--bandwidth", paramLabel = "MBIT", order = 7,
@@ -176,11 +166,29 @@ final class Options {
 
     /** As {@link #writable(String, String)}, for a file whose name must end in one of {@code endings}. */
     private Path writable(String option, String v, String hint, String... endings) {
+        return writable(spec, option, v, hint, endings);
+    }
+
+    /**
+     * {@code v} as a path that can be written now and whose name ends in one of {@code endings},
+     * or a parameter error naming {@code option} and what was wrong.
+     */
+    static Path writable(CommandSpec spec, String option, String v, String hint, String... endings) {
         String lower = v.toLowerCase(java.util.Locale.ROOT);
         if (java.util.Arrays.stream(endings).noneMatch(lower::endsWith)) {
-            throw bad(option + " " + v + ": " + hint);
+            throw new ParameterException(spec.commandLine(), option + " " + v + ": " + hint);
         }
-        return writable(option, v);
+        Path p;
+        try {
+            p = Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + v + ": not a valid path");
+        }
+        String why = unwritable(v, p);
+        if (why != null) {
+            throw new ParameterException(spec.commandLine(), option + " " + v + ": " + why);
+        }
+        return p;
     }
 
     /** Why {@code v} cannot be written, or null: tried now, so the run is not wasted. */
@@ -215,20 +223,30 @@ final class Options {
     }
 
     private long bounded(String option, String v, long min, long max, String unit) {
-        long n;
-        try {
-            n = Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw bad(option + " takes a whole number" + (unit.isEmpty() ? "" : " of " + unit) + ", not \"" + v + "\"");
-        }
-        if (n < min || n > max) {
-            throw bad(option + " must lie between " + min + " and " + max + (unit.isEmpty() ? "" : " " + unit) + ", was " + v);
-        }
-        return n;
+        return bounded(spec, option, v, min, max, unit);
     }
 
     private ParameterException bad(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * A whole number in {@code min..max} from an option's text, or a parameter error naming the
+     * option and what it takes (the range, too, for a number too large to read).
+     */
+    static long bounded(CommandSpec spec, String option, String v, long min, long max, String unit) {
+        String range = option + " must lie between " + min + " and " + max + (unit.isEmpty() ? "" : " " + unit) + ", was " + v;
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), v.trim().matches("[-+]?\\d+") ? range
+                    : option + " takes a whole number" + (unit.isEmpty() ? "" : " of " + unit) + ", not \"" + v + "\"");
+        }
+        if (n < min || n > max) {
+            throw new ParameterException(spec.commandLine(), range);
+        }
+        return n;
     }
 
     /** Checks what the options only mean together; a message for each problem. */
