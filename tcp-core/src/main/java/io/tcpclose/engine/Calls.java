@@ -19,6 +19,11 @@ final class Calls {
         if (c.life.state != TcpState.CLOSED || c.life.closeReason != null) {
             throw new TcpApiException("open()", c.life.state, "a connection block opens once");
         }
+        if (c.id.localPort == 0 || c.id.remotePort == 0) {
+            // RFC 9293 §3.9.1: an active OPEN names both ports; port 0 is no port on the wire.
+            throw new TcpApiException("open()", c.life.state, "an active open needs both ports in 1..65535; this block has local port "
+                    + c.id.localPort + " and remote port " + c.id.remotePort);
+        }
         begin(c, iss, tsOffset);
         c.snd().nxt = iss + 1;
         c.setState(TcpState.SYN_SENT, null);
@@ -31,6 +36,9 @@ final class Calls {
     static void listen(MutableTcb c, int iss, int tsOffset) {
         if (c.life.state != TcpState.CLOSED || c.life.closeReason != null) {
             throw new TcpApiException("listen()", c.life.state, "a connection block opens once");
+        }
+        if (c.id.localPort == 0) {
+            throw new TcpApiException("listen()", c.life.state, "a listener needs a local port in 1..65535, not 0");
         }
         begin(c, iss, tsOffset);
         c.snd().nxt = iss;

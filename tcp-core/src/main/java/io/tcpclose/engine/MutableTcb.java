@@ -71,8 +71,11 @@ public final class MutableTcb {
      */
     public static MutableTcb create(TcpConfig config, int localPort, int remotePort) {
         Objects.requireNonNull(config, "config");
-        if (localPort < 0 || localPort > 0xFFFF || remotePort < 0 || remotePort > 0xFFFF) {
-            throw new IllegalArgumentException("ports must lie in 0..65535: " + localPort + ", " + remotePort);
+        if (localPort < 0 || localPort > 0xFFFF) {
+            throw new IllegalArgumentException("local port must lie in 0..65535, was " + localPort);
+        }
+        if (remotePort < 0 || remotePort > 0xFFFF) {
+            throw new IllegalArgumentException("remote port must lie in 0..65535, was " + remotePort);
         }
         MutableTcb c = new MutableTcb();
         c.id = new Ident();

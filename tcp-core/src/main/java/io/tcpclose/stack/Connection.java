@@ -136,7 +136,7 @@ public final class Connection {
      * @throws io.tcpclose.engine.TcpApiException after {@link #shutdownOutput()} or once closed
      */
     public int send(Bytes data) {
-        return stack.send(this, data);
+        return stack.send(this, java.util.Objects.requireNonNull(data, "data"));
     }
 
     /**
@@ -147,7 +147,7 @@ public final class Connection {
      * @throws io.tcpclose.engine.TcpApiException after {@link #shutdownOutput()} or once closed
      */
     public int send(byte[] data) {
-        return send(Bytes.copyOf(data));
+        return send(Bytes.copyOf(java.util.Objects.requireNonNull(data, "data")));
     }
 
     /**

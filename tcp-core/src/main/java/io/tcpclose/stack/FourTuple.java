@@ -38,12 +38,10 @@ public record FourTuple(InetAddress localAddress, int localPort, InetAddress rem
     public FourTuple {
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
-        if (localPort < 0 || localPort > 0xFFFF || remotePort < 0 || remotePort > 0xFFFF) {
-            throw new IllegalArgumentException("ports must lie in 0..65535: " + localPort + ", " + remotePort);
-        }
-        if (localTunnelPort < 0 || localTunnelPort > 0xFFFF || remoteTunnelPort < 0 || remoteTunnelPort > 0xFFFF) {
-            throw new IllegalArgumentException("tunnel ports must lie in 0..65535: " + localTunnelPort + ", " + remoteTunnelPort);
-        }
+        port("local port", localPort);
+        port("remote port", remotePort);
+        port("local tunnel port", localTunnelPort);
+        port("remote tunnel port", remoteTunnelPort);
     }
 
     /**
@@ -73,5 +71,11 @@ public record FourTuple(InetAddress localAddress, int localPort, InetAddress rem
     public String toString() {
         String s = localAddress.getHostAddress() + ":" + localPort + " <-> " + remoteAddress.getHostAddress() + ":" + remotePort;
         return tunnelled() ? s + " (tunnel " + localTunnelPort + " <-> " + remoteTunnelPort + ")" : s;
+    }
+
+    private static void port(String which, int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException(which + " must lie in 0..65535, was " + port);
+        }
     }
 }

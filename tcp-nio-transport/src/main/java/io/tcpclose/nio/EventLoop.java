@@ -83,10 +83,15 @@ final class EventLoop implements Runnable {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code task} on the loop thread soon; fails when the loop is closed or its queue full. */
+    /**
+     * Runs {@code task} on the loop thread soon.
+     *
+     * @throws IllegalStateException      when the stack is closed
+     * @throws RejectedExecutionException when the loop's task queue is full (a bound, counted by the caller's failure)
+     */
     void execute(Runnable task) {
         if (!running) {
-            throw new RejectedExecutionException("the stack is closed");
+            throw new IllegalStateException("the stack is closed");
         }
         if (!tasks.offer(task)) {
             throw new RejectedExecutionException("the loop's task queue is full (" + TASK_QUEUE + " tasks)");

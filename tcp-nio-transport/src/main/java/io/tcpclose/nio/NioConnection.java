@@ -80,12 +80,29 @@ public final class NioConnection {
         return closeCompleted;
     }
 
-    /** Shuts down the sending side: our FIN follows the data written so far; reading goes on. */
-    public void shutdownOutput() {
-        owner.call(() -> {
+    /**
+     * Shuts down the sending side: our FIN follows the data written so far; reading goes on.
+     *
+     * @throws SocketException once the connection is closed, as the JDK's: "Connection reset" or
+     *                         "Connection timed out" when that ended it, else "Socket closed"
+     */
+    public void shutdownOutput() throws SocketException {
+        boolean closed = owner.call(() -> {
+            if (connection.state() == TcpState.CLOSED) {
+                return true;
+            }
             connection.shutdownOutput();
-            return null;
+            return false;
         });
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    /** What the JDK throws at a socket whose connection is over: the cause it reports, else "Socket closed". */
+    private SocketException closedException() {
+        String why = connection.closeReason() == null ? null : connection.closeReason().socketMessage();
+        return new SocketException(why != null ? why : "Socket closed");
     }
 
     /**
@@ -290,9 +307,7 @@ public final class NioConnection {
                         return connection.send(Bytes.copyOf(b, from, want));
                     });
                     if (taken < 0) {
-                        // As the JDK: the cause a socket reports (ECONNRESET, ETIMEDOUT), else "Socket closed".
-                        String why = connection.closeReason() == null ? null : connection.closeReason().socketMessage();
-                        throw new SocketException(why != null ? why : "Socket closed (" + connection.closeReason() + ")");
+                        throw closedException();
                     }
                     done += taken;
                     if (done < len) {
@@ -302,8 +317,10 @@ public final class NioConnection {
             }
 
             @Override
-            public void close() {
-                shutdownOutput();
+            public void close() throws IOException {
+                if (connection.state() != TcpState.CLOSED) { // closing a stream twice is harmless (Closeable)
+                    shutdownOutput();
+                }
             }
         };
     }

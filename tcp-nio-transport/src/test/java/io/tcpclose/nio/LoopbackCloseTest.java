@@ -139,6 +139,23 @@ class LoopbackCloseTest {
     }
 
     @Test
+    void after_our_own_abort_write_and_shutdown_output_say_socket_closed_as_the_jdk_does() throws Exception {
+        NioConnection s = connectedOnLoopback()[1];
+        s.abort();
+        assertEquals(CloseReason.ABORTED, s.closed().get(WAIT, TimeUnit.SECONDS));
+        assertEquals("Socket closed", assertThrows(SocketException.class, () -> s.outputStream().write(1)).getMessage());
+        assertEquals("Socket closed", assertThrows(SocketException.class, s::shutdownOutput).getMessage());
+    }
+
+    @Test
+    void a_closed_stack_refuses_new_work_saying_it_is_closed() throws Exception {
+        open("127.0.0.1");
+        client.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> client.connect(server.localAddress(), 80));
+        assertEquals("the stack is closed", e.getMessage());
+    }
+
+    @Test
     void after_our_own_abort_a_read_says_socket_closed_as_the_jdk_does_not_end_of_stream() throws Exception {
         NioConnection[] cs = connectedOnLoopback();
         NioConnection c = cs[0];

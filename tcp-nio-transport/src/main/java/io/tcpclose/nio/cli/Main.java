@@ -215,7 +215,11 @@ public final class Main implements Runnable {
             } else if (first && error == null) {
                 // Our FIN now; we still read what the peer sends until its FIN (a full close here
                 // would answer its data with a reset, RFC 2525 §2.17).
-                c.shutdownOutput();
+                try {
+                    c.shutdownOutput();
+                } catch (IOException e) {
+                    error = "shutdown failed: " + e.getMessage();
+                }
             }
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             try {

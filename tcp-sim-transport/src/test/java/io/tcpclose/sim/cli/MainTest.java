@@ -501,4 +501,11 @@ class MainTest {
         r = run("normal-close", "--msl", "5", "--delay", "50");
         assertTrue(r.has("   10.300  CLOSED"), r.out());
     }
+
+    @Test
+    void a_seed_too_large_for_a_long_names_the_range() {
+        Result r = run("normal-close", "--seed", "99999999999999999999999");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--seed must lie between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE), r.err());
+    }
 }
