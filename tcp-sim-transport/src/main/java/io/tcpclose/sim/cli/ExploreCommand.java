@@ -203,6 +203,12 @@ final class ExploreCommand {
             out.println("VIOLATION after " + v.depth() + " moves: " + v.message());
             out.println();
             out.print(v.ladder());
+            out.println();
+            out.println("the network's part, as the simulator's fault rules: " + v.faultPlan());
+            Violation.Replayed replay = v.replay();
+            out.println("replayed on the simulator: the client closed " + replay.client() + " (" + replay.clientRead()
+                    + " bytes read), the server " + replay.server() + " (" + replay.serverRead() + " bytes read)"
+                    + (replay.foreignBytes() ? "; a byte its peer never sent there was read" : ""));
             if (o.html != null) {
                 try {
                     Files.writeString(o.html, v.renderHtml("tcpclose-sim explore " + s.cliName()), StandardCharsets.UTF_8);

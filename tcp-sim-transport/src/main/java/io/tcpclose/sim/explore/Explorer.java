@@ -473,10 +473,17 @@ public final class Explorer {
         record Drawn(long nanos, int side, Segment seg, Effect.Why why, TcpState state, String text, String[] fate) {}
         List<Drawn> drawn = new ArrayList<>();
         List<String> steps = new ArrayList<>();
+        PathFaults faults = new PathFaults(settings.latencyNanos);
         Model.Recorder r = new Model.Recorder() {
             @Override
             public void sent(long nanos, int side, Segment s, Effect.Why why) {
                 drawn.add(new Drawn(nanos, side, s, why, null, null, new String[1]));
+                faults.sent(nanos, side, s);
+            }
+
+            @Override
+            public void fate(long nanos, Move.Kind kind, State.Flight f) {
+                faults.fate(nanos, kind, f);
             }
 
             @Override
@@ -528,6 +535,6 @@ public final class Explorer {
         }
         ladder.note(s.now, "VIOLATION: " + message);
         int depth = path.size() - 1 + (breaking != null ? 1 : 0);
-        return Optional.of(new Violation(message, depth, ladder.render(), steps, ladder));
+        return Optional.of(new Violation(message, depth, ladder.render(), steps, ladder, faults.plan(), model));
     }
 }

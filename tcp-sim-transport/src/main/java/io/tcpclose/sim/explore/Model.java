@@ -59,6 +59,9 @@ final class Model {
 
         /** The network lost {@code s} on its way to {@code to}. */
         void lost(long nanos, int to, Segment s);
+
+        /** What became of a flight: delivered, lost, duplicated or held back ({@code kind}), at {@code nanos}. */
+        default void fate(long nanos, Kind kind, Flight f) {}
     }
 
     static final Recorder SILENT = new Recorder() {
@@ -237,6 +240,9 @@ final class Model {
      */
     State apply(State s, Move m, Recorder r) {
         State n = s.copy();
+        if (m.index() >= 0) {
+            r.fate(s.now, m.kind(), s.flights[m.index()]);
+        }
         switch (m.kind()) {
             case DELIVER: {
                 Flight f = s.flights[m.index()];

@@ -28,6 +28,8 @@ class ExploreCommandTest {
         assertTrue(r.has("--- ACK seq=1102 ack=5002 ---------------------------- X    lost"), r.out());
         assertTrue(r.has("--- RST seq=1102 "), r.out());
         assertTrue(r.has("RESET_BY_PEER at the server"), r.out());
+        assertTrue(r.has("FaultRule.drop(\"client\", \"server\", FaultRule.Match.ANY, 5)"), r.out()); // SYN, ACK, data, FIN, then the last ACK
+        assertTrue(r.has("replayed on the simulator: the client closed NORMAL (0 bytes read), the server RESET_BY_PEER"), r.out());
         String html = Files.readString(page);
         assertTrue(html.contains("<svg") && html.contains("RST seq=1102"), html);
     }

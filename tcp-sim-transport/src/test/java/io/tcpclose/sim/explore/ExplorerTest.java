@@ -3,6 +3,7 @@ package io.tcpclose.sim.explore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tcpclose.engine.CloseReason;
 import io.tcpclose.engine.TcpConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,23 @@ class ExplorerTest {
         Violation v = violation(Explorer.builder(ExploreScenario.NORMAL_CLOSE)
                 .config(TcpConfig.DEFAULTS.toBuilder().maxRetransmissions(0, 0).build()).losses(1));
         assertTrue(v.message().contains("TIMED_OUT_RETRANSMISSION"), v.message());
+    }
+
+    @Test
+    void the_lost_last_ack_counterexample_replays_in_the_simulator_to_the_same_reset() {
+        Violation v = violation(Explorer.builder(ExploreScenario.NORMAL_CLOSE).config(NO_TIME_WAIT)
+                .networkMsl(NETWORK_MSL).losses(1));
+        Violation.Replayed r = v.replay();
+        assertEquals(CloseReason.NORMAL, r.client(), r.ladder());
+        assertEquals(CloseReason.RESET_BY_PEER, r.server(), r.ladder());
+        assertEquals(1, v.faultPlan().rules().size(), v.faultPlan().toString());
+    }
+
+    @Test
+    void the_old_duplicate_counterexample_replays_in_the_simulator_to_a_foreign_byte() {
+        Violation v = violation(Explorer.builder(ExploreScenario.NORMAL_CLOSE).config(NO_TIME_WAIT)
+                .networkMsl(NETWORK_MSL).duplicates(1).incarnations(2));
+        Violation.Replayed r = v.replay();
+        assertTrue(r.foreignBytes(), v.faultPlan() + "\n" + r.ladder());
     }
 }
