@@ -216,20 +216,8 @@ final class Model {
             return null;
         }
         Call c = calls.get(s.pc[side]);
-        boolean ok;
-        switch (c.guard()) {
-            case ESTABLISHED:
-                ok = t.state().isSynchronized();
-                break;
-            case PEER_FINISHED:
-                ok = s.peerFinished[side];
-                break;
-            case ALL_READ:
-                ok = s.delivered[side] >= Script.bytes(side == CLIENT ? script.server() : script.client());
-                break;
-            default:
-                ok = true;
-        }
+        boolean ok = c.guard().holds(t.state().isSynchronized(), s.peerFinished[side], s.delivered[side],
+                Script.bytes(side == CLIENT ? script.server() : script.client()));
         return ok ? c : null;
     }
 

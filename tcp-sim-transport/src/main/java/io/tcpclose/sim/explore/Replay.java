@@ -95,20 +95,8 @@ final class Replay {
         void advance() {
             while (pc < calls().size() && !closed) {
                 Call c = calls().get(pc);
-                boolean ok;
-                switch (c.guard()) {
-                    case ESTABLISHED:
-                        ok = conn.state().isSynchronized();
-                        break;
-                    case PEER_FINISHED:
-                        ok = finished;
-                        break;
-                    case ALL_READ:
-                        ok = read >= Script.bytes(side == State.CLIENT ? model.script.server() : model.script.client());
-                        break;
-                    default:
-                        ok = true;
-                }
+                boolean ok = c.guard().holds(conn.state().isSynchronized(), finished, read,
+                        Script.bytes(side == State.CLIENT ? model.script.server() : model.script.client()));
                 if (!ok) {
                     return;
                 }

@@ -49,6 +49,24 @@ record Script(List<Call> client, List<Call> server) {
         Guard(String text) {
             this.text = text;
         }
+
+        /**
+         * Whether the guard holds for an application whose connection is (or is not) synchronized,
+         * has (or has not) read end of stream, and has read {@code read} of the {@code peerBytes}
+         * its peer's script sends.
+         */
+        boolean holds(boolean synchronizedState, boolean peerFinished, int read, int peerBytes) {
+            switch (this) {
+                case ESTABLISHED:
+                    return synchronizedState;
+                case PEER_FINISHED:
+                    return peerFinished;
+                case ALL_READ:
+                    return read >= peerBytes;
+                default:
+                    return true;
+            }
+        }
     }
 
     static Call call(Kind kind, Guard guard) {
