@@ -8,11 +8,9 @@ import io.tcpclose.wire.Segment;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Predicate;
@@ -41,7 +39,8 @@ import java.util.stream.IntStream;
  * the peer's FIN; a RST answered only by a challenge ACK; {@code onClosed} at most once; a blind
  * RST (not exactly at RCV.NXT) never resets. On every state: from here, timers alone bring each
  * side to CLOSED unless it rests where RFC 9293 lets a connection live (LISTEN, ESTABLISHED,
- * CLOSE-WAIT, FIN-WAIT-2 before the application closed, each with no timer armed); a close both
+ * CLOSE-WAIT, FIN-WAIT-2 before the application closed or under a configuration without a
+ * FIN-WAIT-2 timeout, as RFC 9293 itself has none; each with no timer armed); a close both
  * applications asked for, with no attacker, ends NORMAL on both sides with every byte read; and
  * the user's invariants. The first violation found is on a shortest path, and {@link Violation}
  * draws it as a ladder.
@@ -72,9 +71,20 @@ public final class Explorer {
         }
     }
 
-    /** What the run found. */
+    /**
+     * What the run found.
+     *
+     * @param states      the distinct states explored
+     * @param transitions the transitions taken, to new states or not
+     * @param depth       the longest path, in moves, when the run ended
+     * @param nanos       how long it took
+     * @param complete    whether every state within the bounds was explored (false: stopped at maxStates)
+     * @param violation   the first rule broken, on a shortest path, if any
+     * @param lossy       whether states were remembered as bits ({@link Builder#bitstate}), so a
+     *                    few may have been taken for seen ones and left unexplored
+     */
     public record Result(long states, long transitions, int depth, long nanos, boolean complete,
-                         Optional<Violation> violation) {
+                         Optional<Violation> violation, boolean lossy) {
         /** {@return distinct states per second, over the run} */
         public double statesPerSecond() {
             return nanos == 0 ? 0 : states * 1e9 / nanos;
@@ -97,12 +107,14 @@ public final class Explorer {
         long networkMslNanos = -1;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         long maxStates = 20_000_000;
+        int bitstate;
         PrintStream progress;
         final List<Invariant> invariants = new ArrayList<>();
     }
 
     private final Settings settings;
-    private final Model model;
+    /** The transition system of the current run; a fresh one each run, so no run profits from another's caches. */
+    private Model model;
 
     private Explorer(Settings settings) {
         this.settings = settings;
@@ -311,6 +323,24 @@ public final class Explorer {
         }
 
         /**
+         * Bounded memory: remember states as three bits each in a table of {@code 2^log2Bits} bits
+         * instead of keeping them (Spin's bitstate hashing). A state whose bits are all set already
+         * is taken as seen, so a rare new state may go unexplored: a clean result then proves
+         * less than in the exact mode, and says so ({@link Result#complete()} stays true, and
+         * {@link Result#lossy()} is true).
+         *
+         * @param log2Bits 20..36, for 128 KiB to 8 GiB of bits; 0 for the exact mode (the default)
+         * @return this builder
+         */
+        public Builder bitstate(int log2Bits) {
+            if (log2Bits != 0 && (log2Bits < 20 || log2Bits > 36)) {
+                throw new IllegalArgumentException("bitstate takes 0 or 20..36 (log2 of the bits), not " + log2Bits);
+            }
+            s.bitstate = log2Bits;
+            return this;
+        }
+
+        /**
          * Where to print progress (states, depth, queue, states/s) about once a second; none by default.
          *
          * @param out the stream, or null for none
@@ -342,6 +372,7 @@ public final class Explorer {
             copy.networkMslNanos = s.networkMslNanos;
             copy.threads = s.threads;
             copy.maxStates = s.maxStates;
+            copy.bitstate = s.bitstate;
             copy.progress = s.progress;
             copy.invariants.addAll(s.invariants);
             return new Explorer(copy);
@@ -369,6 +400,7 @@ public final class Explorer {
      */
     public Result run() {
         long start = System.nanoTime();
+        model = new Model(settings);
         ForkJoinPool pool = new ForkJoinPool(settings.threads);
         try {
             return explore(pool, start);
@@ -378,7 +410,7 @@ public final class Explorer {
     }
 
     private Result explore(ForkJoinPool pool, long start) {
-        Set<State> seen = new HashSet<>();
+        Visited seen = settings.bitstate == 0 ? Visited.exact() : Visited.bits(settings.bitstate);
         State init = model.initial();
         seen.add(init);
         Node root = new Node(init, null, null);
@@ -457,9 +489,9 @@ public final class Explorer {
     }
 
 
-    private static Result done(long start, long states, long transitions, int depth, boolean complete,
+    private Result done(long start, long states, long transitions, int depth, boolean complete,
                                Optional<Violation> v) {
-        return new Result(states, transitions, depth, System.nanoTime() - start, complete, v);
+        return new Result(states, transitions, depth, System.nanoTime() - start, complete, v, settings.bitstate != 0);
     }
 
     /** The path to {@code last} (and the breaking move after it, if any), drawn. */

@@ -519,8 +519,11 @@ final class Model {
             }
             if (!t.hasDeadline()) {
                 TcpState st = t.state();
+                // RFC 9293 lets these live: an open connection with keep-alive off, one half-closed
+                // by its application, and an orphan in FIN-WAIT-2 where the configuration keeps
+                // no FIN-WAIT-2 timeout (RFC 9293 has none; Linux's tcp_fin_timeout adds one).
                 boolean mayLive = st == TcpState.LISTEN || st == TcpState.ESTABLISHED || st == TcpState.CLOSE_WAIT
-                        || st == TcpState.FIN_WAIT_2 && !t.appClosed();
+                        || st == TcpState.FIN_WAIT_2 && (!t.appClosed() || t.config().orphanFinWait2TimeoutNanos() == TcpConfig.NONE);
                 return mayLive ? "" : "is stuck in " + st + " with no timer armed: with no further segment it never closes";
             }
             t = TcpEngine.step(t, Event.TICK, t.nextDeadline()).tcb();

@@ -110,6 +110,36 @@ final class State {
         return this;
     }
 
+    /**
+     * A 64-bit hash for bitstate hashing: the 32-bit value hash spread by a second, differently
+     * seeded pass over the same components (so two states collide only if both passes do, as far
+     * as the components' own hashes tell them apart).
+     */
+    long hash64() {
+        long h = 0x243F6A8885A308D3L;
+        for (Tcb t : tcb) {
+            h = mix(h, t == null ? 0 : t.hashCode());
+        }
+        for (int i = 0; i < 2; i++) {
+            h = mix(h, pc[i]);
+            h = mix(h, sent[i]);
+            h = mix(h, delivered[i]);
+            h = mix(h, (peerFinished[i] ? 1 : 0) | closes[i] << 1 | (reason[i] == null ? 0 : reason[i].ordinal() + 1) << 4);
+        }
+        for (Flight f : flights) {
+            h = mix(h, f.hashCode());
+        }
+        h = mix(h, Long.hashCode(now) ^ (int) (now >>> 17));
+        h = mix(h, losses | duplicates << 5 | delays << 10 | attacks << 15 | incarnation << 20 | (attacked ? 1 << 25 : 0));
+        return h ^ ((long) hash << 32 | hash & 0xFFFFFFFFL);
+    }
+
+    private static long mix(long h, int v) {
+        h ^= v & 0xFFFFFFFFL;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 31);
+    }
+
     /** Whether the side's host is up and its connection not yet CLOSED. */
     boolean open(int side) {
         return tcb[side] != null && tcb[side].state() != io.tcpclose.engine.TcpState.CLOSED;

@@ -107,4 +107,15 @@ class ExplorerTest {
         Violation.Replayed r = v.replay();
         assertTrue(r.foreignBytes(), v.faultPlan() + "\n" + r.ladder());
     }
+
+    @Test
+    void bitstate_hashing_explores_the_same_space_in_bounded_memory_and_finds_the_same_reset() {
+        Explorer.Result exact = clean(Explorer.builder(ExploreScenario.NORMAL_CLOSE).losses(2).duplicates(1));
+        Explorer.Result bits = clean(Explorer.builder(ExploreScenario.NORMAL_CLOSE).losses(2).duplicates(1).bitstate(28));
+        assertTrue(bits.lossy() && !exact.lossy());
+        assertEquals(exact.states(), bits.states(), "2^28 bits for 31,000 states: no collision to speak of");
+        Violation v = violation(Explorer.builder(ExploreScenario.NORMAL_CLOSE).config(NO_TIME_WAIT)
+                .networkMsl(NETWORK_MSL).losses(1).bitstate(24));
+        assertTrue(v.message().contains("RESET_BY_PEER at the server"), v.message());
+    }
 }
