@@ -139,6 +139,49 @@ final class ExploreCommand {
         }
     }
 
+    /** The exploration this command line ran, as a test that fails the same way. */
+    private static String asTest(ExploreCommand o, ExploreScenario s, String[] args) {
+        String preset = o.preset.equals("rfc") ? "RFC_STRICT" : o.preset.equals("linux") ? "LINUX" : "DEFAULTS";
+        String config = "TcpConfig." + preset;
+        if (o.timeWait != null) {
+            config += ".toBuilder().msl(Duration.ofMillis(" + o.timeWait.toMillis() / 2 + ")).build()";
+        } else if (o.msl != null) {
+            config += ".toBuilder().msl(Duration.ofSeconds(" + o.msl.toSeconds() + ")).build()";
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("    @Example // tcpclose-sim explore ").append(String.join(" ", args)).append('\n');
+        b.append("    void ").append(s.name().toLowerCase(java.util.Locale.ROOT)).append("_has_no_violation() {\n");
+        b.append("        Explorer.Result r = Explorer.builder(ExploreScenario.").append(s.name()).append(")\n");
+        b.append("                .config(").append(config).append(")\n");
+        b.append("                .networkMsl(Duration.ofSeconds(").append(o.msl != null ? o.msl.toSeconds()
+                : Duration.ofNanos(configOf(o.preset).mslNanos()).toSeconds()).append("))");
+        appendIf(b, "losses", o.losses);
+        appendIf(b, "duplicates", o.duplicates);
+        appendIf(b, "delays", o.delays);
+        appendIf(b, "attacks", o.attacks);
+        appendIf(b, "incarnations", o.incarnations == 1 ? 0 : o.incarnations);
+        if (o.reorder) {
+            b.append(".reorder(true)");
+        }
+        if (o.lazyApps) {
+            b.append(".lazyApplications(true)");
+        }
+        b.append("\n                .build().run();\n");
+        b.append("        assertEquals(\"none\", r.violation().map(v -> v.message() + \"\\n\" + v.ladder()).orElse(\"none\"));\n");
+        b.append("    }\n");
+        return b.toString();
+    }
+
+    private static void appendIf(StringBuilder b, String knob, int n) {
+        if (n != 0) {
+            b.append('.').append(knob).append('(').append(n).append(')');
+        }
+    }
+
+    private static TcpConfig configOf(String preset) {
+        return preset.equals("rfc") ? TcpConfig.RFC_STRICT : preset.equals("linux") ? TcpConfig.LINUX : TcpConfig.DEFAULTS;
+    }
+
     /**
      * Runs the subcommand.
      *
@@ -184,7 +227,7 @@ final class ExploreCommand {
             err.println("(try tcpclose-sim explore --help)");
             return 2;
         }
-        TcpConfig base = o.preset.equals("rfc") ? TcpConfig.RFC_STRICT : o.preset.equals("linux") ? TcpConfig.LINUX : TcpConfig.DEFAULTS;
+        TcpConfig base = configOf(o.preset);
         Duration network = o.msl != null ? o.msl : Duration.ofNanos(base.mslNanos());
         TcpConfig.Builder c = base.toBuilder();
         if (o.timeWait != null) {
@@ -215,6 +258,10 @@ final class ExploreCommand {
             out.println();
             out.println("the network's part, as the simulator's fault rules: " + v.faultPlan());
             Violation.Replayed replay = v.replay();
+            out.println();
+            out.println("as a test to paste (jqwik's @Example, or JUnit's @Test):");
+            out.print(asTest(o, s, args));
+            out.println();
             out.println("replayed on the simulator: the client closed " + replay.client() + " (" + replay.clientRead()
                     + " bytes read), the server " + replay.server() + " (" + replay.serverRead() + " bytes read)"
                     + (replay.foreignBytes() ? "; a byte its peer never sent there was read" : ""));

@@ -64,4 +64,38 @@ class ExploreCommandTest {
         assertTrue(r.has("  keepalive-dead      the server's host vanishes"), r.out());
         assertTrue(r.out().lines().noneMatch(l -> l.length() > 100), r.out());
     }
+
+    @Test
+    void the_counterexample_printed_as_a_test_compiles_and_fails_the_same_way() throws Exception {
+        MainTest.Result r = run("explore", "normal-close", "--time-wait", "0", "--losses", "1");
+        String out = r.out();
+        int from = out.indexOf("    @Example");
+        int to = out.indexOf("\n    }\n", from) + 7;
+        assertTrue(from > 0 && to > from, out);
+        assertTrue(out.contains("@Example // tcpclose-sim explore normal-close --time-wait 0 --losses 1"), out);
+        String source = "import static org.junit.jupiter.api.Assertions.assertEquals;\n"
+                + "import io.tcpclose.engine.TcpConfig;\n"
+                + "import io.tcpclose.sim.explore.*;\n"
+                + "import java.time.Duration;\n"
+                + "import net.jqwik.api.Example;\n"
+                + "public class Pasted {\n" + out.substring(from, to) + "}\n";
+        Path dir = Files.createTempDirectory("pasted");
+        Files.writeString(dir.resolve("Pasted.java"), source);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.io.ByteArrayOutputStream diagnostics = new java.io.ByteArrayOutputStream();
+        int code = javac.run(null, null, diagnostics, "-cp", System.getProperty("java.class.path"), "-d", dir.toString(),
+                dir.resolve("Pasted.java").toString());
+        assertEquals(0, code, source + "\n" + diagnostics);
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> pasted = loader.loadClass("Pasted");
+            Object test = pasted.getDeclaredConstructor().newInstance();
+            java.lang.reflect.Method method = pasted.getDeclaredMethod("normal_close_has_no_violation");
+            method.setAccessible(true); // package-private, as test methods are
+            java.lang.reflect.InvocationTargetException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.lang.reflect.InvocationTargetException.class, () -> method.invoke(test));
+            assertTrue(failed.getCause() instanceof AssertionError
+                    && failed.getCause().getMessage().contains("RESET_BY_PEER at the server"), String.valueOf(failed.getCause()));
+        }
+    }
 }
