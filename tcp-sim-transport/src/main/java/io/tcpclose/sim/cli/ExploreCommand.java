@@ -76,7 +76,7 @@ final class ExploreCommand {
     boolean reorder;
 
     @Option(names = "--attacks", order = 5, paramLabel = "N",
-            description = "segments an off-path attacker may inject, 0..16: RSTs around the window, a SYN in it (default 0)")
+            description = "segments an off-path attacker may inject, 0..16: RSTs around the window, a SYN in it, data with a blind ACK (default 0)")
     void attacks(String v) {
         attacks = (int) Options.bounded(spec, "--attacks", v, 0, 16, "");
     }

@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  * arrives {@code latency} after it was sent, or up to {@code reorder} later in any order; within
  * the budgets the network loses one, duplicates one (the copy may arrive any time within MSL) or
  * holds one back (up to MSL); an off-path attacker injects RSTs below, at, just inside, at the
- * right edge of and beyond the receiver's window, or a SYN inside it. Time moves from one moment
+ * right edge of and beyond the receiver's window, a SYN inside it, or a byte of data at its left
+ * edge whose ACK field is a blind guess far below SND.UNA (RFC 5961 §5). Time moves from one moment
  * at which something can happen to the next: a timer's deadline, a segment's earliest or latest
  * arrival. What this abstraction misses: an arrival between two such moments (the engine would
  * see another clock reading, so another RTT sample or deadline); segments are never corrupted

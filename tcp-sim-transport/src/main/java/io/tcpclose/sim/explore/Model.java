@@ -39,6 +39,8 @@ final class Model {
     private static final int WINDOW = 1 << 30;
     static final int[] RST_OFFSETS = {-1, 0, 1, WINDOW - 1, WINDOW};
     private static final int ATTACK_SYN = 1 << 8;
+    /** Data at RCV.NXT whose ACK field is a blind guess far below SND.UNA (RFC 5961 §5). */
+    private static final int ATTACK_DATA = 1 << 9;
 
     /** A violation found on the way to a state. */
     static final class Broken extends RuntimeException {
@@ -175,6 +177,7 @@ final class Model {
                     out.add(new Move(Kind.ATTACK, side, -1, k));
                 }
                 out.add(new Move(Kind.ATTACK, side, -1, ATTACK_SYN));
+                out.add(new Move(Kind.ATTACK, side, -1, ATTACK_DATA));
             }
         }
         for (Flight x : f) {
@@ -374,6 +377,10 @@ final class Model {
         if (arg == ATTACK_SYN) {
             forged = new Segment(t.remotePort(), t.localPort(), t.rcvNxt() + 1, 0, TcpFlags.SYN, 65535, TcpOptions.NONE,
                     Bytes.EMPTY);
+        } else if (arg == ATTACK_DATA) {
+            // The delivered-bytes check catches it if taken: the byte is nobody's.
+            forged = new Segment(t.remotePort(), t.localPort(), t.rcvNxt(), t.sndUna() - (1 << 30),
+                    TcpFlags.ACK | TcpFlags.PSH, 65535, TcpOptions.NONE, Bytes.copyOf(new byte[] {(byte) 0xEE}));
         } else {
             int off = RST_OFFSETS[arg] >= WINDOW - 1 ? t.rcvWnd() + RST_OFFSETS[arg] - WINDOW : RST_OFFSETS[arg];
             forged = new Segment(t.remotePort(), t.localPort(), t.rcvNxt() + off, 0, TcpFlags.RST, 0, TcpOptions.NONE,
@@ -407,6 +414,8 @@ final class Model {
     private static Step stepOrBreak(State n, int side, Event e) {
         try {
             return TcpEngine.step(n.tcb[side], e, n.now);
+        } catch (TcpApiException refused) {
+            throw refused; // an application call the state does not allow: the caller decides
         } catch (IllegalStateException | IllegalArgumentException bad) {
             throw new Broken(name(side) + "'s engine refused " + e + ": " + bad.getMessage());
         }

@@ -79,8 +79,9 @@ class ExplorerTest {
     }
 
     @Test
-    void with_rfc5961_no_blind_rst_resets_anything_rfc5961_3_2() {
+    void with_rfc5961_no_blind_rst_resets_anything_and_no_blind_data_is_delivered_rfc5961_3_2_and_5() {
         clean(Explorer.builder(ExploreScenario.NORMAL_CLOSE).attacks(1));
+        clean(Explorer.builder(ExploreScenario.HALF_CLOSE).attacks(1));
     }
 
     @Test
