@@ -69,6 +69,7 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
      */
     public static Script parse(String name, String text, Set<String> defines, long toleranceNanos) {
         List<Event> events = new ArrayList<>();
+        List<Integer> timeless = new ArrayList<>();
         long tolerance = toleranceNanos;
         String[] lines = stripBlockComments(text).split("\n", -1);
         List<Boolean> active = new ArrayList<>();
@@ -115,6 +116,24 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
             if (active.contains(Boolean.FALSE)) {
                 continue;
             }
+            if (backticks(l) % 2 == 1) {
+                // A command whose backtick closes on a later line (packetdrill allows newlines in one).
+                StringBuilder joined = new StringBuilder(l);
+                do {
+                    if (++i >= lines.length) {
+                        throw new ScriptSyntaxException(no, "a backtick command that is never closed");
+                    }
+                    joined.append('\n').append(lines[i]);
+                } while (backticks(lines[i]) % 2 == 0);
+                l = joined.toString().trim();
+            }
+            if (l.startsWith("`")) {
+                // packetdrill's init command (before the first event) or cleanup command (after
+                // the last), which take no time: run as "+0" where they stand (checked below).
+                timeless.add(events.size());
+                events.add(new Event(no, new Timing(true, false, 0, 0, -1), l));
+                continue;
+            }
             if (l.startsWith("--")) {
                 String[] kv = l.substring(2).split("=", 2);
                 switch (kv[0]) {
@@ -142,7 +161,33 @@ public record Script(String name, List<Event> events, long toleranceNanos) {
         if (events.isEmpty()) {
             throw new ScriptSyntaxException(1, "the script has no events");
         }
+        for (int k : timeless) {
+            boolean init = timeless.containsAll(range(0, k));
+            boolean cleanup = timeless.containsAll(range(k + 1, events.size()));
+            if (!init && !cleanup) {
+                throw new ScriptSyntaxException(events.get(k).line(),
+                        "a command without a time may only open or close the script (packetdrill's init and cleanup commands)");
+            }
+        }
         return new Script(name, Collections.unmodifiableList(events), tolerance);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> r = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            r.add(i);
+        }
+        return r;
+    }
+
+    private static int backticks(String l) {
+        int n = 0;
+        for (int i = 0; i < l.length(); i++) {
+            if (l.charAt(i) == '`') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static int indexOfSpace(String l) {

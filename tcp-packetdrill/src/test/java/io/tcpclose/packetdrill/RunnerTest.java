@@ -107,4 +107,37 @@ class RunnerTest {
                 "+0 > P. 2:3(1) ack 1", ""), false);
         assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
     }
+
+    @Test
+    void an_init_command_without_a_time_opens_the_script_as_packetdrills_grammar_allows() {
+        ScriptResult r = new Runner(Script.parse("t.pkt", "`../common/defaults.sh`\n" + HANDSHAKE
+                + "+0 close(4) = 0\n+0 > F. 1:1(0) ack 1\n`echo cleanup\necho done`\n", Set.of()),
+                TcpConfig.DEFAULTS, false).run();
+        assertEquals(ScriptResult.Status.PASS, r.status(), r.message());
+    }
+
+    @Test
+    void a_backtick_command_may_run_over_several_lines() {
+        Script s = Script.parse("t", "`sysctl -q net.ipv4.tcp_fin_timeout=5\nsysctl -q net.ipv4.tcp_timestamps=0`\n"
+                + "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n", Set.of());
+        assertEquals(2, s.events().size());
+        assertEquals(1, s.events().get(0).line());
+        assertTrue(s.events().get(0).body().contains("tcp_timestamps=0`"), s.events().get(0).body());
+        assertEquals(3, s.events().get(1).line(), "line numbers count the command's lines");
+    }
+
+    @Test
+    void a_command_without_a_time_between_events_is_a_syntax_error_naming_its_line() {
+        ScriptSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptSyntaxException.class,
+                () -> Script.parse("t", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n`echo middle`\n+0 close(3) = 0\n", Set.of()));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("may only open or close the script"),
+                e.getMessage());
+    }
+
+    @Test
+    void a_backtick_command_never_closed_is_a_syntax_error() {
+        ScriptSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptSyntaxException.class,
+                () -> Script.parse("t", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 `echo\n", Set.of()));
+        assertTrue(e.getMessage().contains("never closed"), e.getMessage());
+    }
 }
