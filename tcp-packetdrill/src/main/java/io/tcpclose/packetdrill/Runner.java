@@ -449,6 +449,18 @@ public final class Runner {
 
     // ------------------------------------------------------------------ system calls
 
+    /** A script's integer: decimal, hex ({@code 0x2}) or octal ({@code 0755}), signed. */
+    static long number(int line, String text) {
+        String t = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
+        try {
+            long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16)
+                    : t.length() > 1 && t.startsWith("0") ? Long.parseLong(t.substring(1), 8) : Long.parseLong(t);
+            return text.startsWith("-") ? -v : v;
+        } catch (NumberFormatException ex) {
+            throw new ScriptSyntaxException(line, "\"" + text + "\" is not a number");
+        }
+    }
+
     private void syscall(Script.Event e) {
         String body = e.body();
         int open = body.indexOf('(');
@@ -459,9 +471,11 @@ public final class Runner {
         }
         String name = body.substring(0, open).trim();
         List<String> args = splitArgs(body.substring(open + 1, close));
+        // "= 3", "= -1 ECONNREFUSED (Connection refused)", "= 0x2 (flags O_RDWR)": a number in any
+        // of C's forms, an errno name, and packetdrill's note in parentheses, which checks nothing.
         String[] want = body.substring(eq + 1).trim().split("\\s+");
-        long wantRet = Long.parseLong(want[0]);
-        String wantErrno = want.length > 1 ? want[1] : null;
+        long wantRet = number(e.line(), want[0]);
+        String wantErrno = want.length > 1 && want[1].matches("[A-Z][A-Z0-9_]*") ? want[1] : null;
         ladder.add(String.format(Locale.ROOT, "%8.3f   %s", seconds(clock.nanoTime()), body));
         if (pending != null) {
             throw new UnsupportedConstructException(e.line(), "a second call while " + pending.name + "() at line "

@@ -140,4 +140,18 @@ class RunnerTest {
                 () -> Script.parse("t", "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 `echo\n", Set.of()));
         assertTrue(e.getMessage().contains("never closed"), e.getMessage());
     }
+
+    @Test
+    void a_return_value_in_hex_with_packetdrills_note_is_read_as_c_reads_it() {
+        ScriptResult ok = run("+0 fcntl(4, F_GETFL) = 0x2 (flags O_RDWR)\n", false);
+        assertEquals(ScriptResult.Status.PASS, ok.status(), ok.message());
+        ScriptResult wrong = run("+0 fcntl(4, F_GETFL) = 0x802 (flags O_RDWR|O_NONBLOCK)\n", false);
+        assertEquals(ScriptResult.Status.FAIL, wrong.status(), wrong.message());
+        assertTrue(wrong.message().contains("returned 2"), wrong.message());
+        assertEquals(-1, Runner.number(1, "-1"));
+        assertEquals(493, Runner.number(1, "0755"));
+        ScriptSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptSyntaxException.class,
+                () -> Runner.number(7, "0xzz"));
+        assertTrue(e.getMessage().contains("line 7") && e.getMessage().contains("\"0xzz\" is not a number"), e.getMessage());
+    }
 }
